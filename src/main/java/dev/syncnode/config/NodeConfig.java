@@ -1,0 +1,105 @@
+package dev.syncnode.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole node configuration, immutable. One instance per (re)load; components read the current
+ * one from a {@link ConfigHolder} per request so hot-reloadable keys take effect on the next request.
+ * Field names follow the YAML keys of DESIGN.md section 3.
+ */
+public record NodeConfig(
+    Node node,
+    Endpoint http,
+    Endpoint grpc,
+    Master master,
+    Sync sync,
+    Auth auth,
+    Tls tls,
+    Metrics metrics,
+    Cluster cluster) {
+
+  public enum Role { MASTER, WORKER }
+
+  public record Node(Role role, String key, String workspace) {}
+
+  public record Endpoint(String host, int port) {}
+
+  /** Where a worker finds its master: gRPC as host:port, HTTP as a base URL. */
+  public record Master(String grpc, String http) {}
+
+  public record Sync(
+      boolean useGrpc,
+      Duration grpcCacheTtl,
+      int grpcChunkSize,
+      List<String> ignore,
+      HttpLimits http,
+      Retry retry,
+      Timeout timeout) {}
+
+  public record HttpLimits(int scanMaxConcurrent, int downloadMaxConcurrent, int queueSize) {}
+
+  public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}
+
+  public record Timeout(Duration scan, Duration download) {}
+
+  public record Auth(String token) {
+    public boolean enabled() {
+      return token != null && !token.isEmpty();
+    }
+  }
+
+  public record Tls(boolean enabled, String certPath, String keyPath, String caPath) {}
+
+  public record Metrics(boolean enabled) {}
+
+  public record Cluster(String name, List<String> members, int port) {}
+
+  public static final List<String> DEFAULT_IGNORE =
+      List.of(".git/", "node_modules/", "__pycache__/", "*.pyc", "*.pyo", "*.tmp", "*.swp");
+
+  /** Every default of DESIGN.md section 3. */
+  public static NodeConfig defaults() {
+    return new NodeConfig(
+        new Node(Role.MASTER, "node-1", "data/workspace"),
+        new Endpoint("0.0.0.0", 8000),
+        new Endpoint("0.0.0.0", 9666),
+        new Master("127.0.0.1:9666", "http://127.0.0.1:8000"),
+        new Sync(
+            true,
+            Duration.ofSeconds(60),
+            100,
+            DEFAULT_IGNORE,
+            new HttpLimits(10, 16, 100),
+            new Retry(5, Duration.ofMillis(200), Duration.ofSeconds(5)),
+            new Timeout(Duration.ofMinutes(5), Duration.ofMinutes(2))),
+        new Auth(""),
+        new Tls(false, "", "", ""),
+        new Metrics(true),
+        new Cluster("syncnode", List.of("127.0.0.1"), 5701));
+  }
+
+  public NodeConfig withNode(Node n) {
+    return new NodeConfig(n, http, grpc, master, sync, auth, tls, metrics, cluster);
+  }
+
+  public NodeConfig withHttp(Endpoint e) {
+    return new NodeConfig(node, e, grpc, master, sync, auth, tls, metrics, cluster);
+  }
+
+  public NodeConfig withGrpc(Endpoint e) {
+    return new NodeConfig(node, http, e, master, sync, auth, tls, metrics, cluster);
+  }
+
+  public NodeConfig withMaster(Master m) {
+    return new NodeConfig(node, http, grpc, m, sync, auth, tls, metrics, cluster);
+  }
+
+  public NodeConfig withSync(Sync s) {
+    return new NodeConfig(node, http, grpc, master, s, auth, tls, metrics, cluster);
+  }
+
+  public NodeConfig withAuth(Auth a) {
+    return new NodeConfig(node, http, grpc, master, sync, a, tls, metrics, cluster);
+  }
+}
