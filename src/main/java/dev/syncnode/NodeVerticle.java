@@ -1,0 +1,89 @@
+package dev.syncnode;
+
+import dev.syncnode.cache.ScanCacheVerticle;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.scan.ScannerVerticle;
+import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
+import dev.syncnode.transport.http.HttpEndpointVerticle;
+import dev.syncnode.worker.WorkerSyncVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main verticle: loads the configuration and deploys the verticles of the node's role.
+ * Master: scanner, scan cache, gRPC endpoint, HTTP endpoint. Worker: worker sync, HTTP endpoint.
+ */
+public class NodeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
+
+  private ConfigHolder config;
+  private SyncMetrics metrics;
+  private GrpcEndpointVerticle grpc;
+  private HttpEndpointVerticle http;
+
+  /** Used by the launcher: the configuration comes from {@code config()}. */
+  public NodeVerticle() {}
+
+  /** Used by tests and embedders: a ready configuration. */
+  public NodeVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    return loadConfig().<Void>compose(holder -> {
+      this.config = holder;
+      if (metrics == null) {
+        metrics = NodeMetrics.create(holder.get());
+      }
+      NodeConfig c = holder.get();
+      LOG.info("starting {} node {} on workspace {}", c.node().role().name().toLowerCase(), c.node().key(),
+          c.node().workspace());
+      return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker()).mapEmpty();
+    });
+  }
+
+  private Future<ConfigHolder> loadConfig() {
+    if (config != null) {
+      return Future.succeededFuture(config);
+    }
+    return NodeConfigs.load(vertx, config());
+  }
+
+  private Future<String> deployMaster() {
+    grpc = new GrpcEndpointVerticle(config, metrics);
+    http = new HttpEndpointVerticle(config, metrics);
+    return vertx.deployVerticle(new ScannerVerticle(config, metrics))
+        .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
+        .compose(id -> vertx.deployVerticle(grpc))
+        .compose(id -> vertx.deployVerticle(http));
+  }
+
+  private Future<String> deployWorker() {
+    http = new HttpEndpointVerticle(config, metrics);
+    return vertx.deployVerticle(new WorkerSyncVerticle(config, metrics))
+        .compose(id -> vertx.deployVerticle(http));
+  }
+
+  public ConfigHolder configHolder() {
+    return config;
+  }
+
+  public SyncMetrics metrics() {
+    return metrics;
+  }
+
+  /** Bound gRPC port (master only), or -1. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.actualPort();
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
+  }
+}

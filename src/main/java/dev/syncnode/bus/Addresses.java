@@ -1,0 +1,17 @@
+package dev.syncnode.bus;
+
+/** Event-bus addresses of the node's verticles. */
+public final class Addresses {
+  /** Scanner verticle: {@code ScanJob} -> {@code Scanner.Result}. A real directory walk. */
+  public static final String SCANNER_SCAN = "syncnode.scanner.scan";
+  /** Scan cache verticle: {@code ScanRequest} -> {@code ScanReply}. Cached, deduplicated. */
+  public static final String CACHE_SCAN = "syncnode.cache.scan";
+  /** Scan cache verticle: {@code CacheStats} snapshot, any body. */
+  public static final String CACHE_STATS = "syncnode.cache.stats";
+  /** Scan cache verticle: drop every cached manifest of the spider named in the body (String). */
+  public static final String CACHE_INVALIDATE = "syncnode.cache.invalidate";
+  /** Worker sync verticle: {@code SyncRequest} -> {@code SyncReport}. */
+  public static final String WORKER_SYNC = "syncnode.worker.sync";
+
+  private Addresses() {}
+}

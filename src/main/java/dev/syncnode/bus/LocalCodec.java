@@ -1,0 +1,41 @@
+package dev.syncnode.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+
+/**
+ * Passes immutable records between verticles of one JVM by reference. Never used on the wire: a
+ * message that must cross nodes needs an explicit JSON or protobuf codec instead.
+ */
+public final class LocalCodec<T> implements MessageCodec<T, T> {
+  private final Class<T> type;
+
+  public LocalCodec(Class<T> type) {
+    this.type = type;
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, T t) {
+    throw new UnsupportedOperationException(type.getName() + " is a local-only message");
+  }
+
+  @Override
+  public T decodeFromWire(int pos, Buffer buffer) {
+    throw new UnsupportedOperationException(type.getName() + " is a local-only message");
+  }
+
+  @Override
+  public T transform(T t) {
+    return t;
+  }
+
+  @Override
+  public String name() {
+    return "local:" + type.getName();
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.syncnode.manifest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker's check of a manifest received from a master, trusted or not. A manifest passes only
+ * if applying it cannot write outside the destination or leave an ambiguous tree:
+ *
+ * <ul>
+ *   <li>every path is relative, normalised, short enough, and outside the reserved area;
+ *   <li>no path appears twice (so never a file and a dir at one path);
+ *   <li>every entry's parent is a directory entry of the manifest (so nothing is written through a
+ *       symlink);
+ *   <li>sizes are non-negative and below a limit, file hashes are SHA-256 hex;
+ *   <li>symlink targets are relative, normalised and stay inside the destination.
+ * </ul>
+ */
+public final class ManifestValidator {
+  /** Largest single file accepted (1 TiB). */
+  public static final long MAX_FILE_SIZE = 1L << 40;
+
+  private ManifestValidator() {}
+
+  /** @throws PathViolation naming the first offending entry */
+  public static void validate(List<FileEntry> entries) {
+    Map<String, FileEntry> byPath = new HashMap<>(entries.size() * 2);
+    for (FileEntry e : entries) {
+      String p = e.path();
+      if (p == null || p.isEmpty()) {
+        throw new PathViolation("manifest entry with an empty path");
+      }
+      String norm = PathRules.normalize(p);
+      if (!norm.equals(p)) {
+        throw new PathViolation("manifest path not normalised: " + PathRules.printable(p));
+      }
+      if (PathRules.isReserved(p)) {
+        throw new PathViolation("manifest path in the reserved area: " + PathRules.printable(p));
+      }
+      if (e.type() == null) {
+        throw new PathViolation("manifest entry without a type: " + PathRules.printable(p));
+      }
+      if (byPath.put(p, e) != null) {
+        throw new PathViolation("duplicate manifest path: " + PathRules.printable(p));
+      }
+      if (e.size() < 0 || e.size() > MAX_FILE_SIZE) {
+        throw new PathViolation("absurd size " + e.size() + " for " + PathRules.printable(p));
+      }
+      if (e.mode() < 0 || e.mode() > 07777) {
+        throw new PathViolation("bad mode " + e.mode() + " for " + PathRules.printable(p));
+      }
+      switch (e.type()) {
+        case FILE:
+          if (!isSha256Hex(e.hash())) {
+            throw new PathViolation("file without a valid SHA-256: " + PathRules.printable(p));
+          }
+          break;
+        case SYMLINK:
+          if (!PathRules.linkStaysInside(p, e.target()) || !isNormalTarget(e.target())) {
+            throw new PathViolation("symlink points outside the destination: " + PathRules.printable(p)
+                + " -> " + PathRules.printable(e.target()));
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    for (FileEntry e : entries) {
+      int slash = e.path().lastIndexOf('/');
+      if (slash > 0) {
+        FileEntry parent = byPath.get(e.path().substring(0, slash));
+        if (parent == null || !parent.isDir()) {
+          throw new PathViolation("entry without a parent directory in the manifest: "
+              + PathRules.printable(e.path()));
+        }
+      }
+    }
+  }
+
+  /** Leading ".." segments only, then plain names: no "." and no ".." in the middle. */
+  static boolean isNormalTarget(String target) {
+    if (target.equals(".")) {
+      return true;
+    }
+    boolean names = false;
+    for (String seg : target.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        return false;
+      }
+      if (seg.equals("..")) {
+        if (names) {
+          return false;
+        }
+      } else {
+        names = true;
+      }
+    }
+    return true;
+  }
+
+  static boolean isSha256Hex(String s) {
+    if (s == null || s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

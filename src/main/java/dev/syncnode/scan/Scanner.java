@@ -1,0 +1,213 @@
+package dev.syncnode.scan;
+
+import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.Manifest;
+import dev.syncnode.manifest.PathRules;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.FileVisitor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a directory tree and builds its manifest. Blocking: run it in {@code executeBlocking}.
+ *
+ * <p>Remembers (path, size, mtime) -> hash per root, so a rescan hashes only files that changed.
+ * Files modified in the last two seconds are not remembered (a write within the same mtime tick
+ * could otherwise go unnoticed). Symlinks are never followed: a link whose target stays inside the
+ * root becomes an entry with its target, any other link is skipped with a warning. Any I/O error
+ * fails the whole scan: a partial manifest would make workers delete files.
+ */
+public final class Scanner {
+  private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
+  private static final long RACY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** Result of one walk. */
+  public record Result(Manifest manifest, int hashedFiles, long durationMs) {}
+
+  private record Memo(long size, long mtimeNanos, String hash) {}
+
+  private final Map<Path, Map<String, Memo>> memoByRoot = new ConcurrentHashMap<>();
+
+  /**
+   * Scans {@code root/subPath}. Entry paths are relative to {@code root}. The reserved worker area
+   * ({@code .syncnode/}) is never listed.
+   */
+  public Result scan(String spiderId, Path root, String subPath, IgnoreRules ignore) throws IOException {
+    long started = System.nanoTime();
+    Path base = root.toAbsolutePath().normalize();
+    String sub = PathRules.normalize(subPath);
+    Path start = PathRules.resolveInside(base, sub);
+    Path realRoot = base.toRealPath();
+    Map<String, Memo> oldMemo = memoByRoot.getOrDefault(base, Map.of());
+    Map<String, Memo> newMemo = new ConcurrentHashMap<>();
+    Walker walker = new Walker(base, realRoot, ignore, oldMemo, newMemo);
+    Files.walkFileTree(start, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, walker);
+    if (sub.isEmpty()) {
+      memoByRoot.put(base, newMemo);
+    } else {
+      memoByRoot.computeIfAbsent(base, k -> new ConcurrentHashMap<>()).putAll(newMemo);
+    }
+    Manifest manifest = Manifest.of(spiderId, sub, walker.entries);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    return new Result(manifest, walker.hashed, ms);
+  }
+
+  /** Drops the memo of a root (e.g. when a worker wipes a destination). */
+  public void forget(Path root) {
+    memoByRoot.remove(root.toAbsolutePath().normalize());
+  }
+
+  public static int modeBits(Set<PosixFilePermission> perms) {
+    int mode = 0;
+    for (PosixFilePermission p : perms) {
+      mode |= 1 << (8 - p.ordinal());
+    }
+    return mode;
+  }
+
+  public static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : PosixFilePermission.values()) {
+      if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+        perms.add(p);
+      }
+    }
+    return perms;
+  }
+
+  private static final class Walker implements FileVisitor<Path> {
+    final Path base;
+    final Path realRoot;
+    final IgnoreRules ignore;
+    final Map<String, Memo> oldMemo;
+    final Map<String, Memo> newMemo;
+    final List<FileEntry> entries = new ArrayList<>();
+    final long racyLimit = System.currentTimeMillis() * 1_000_000L - RACY_WINDOW_NANOS;
+    int hashed;
+
+    Walker(Path base, Path realRoot, IgnoreRules ignore, Map<String, Memo> oldMemo, Map<String, Memo> newMemo) {
+      this.base = base;
+      this.realRoot = realRoot;
+      this.ignore = ignore;
+      this.oldMemo = oldMemo;
+      this.newMemo = newMemo;
+    }
+
+    String rel(Path p) {
+      String r = base.relativize(p).toString();
+      return p.getFileSystem().getSeparator().equals("/") ? r : r.replace(p.getFileSystem().getSeparator(), "/");
+    }
+
+    @Override
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+      String rel = rel(dir);
+      if (rel.isEmpty()) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (PathRules.isReserved(rel) || ignore.isIgnored(rel, true)) {
+        return FileVisitResult.SKIP_SUBTREE;
+      }
+      entries.add(FileEntry.dir(rel, mode(attrs, 0755), attrs.lastModifiedTime().toMillis()));
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+      String rel = rel(file);
+      if (rel.isEmpty()) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (attrs.isSymbolicLink()) {
+        if (!ignore.isIgnored(rel, false) && !PathRules.isReserved(rel)) {
+          link(file, rel, attrs);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+      if (attrs.isDirectory()) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (PathRules.isReserved(rel) || ignore.isIgnored(rel, false)) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (!attrs.isRegularFile()) {
+        LOG.warn("skipping special file {}", file);
+        return FileVisitResult.CONTINUE;
+      }
+      long size = attrs.size();
+      long mtimeNanos = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+      Memo memo = oldMemo.get(rel);
+      String hash;
+      if (memo != null && memo.size == size && memo.mtimeNanos == mtimeNanos) {
+        hash = memo.hash;
+      } else {
+        hash = FileHasher.sha256(file);
+        hashed++;
+      }
+      if (mtimeNanos < racyLimit) {
+        newMemo.put(rel, new Memo(size, mtimeNanos, hash));
+      }
+      entries.add(FileEntry.file(rel, size, mode(attrs, 0644), attrs.lastModifiedTime().toMillis(), hash));
+      return FileVisitResult.CONTINUE;
+    }
+
+    private void link(Path file, String rel, BasicFileAttributes attrs) throws IOException {
+      Path rawTarget = Files.readSymbolicLink(file);
+      Path parent = file.getParent();
+      Path lexical = parent.resolve(rawTarget).normalize();
+      if (!lexical.startsWith(base)) {
+        LOG.warn("skipping symlink {} -> {}: points outside the root", rel, rawTarget);
+        return;
+      }
+      if (Files.exists(file)) {
+        Path real = file.toRealPath();
+        if (!real.startsWith(realRoot)) {
+          LOG.warn("skipping symlink {} -> {}: resolves outside the root", rel, rawTarget);
+          return;
+        }
+      }
+      String target = parent.relativize(lexical).toString().replace(file.getFileSystem().getSeparator(), "/");
+      if (target.isEmpty()) {
+        target = ".";
+      }
+      if (!PathRules.linkStaysInside(rel, target)) {
+        LOG.warn("skipping symlink {} -> {}: points outside the root", rel, rawTarget);
+        return;
+      }
+      entries.add(FileEntry.symlink(rel, target, attrs.lastModifiedTime().toMillis()));
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+      throw exc;
+    }
+
+    @Override
+    public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+      if (exc != null) {
+        throw exc;
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    private static int mode(BasicFileAttributes attrs, int fallback) {
+      if (attrs instanceof PosixFileAttributes pa) {
+        return modeBits(pa.permissions());
+      }
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package dev.syncnode.transport.grpc;
+
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.cache.ScanReply;
+import dev.syncnode.cache.ScanRequest;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.Manifest;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FileScanChunk;
+import dev.syncnode.proto.FileScanRequest;
+import dev.syncnode.proto.SyncServiceGrpcService;
+import dev.syncnode.scan.ScanException;
+import dev.syncnode.scan.SpiderPaths;
+import dev.syncnode.transport.Auth;
+import com.google.protobuf.UnsafeByteOperations;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's gRPC endpoint: translates {@code StreamFileScan} into a scan-cache request and streams
+ * the manifest in chunks, and streams file contents for {@code StreamFileDownload}. Both honour
+ * HTTP/2 back-pressure (writes pause while the client's window is full), so memory does not grow
+ * with manifest or file size. Errors are gRPC status codes.
+ */
+public final class GrpcEndpointVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcEndpointVerticle.class);
+  /** Size of one download chunk. */
+  public static final int DOWNLOAD_CHUNK = 128 * 1024;
+  static final long MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+  private final ConfigHolder config;
+  private final SyncMetrics metrics;
+  private HttpServer server;
+
+  public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** The bound port (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
+    grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
+    grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
+    NodeConfig.Endpoint ep = config.get().grpc();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(ep.host())
+        .setPort(ep.port())
+        .setIdleTimeout(300);
+    server = vertx.createHttpServer(options).requestHandler(grpc);
+    return server.listen().onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private boolean authorized(GrpcServerRequest<?, ?> req) {
+    if (Auth.check(config.get().auth(), req.headers().get("authorization"))) {
+      return true;
+    }
+    req.response().status(GrpcStatus.UNAUTHENTICATED).statusMessage("missing or invalid token").end();
+    return false;
+  }
+
+  // ---- StreamFileScan ----
+
+  private void onScan(GrpcServerRequest<FileScanRequest, FileScanChunk> req) {
+    if (!authorized(req)) {
+      return;
+    }
+    GrpcServerResponse<FileScanRequest, FileScanChunk> resp = req.response();
+    if (resp.acceptedEncodings().contains("gzip")) {
+      resp.encoding("gzip");
+    }
+    int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
+    req.last()
+        .compose(r -> vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
+            new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts))
+        .map(Message::body)
+        .compose(reply -> streamManifest(resp, reply.manifest(), chunkSize))
+        .onFailure(err -> fail(resp, err));
+  }
+
+  private Future<Void> streamManifest(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize) {
+    List<FileEntry> entries = m.entries();
+    if (entries.isEmpty()) {
+      return resp.end(ProtoMapping.chunk(0, 0, m.digest(), true).build());
+    }
+    Promise<Void> done = Promise.promise();
+    writeChunks(resp, m, chunkSize, 0, done);
+    return done.future();
+  }
+
+  private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize, int from,
+      Promise<Void> done) {
+    List<FileEntry> entries = m.entries();
+    int start = from;
+    while (start < entries.size()) {
+      int end = Math.min(entries.size(), start + chunkSize);
+      boolean last = end == entries.size();
+      FileScanChunk.Builder chunk = ProtoMapping.chunk(start / chunkSize, entries.size(), m.digest(), last);
+      for (int i = start; i < end; i++) {
+        chunk.addEntries(ProtoMapping.toProto(entries.get(i)));
+      }
+      if (last) {
+        resp.end(chunk.build()).onComplete(done);
+        return;
+      }
+      resp.write(chunk.build());
+      start = end;
+      if (resp.writeQueueFull()) {
+        int next = start;
+        resp.drainHandler(v -> writeChunks(resp, m, chunkSize, next, done));
+        return;
+      }
+    }
+  }
+
+  // ---- StreamFileDownload ----
+
+  private void onDownload(GrpcServerRequest<FileDownloadRequest, FileDownloadChunk> req) {
+    if (!authorized(req)) {
+      return;
+    }
+    GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
+    SpiderPaths paths = new SpiderPaths(Path.of(config.get().node().workspace()));
+    IgnoreRules ignore = IgnoreRules.of(config.get().sync().ignore());
+    req.last()
+        .compose(r -> {
+          if (r.getOffset() < 0) {
+            return Future.failedFuture(ScanException.invalid("negative offset"));
+          }
+          return vertx.executeBlocking(() -> paths.file(r.getSpiderId(), r.getPath(), ignore), false)
+              .compose(file -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)))
+              .compose(af -> sendFile(resp, af, r.getOffset()));
+        })
+        .onFailure(err -> fail(resp, err));
+  }
+
+  private Future<Void> sendFile(GrpcServerResponse<?, FileDownloadChunk> resp, AsyncFile file, long offset) {
+    return file.size().compose(size -> {
+      if (offset > size) {
+        file.close();
+        return Future.failedFuture(ScanException.invalid("offset " + offset + " beyond file size " + size));
+      }
+      Promise<Void> done = Promise.promise();
+      long[] pos = {offset};
+      file.setReadPos(offset).setReadBufferSize(DOWNLOAD_CHUNK);
+      resp.exceptionHandler(err -> {
+        file.close();
+        done.tryFail(err);
+      });
+      file.exceptionHandler(err -> {
+        file.close();
+        done.tryFail(err);
+      });
+      file.endHandler(v -> {
+        file.close();
+        resp.end(FileDownloadChunk.newBuilder().setOffset(pos[0]).setSize(size).build()).onComplete(done);
+      });
+      file.handler(buf -> {
+        FileDownloadChunk chunk = FileDownloadChunk.newBuilder()
+            .setData(UnsafeByteOperations.unsafeWrap(buf.getBytes()))
+            .setOffset(pos[0])
+            .setSize(size)
+            .build();
+        pos[0] += buf.length();
+        metrics.bytesSent("grpc", buf.length());
+        resp.write(chunk);
+        if (resp.writeQueueFull()) {
+          file.pause();
+          resp.drainHandler(v -> file.resume());
+        }
+      });
+      return done.future();
+    });
+  }
+
+  private void fail(GrpcServerResponse<?, ?> resp, Throwable err) {
+    GrpcStatus status;
+    String message = err.getMessage();
+    if (err instanceof ScanException se) {
+      status = status(se.kind());
+    } else if (err instanceof ReplyException re && re.failureCode() > 0) {
+      status = status(ScanException.Kind.fromCode(re.failureCode()));
+    } else if (err instanceof ReplyException re) {
+      status = GrpcStatus.UNAVAILABLE;
+      message = "scan timed out or no scanner: " + re.getMessage();
+    } else {
+      status = GrpcStatus.INTERNAL;
+      LOG.warn("gRPC call failed", err);
+    }
+    try {
+      resp.status(status).statusMessage(message == null ? status.name() : message).end();
+    } catch (IllegalStateException alreadyEnded) {
+      // the client went away or the stream already ended; nothing left to tell
+    }
+  }
+
+  private static GrpcStatus status(ScanException.Kind kind) {
+    switch (kind) {
+      case INVALID_ARGUMENT:
+        return GrpcStatus.INVALID_ARGUMENT;
+      case NOT_FOUND:
+        return GrpcStatus.NOT_FOUND;
+      default:
+        return GrpcStatus.INTERNAL;
+    }
+  }
+}

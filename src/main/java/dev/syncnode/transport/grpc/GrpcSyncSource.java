@@ -1,0 +1,284 @@
+package dev.syncnode.transport.grpc;
+
+import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.Manifest;
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FileScanChunk;
+import dev.syncnode.proto.FileScanRequest;
+import dev.syncnode.proto.SyncServiceGrpcClient;
+import dev.syncnode.transport.Auth;
+import dev.syncnode.transport.SyncSource;
+import dev.syncnode.transport.TransportException;
+import dev.syncnode.transport.TransportException.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The worker's gRPC client for {@code syncnode.v1.SyncService}. */
+public final class GrpcSyncSource implements SyncSource {
+  /** Refuse manifests larger than this many entries (a hostile or broken master). */
+  public static final int MAX_ENTRIES = 1_000_000;
+
+  private final Vertx vertx;
+  private final GrpcClient client;
+  private final SocketAddress address;
+  private final String authHeader;
+  private final String nodeKey;
+  private final Duration scanTimeout;
+  private final Duration downloadTimeout;
+
+  public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
+      Duration downloadTimeout) {
+    this.vertx = vertx;
+    this.address = parse(hostPort);
+    this.authHeader = Auth.header(token);
+    this.nodeKey = nodeKey == null ? "" : nodeKey;
+    this.scanTimeout = scanTimeout;
+    this.downloadTimeout = downloadTimeout;
+    HttpClientOptions http = new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false)
+        .setConnectTimeout(5000)
+        .setIdleTimeout(300);
+    this.client = GrpcClient.client(vertx,
+        new GrpcClientOptions().setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE), http);
+  }
+
+  static SocketAddress parse(String hostPort) {
+    int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("master gRPC address must be HOST:PORT, got " + hostPort);
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad port in master gRPC address " + hostPort);
+    }
+    return SocketAddress.inetSocketAddress(port, host);
+  }
+
+  @Override
+  public String name() {
+    return "grpc";
+  }
+
+  @Override
+  public Future<Manifest> scan(String spiderId, String path) {
+    FileScanRequest request = FileScanRequest.newBuilder()
+        .setSpiderId(spiderId).setPath(path == null ? "" : path).setNodeKey(nodeKey).build();
+    return client.request(address, SyncServiceGrpcClient.StreamFileScan)
+        .compose(req -> {
+          prepare(req, scanTimeout);
+          return req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp)));
+        })
+        .recover(err -> Future.failedFuture(classify("scan of " + spiderId, err)));
+  }
+
+  private Future<Manifest> collectManifest(GrpcClientResponse<FileScanRequest, FileScanChunk> resp) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(statusError(resp));
+    }
+    List<FileEntry> entries = new ArrayList<>();
+    String[] digest = {null};
+    long[] total = {-1};
+    boolean[] last = {false};
+    Promise<Manifest> result = Promise.promise();
+    resp.handler(chunk -> {
+      if (last[0]) {
+        result.tryFail(new TransportException(Kind.PROTOCOL, "chunk after the last chunk"));
+        return;
+      }
+      if (total[0] < 0) {
+        total[0] = chunk.getTotal();
+        digest[0] = chunk.getDigest();
+        if (total[0] > MAX_ENTRIES) {
+          result.tryFail(new TransportException(Kind.INVALID, "manifest too large: " + total[0] + " entries"));
+        }
+      } else if (chunk.getTotal() != total[0] || !chunk.getDigest().equals(digest[0])) {
+        result.tryFail(new TransportException(Kind.PROTOCOL, "manifest changed between chunks"));
+      }
+      if (entries.size() + chunk.getEntriesCount() > Math.min(total[0], MAX_ENTRIES)) {
+        result.tryFail(new TransportException(Kind.PROTOCOL, "more entries than the announced total"));
+        return;
+      }
+      for (dev.syncnode.proto.FileEntry e : chunk.getEntriesList()) {
+        try {
+          entries.add(ProtoMapping.fromProto(e));
+        } catch (IllegalArgumentException bad) {
+          result.tryFail(new TransportException(Kind.INVALID, "bad manifest entry: " + bad.getMessage()));
+          return;
+        }
+      }
+      last[0] = chunk.getLast();
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(statusError(resp));
+      } else if (!last[0]) {
+        result.tryFail(new TransportException(Kind.PROTOCOL, "manifest stream ended without its last chunk"));
+      } else if (entries.size() != total[0]) {
+        result.tryFail(new TransportException(Kind.PROTOCOL,
+            "manifest has " + entries.size() + " entries, announced " + total[0]));
+      } else {
+        result.tryComplete(new Manifest(null, "", sortedCopy(entries), digest[0]));
+      }
+    });
+    return result.future();
+  }
+
+  private static List<FileEntry> sortedCopy(List<FileEntry> entries) {
+    List<FileEntry> copy = new ArrayList<>(entries);
+    copy.sort(Manifest.BY_PATH);
+    return copy;
+  }
+
+  @Override
+  public Future<Long> download(String spiderId, String path, long offset, long expectedSize,
+      WriteStream<Buffer> sink) {
+    FileDownloadRequest request = FileDownloadRequest.newBuilder()
+        .setSpiderId(spiderId).setPath(path).setOffset(offset).setNodeKey(nodeKey).build();
+    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
+        .compose(req -> {
+          prepare(req, downloadTimeout);
+          return req.send(request)
+              .compose(resp -> cancelOnFailure(req, receive(resp, offset, expectedSize, sink)));
+        })
+        .recover(err -> Future.failedFuture(classify("download of " + spiderId + "/" + path, err)));
+  }
+
+  private Future<Long> receive(GrpcClientResponse<FileDownloadRequest, FileDownloadChunk> resp, long offset,
+      long expectedSize, WriteStream<Buffer> sink) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(statusError(resp));
+    }
+    Promise<Long> result = Promise.promise();
+    long[] pos = {offset};
+    resp.handler(chunk -> {
+      if (result.future().isComplete()) {
+        return;
+      }
+      int n = chunk.getData().size();
+      if (n == 0) {
+        return;
+      }
+      if (chunk.getOffset() != pos[0]) {
+        result.tryFail(new TransportException(Kind.PROTOCOL,
+            "chunk at offset " + chunk.getOffset() + ", expected " + pos[0]));
+        return;
+      }
+      if (pos[0] + n > expectedSize) {
+        result.tryFail(new TransportException(Kind.INTEGRITY,
+            "master sent more than the manifest size of " + expectedSize + " bytes"));
+        return;
+      }
+      pos[0] += n;
+      sink.write(Buffer.buffer(chunk.getData().toByteArray()));
+      if (sink.writeQueueFull()) {
+        resp.pause();
+        sink.drainHandler(v -> resp.resume());
+      }
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(statusError(resp));
+      } else {
+        result.tryComplete(pos[0] - offset);
+      }
+    });
+    return result.future();
+  }
+
+  private static <T> Future<T> cancelOnFailure(GrpcClientRequest<?, ?> req, Future<T> f) {
+    return f.onFailure(err -> {
+      try {
+        req.cancel();
+      } catch (RuntimeException ignored) {
+        // already ended
+      }
+    });
+  }
+
+  private void prepare(GrpcClientRequest<?, ?> req, Duration timeout) {
+    if (authHeader != null) {
+      req.headers().set("authorization", authHeader);
+    }
+    if (timeout != null && !timeout.isZero()) {
+      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static TransportException statusError(GrpcClientResponse<?, ?> resp) {
+    GrpcStatus status = resp.status() == null ? GrpcStatus.UNKNOWN : resp.status();
+    String msg = resp.statusMessage();
+    if (msg == null && resp.trailers() != null) {
+      msg = resp.trailers().get("grpc-message");
+    }
+    if (msg != null) {
+      msg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(msg);
+    }
+    String text = "gRPC " + status + (msg == null ? "" : ": " + msg);
+    switch (status) {
+      case NOT_FOUND:
+        return new TransportException(Kind.NOT_FOUND, text);
+      case INVALID_ARGUMENT:
+      case OUT_OF_RANGE:
+        return new TransportException(Kind.INVALID, text);
+      case UNAUTHENTICATED:
+      case PERMISSION_DENIED:
+        return new TransportException(Kind.UNAUTHENTICATED, text);
+      case UNAVAILABLE:
+        return new TransportException(Kind.UNAVAILABLE, text);
+      case RESOURCE_EXHAUSTED:
+        return new TransportException(Kind.BUSY, text);
+      case DEADLINE_EXCEEDED:
+        return new TransportException(Kind.TIMEOUT, text);
+      case UNIMPLEMENTED:
+        return new TransportException(Kind.UNAVAILABLE, text);
+      default:
+        return new TransportException(Kind.PROTOCOL, text);
+    }
+  }
+
+  /** Maps client-side failures (connect refused, reset, timeouts) to transport kinds. */
+  static TransportException classify(String what, Throwable err) {
+    if (err instanceof TransportException te) {
+      return te;
+    }
+    String detail = err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage());
+    if (err instanceof ConnectException || err instanceof io.vertx.core.http.StreamResetException
+        || err instanceof io.vertx.core.VertxException && String.valueOf(err.getMessage()).contains("Connection was closed")
+        || err instanceof java.io.IOException) {
+      return new TransportException(Kind.UNAVAILABLE, what + " failed: master unreachable over gRPC (" + detail + ")", err);
+    }
+    if (err instanceof java.util.concurrent.TimeoutException || err instanceof io.netty.handler.timeout.TimeoutException) {
+      return new TransportException(Kind.TIMEOUT, what + " timed out (" + detail + ")", err);
+    }
+    return new TransportException(Kind.UNAVAILABLE, what + " failed over gRPC (" + detail + ")", err);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+}

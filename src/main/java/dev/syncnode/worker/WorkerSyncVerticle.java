@@ -1,0 +1,106 @@
+package dev.syncnode.worker;
+
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.bus.Codecs;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.PathViolation;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.scan.Scanner;
+import dev.syncnode.transport.TransportException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs syncs on a worker. Concurrent requests for the same destination join the running sync (an
+ * in-flight Future per destination, kept on this verticle's event loop), so ten tasks starting
+ * together cause one sync, and two syncs never write the same directory at once. Replies with a
+ * {@link SyncReport}; failures carry the {@link TransportException.Kind} name's HTTP-ish code.
+ */
+public final class WorkerSyncVerticle extends VerticleBase {
+  /** Failure codes of event-bus replies. */
+  public static final int FAIL_NOT_FOUND = 404;
+  public static final int FAIL_INVALID = 400;
+  public static final int FAIL_UNAVAILABLE = 502;
+  public static final int FAIL_OTHER = 500;
+
+  private final ConfigHolder config;
+  private final SyncMetrics metrics;
+  private final SyncRun.Progress progress;
+  private final Scanner localScanner = new Scanner();
+  private final Map<Path, Future<SyncReport>> inFlight = new HashMap<>();
+  private Sources sources;
+
+  public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this(config, metrics, SyncRun.Progress.NONE);
+  }
+
+  public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics, SyncRun.Progress progress) {
+    this.config = config;
+    this.metrics = metrics;
+    this.progress = progress;
+  }
+
+  @Override
+  public Future<?> start() {
+    sources = new Sources(vertx);
+    Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class));
+    return vertx.eventBus().<SyncRequest>consumer(Addresses.WORKER_SYNC, this::onSync).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return sources.close();
+  }
+
+  private void onSync(Message<SyncRequest> msg) {
+    SyncRequest req = msg.body();
+    NodeConfig c = config.get();
+    Path dest;
+    try {
+      PathRules.requireSpiderId(req.spiderId());
+      dest = req.dest() != null
+          ? Path.of(req.dest()).toAbsolutePath().normalize()
+          : PathRules.resolveInside(Path.of(c.node().workspace()), req.spiderId());
+    } catch (PathViolation e) {
+      msg.fail(FAIL_INVALID, e.getMessage());
+      return;
+    }
+    Future<SyncReport> running = inFlight.get(dest);
+    if (running == null) {
+      SyncRun run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, sources.grpc(c),
+          sources.http(c), progress);
+      running = run.run();
+      inFlight.put(dest, running);
+      running.onComplete(ar -> inFlight.remove(dest));
+    }
+    running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), err.getMessage()));
+  }
+
+  static int failureCode(Throwable err) {
+    TransportException.Kind kind = TransportException.kindOf(err);
+    if (kind == null) {
+      return FAIL_OTHER;
+    }
+    switch (kind) {
+      case NOT_FOUND:
+        return FAIL_NOT_FOUND;
+      case INVALID:
+        return FAIL_INVALID;
+      case UNAVAILABLE:
+      case TIMEOUT:
+      case BUSY:
+        return FAIL_UNAVAILABLE;
+      case UNAUTHENTICATED:
+        return 401;
+      default:
+        return FAIL_OTHER;
+    }
+  }
+}
