@@ -57,7 +57,7 @@ public final class ManifestValidator {
           }
           break;
         case SYMLINK:
-          if (!PathRules.linkStaysInside(p, e.target()) || !isNormalTarget(e.target())) {
+          if (!PathRules.linkStaysInside(p, e.target()) || !PathRules.isNormalLinkTarget(e.target())) {
             throw new PathViolation("symlink points outside the destination: " + PathRules.printable(p)
                 + " -> " + PathRules.printable(e.target()));
           }
@@ -76,27 +76,6 @@ public final class ManifestValidator {
         }
       }
     }
-  }
-
-  /** Leading ".." segments only, then plain names: no "." and no ".." in the middle. */
-  static boolean isNormalTarget(String target) {
-    if (target.equals(".")) {
-      return true;
-    }
-    boolean names = false;
-    for (String seg : target.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".")) {
-        return false;
-      }
-      if (seg.equals("..")) {
-        if (names) {
-          return false;
-        }
-      } else {
-        names = true;
-      }
-    }
-    return true;
   }
 
   static boolean isSha256Hex(String s) {

@@ -111,6 +111,27 @@ public final class PathRules {
     return true;
   }
 
+  /** Leading ".." segments only, then plain names: no "." and no ".." in the middle. */
+  public static boolean isNormalLinkTarget(String target) {
+    if (target.equals(".")) {
+      return true;
+    }
+    boolean names = false;
+    for (String seg : target.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        return false;
+      }
+      if (seg.equals("..")) {
+        if (names) {
+          return false;
+        }
+      } else {
+        names = true;
+      }
+    }
+    return true;
+  }
+
   /** Whether a normalised path lies in the reserved worker area. */
   public static boolean isReserved(String normalized) {
     return normalized.equals(RESERVED_DIR) || normalized.startsWith(RESERVED_DIR + "/");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -121,7 +122,7 @@ public final class Scanner {
       if (PathRules.isReserved(rel) || ignore.isIgnored(rel, true)) {
         return FileVisitResult.SKIP_SUBTREE;
       }
-      entries.add(FileEntry.dir(rel, mode(attrs, 0755), attrs.lastModifiedTime().toMillis()));
+      entries.add(FileEntry.dir(rel, mode(dir, 0755), attrs.lastModifiedTime().toMillis()));
       return FileVisitResult.CONTINUE;
     }
 
@@ -160,7 +161,7 @@ public final class Scanner {
       if (mtimeNanos < racyLimit) {
         newMemo.put(rel, new Memo(size, mtimeNanos, hash));
       }
-      entries.add(FileEntry.file(rel, size, mode(attrs, 0644), attrs.lastModifiedTime().toMillis(), hash));
+      entries.add(FileEntry.file(rel, size, mode(file, 0644), attrs.lastModifiedTime().toMillis(), hash));
       return FileVisitResult.CONTINUE;
     }
 
@@ -179,7 +180,10 @@ public final class Scanner {
           return;
         }
       }
-      String target = parent.relativize(lexical).toString().replace(file.getFileSystem().getSeparator(), "/");
+      String raw = rawTarget.toString().replace(file.getFileSystem().getSeparator(), "/");
+      String target = rawTarget.isAbsolute() || !PathRules.isNormalLinkTarget(raw)
+          ? parent.relativize(lexical).toString().replace(file.getFileSystem().getSeparator(), "/")
+          : raw;
       if (target.isEmpty()) {
         target = ".";
       }
@@ -203,11 +207,13 @@ public final class Scanner {
       return FileVisitResult.CONTINUE;
     }
 
-    private static int mode(BasicFileAttributes attrs, int fallback) {
-      if (attrs instanceof PosixFileAttributes pa) {
-        return modeBits(pa.permissions());
+    /** Permission bits, read without following links (walkFileTree only hands out basic attributes). */
+    private static int mode(Path p, int fallback) throws IOException {
+      try {
+        return modeBits(Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions());
+      } catch (UnsupportedOperationException nonPosix) {
+        return fallback;
       }
-      return fallback;
     }
   }
 }

@@ -194,7 +194,12 @@ public final class SyncRun {
   /** Downloads one file into {@code <tmp>/<hash>.part}, resuming from what is there, and verifies it. */
   private Future<Path> fetchOne(SyncSource src, FileEntry entry) {
     Path part = tmpDir.resolve(partName(entry.hash()));
-    return vertx.executeBlocking(() -> Files.exists(part) ? Files.size(part) : 0L, false)
+    return vertx.executeBlocking(() -> {
+          if (entry.size() == 0) {
+            Files.write(part, new byte[0]);
+          }
+          return Files.exists(part) ? Files.size(part) : 0L;
+        }, false)
         .compose(have -> {
           if (have >= entry.size()) {
             return verify(part, entry);

@@ -1,0 +1,189 @@
+package dev.syncnode.cli;
+
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.worker.SyncReport;
+import dev.syncnode.worker.SyncRequest;
+import dev.syncnode.worker.WorkerSyncVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code node.jar sync --master HOST:PORT --spider ID --dest DIR [...]}: one sync, then exit.
+ * Exit codes: 0 success, 1 sync failed, 2 usage error. The last stdout line is the JSON report (or a
+ * JSON object with an {@code error} on failure).
+ */
+public final class SyncCommand {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+
+  private SyncCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err, System.getenv()));
+  }
+
+  public static String usage() {
+    return String.join("\n",
+        "usage: java -jar node.jar sync --master HOST:PORT --spider ID --dest DIR [options]",
+        "",
+        "Mirrors one spider from a master into DIR and exits (0 ok, 1 failed, 2 usage error).",
+        "The last line on stdout is the JSON report.",
+        "",
+        "  --master HOST:PORT     master gRPC address",
+        "  --spider ID            spider to sync",
+        "  --dest DIR             destination directory (created if missing)",
+        "  --master-http URL      master HTTP base URL (fallback transport, e.g. http://127.0.0.1:8000)",
+        "  --http-only            use HTTP only (needs --master-http)",
+        "  --token T              bearer token (default: $SYNCNODE_AUTH_TOKEN)",
+        "  --json                 print only the JSON report",
+        "  --quiet                no progress output",
+        "  --help                 this text");
+  }
+
+  /** Parsed command line. */
+  record Options(String master, String masterHttp, String spider, String dest, boolean httpOnly, String token,
+      boolean json, boolean quiet) {}
+
+  static Options parse(String[] args, Map<String, String> env) {
+    String master = null;
+    String masterHttp = null;
+    String spider = null;
+    String dest = null;
+    String token = env.getOrDefault("SYNCNODE_AUTH_TOKEN", "");
+    boolean httpOnly = false;
+    boolean json = false;
+    boolean quiet = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        value = a.substring(eq + 1);
+        a = a.substring(0, eq);
+      }
+      switch (a) {
+        case "--master":
+        case "--master-http":
+        case "--spider":
+        case "--dest":
+        case "--token":
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("missing value for " + a);
+            }
+            value = args[++i];
+          }
+          switch (a) {
+            case "--master" -> master = value;
+            case "--master-http" -> masterHttp = value;
+            case "--spider" -> spider = value;
+            case "--dest" -> dest = value;
+            default -> token = value;
+          }
+          break;
+        case "--http-only":
+          httpOnly = true;
+          break;
+        case "--json":
+          json = true;
+          break;
+        case "--quiet":
+        case "-q":
+          quiet = true;
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option: " + args[i]);
+      }
+    }
+    if (spider == null || dest == null) {
+      throw new IllegalArgumentException("--spider and --dest are required");
+    }
+    if (httpOnly && masterHttp == null) {
+      throw new IllegalArgumentException("--http-only needs --master-http URL");
+    }
+    if (master == null && masterHttp == null) {
+      throw new IllegalArgumentException("--master HOST:PORT (or --master-http URL) is required");
+    }
+    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet);
+  }
+
+  static NodeConfig toConfig(Options o, NodeConfig base) {
+    NodeConfig.Sync s = base.sync();
+    NodeConfig.Sync sync = new NodeConfig.Sync(!o.httpOnly() && o.master() != null, s.grpcCacheTtl(),
+        s.grpcChunkSize(), s.ignore(), s.http(), s.retry(), s.timeout());
+    return base
+        .withNode(new NodeConfig.Node(NodeConfig.Role.WORKER, "cli", base.node().workspace()))
+        .withMaster(new NodeConfig.Master(o.master() == null ? "" : o.master(),
+            o.masterHttp() == null ? "" : o.masterHttp()))
+        .withSync(sync)
+        .withAuth(new NodeConfig.Auth(o.token() == null ? "" : o.token()));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println(usage());
+        return OK;
+      }
+    }
+    Options o;
+    try {
+      o = parse(args, env);
+    } catch (IllegalArgumentException e) {
+      err.println("sync: " + e.getMessage());
+      err.println(usage());
+      return USAGE;
+    }
+    NodeConfig config = toConfig(o, NodeConfig.defaults());
+    boolean showProgress = !o.quiet() && !o.json() && System.console() != null;
+    ProgressPrinter progress = showProgress ? new ProgressPrinter(err) : null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      SyncMetrics metrics = SyncMetrics.standalone();
+      WorkerSyncVerticle verticle = progress == null
+          ? new WorkerSyncVerticle(new ConfigHolder(config), metrics)
+          : new WorkerSyncVerticle(new ConfigHolder(config), metrics, progress);
+      long timeoutMs = config.sync().timeout().scan().toMillis() + config.sync().timeout().download().toMillis() * 100;
+      SyncReport report = vertx.deployVerticle(verticle)
+          .compose(id -> vertx.eventBus().<SyncReport>request(Addresses.WORKER_SYNC,
+              new SyncRequest(o.spider(), Path.of(o.dest()).toAbsolutePath().toString()),
+              new DeliveryOptions().setSendTimeout(timeoutMs)))
+          .map(Message::body)
+          .toCompletionStage().toCompletableFuture().get(timeoutMs + 10_000, TimeUnit.MILLISECONDS);
+      if (progress != null) {
+        progress.finish();
+      }
+      if (!o.json() && !o.quiet()) {
+        err.printf("synced %s: %d files, %d downloaded, %d deleted, %d bytes over %s in %d ms%n",
+            report.spiderId(), report.files(), report.downloaded(), report.deleted(), report.bytes(),
+            report.transport(), report.durationMs());
+      }
+      out.println(report.toJson().encode());
+      return OK;
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (progress != null) {
+        progress.finish();
+      }
+      err.println("sync failed: " + cause.getMessage());
+      out.println(new JsonObject().put("spiderId", o.spider()).put("error", String.valueOf(cause.getMessage())).encode());
+      return FAILED;
+    } finally {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }
+  }
+}
