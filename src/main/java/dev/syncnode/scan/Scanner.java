@@ -114,7 +114,7 @@ public final class Scanner {
     }
 
     @Override
-    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
       String rel = rel(dir);
       if (rel.isEmpty()) {
         return FileVisitResult.CONTINUE;
