@@ -43,8 +43,8 @@ class GrpcSyncIT {
     assertTrue(actual.containsKey("poetry.lock"));
     assertFalse(actual.containsKey(".git"));
     assertEquals("link main.py", actual.get("link-to-main.py"));
-    assertEquals(8, report.files());
-    assertEquals(8, report.downloaded());
+    assertEquals(7, report.files());
+    assertEquals(7, report.downloaded());
     assertEquals(1, cluster.masterMetrics.scansTotal());
   }
 }
