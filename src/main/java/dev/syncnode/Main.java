@@ -4,6 +4,13 @@ import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
 import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.ExitCodes;
@@ -84,6 +91,26 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
   @Override
   public JsonObject afterConfigParsed(JsonObject ignored) {
     return deploymentConfig.copy(); // -conf was taken out of the launcher's arguments
+  }
+
+  /** Turns on Vert.x's own metrics (Micrometer, Prometheus registry) unless {@code metrics.enabled} is false. */
+  @Override
+  public void beforeStartingVertx(HookContext context) {
+    if (config != null && config.metrics().enabled()) {
+      context.vertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+          .setEnabled(true)
+          .setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    VertxBuilder builder = Vertx.builder().with(options);
+    if (options.getMetricsOptions() instanceof MicrometerMetricsOptions) {
+      builder.withMetrics(new MicrometerMetricsFactory());
+    }
+    return builder;
   }
 
   @Override
