@@ -120,7 +120,8 @@ public final class SyncCommand {
   static NodeConfig toConfig(Options o, NodeConfig base) {
     NodeConfig.Sync s = base.sync();
     NodeConfig.Sync sync = new NodeConfig.Sync(!o.httpOnly() && o.master() != null, s.grpcCacheTtl(),
-        s.grpcChunkSize(), s.ignore(), s.http(), s.retry(), s.timeout());
+        s.grpcChunkSize(), s.ignore(), s.http(), s.retry(), s.timeout())
+        .withTransfer(s.parallelDownloads(), s.compression());
     return base
         .withNode(new NodeConfig.Node(NodeConfig.Role.WORKER, "cli", base.node().workspace()))
         .withMaster(new NodeConfig.Master(o.master() == null ? "" : o.master(),

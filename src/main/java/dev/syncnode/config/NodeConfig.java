@@ -35,7 +35,24 @@ public record NodeConfig(
       List<String> ignore,
       HttpLimits http,
       Retry retry,
-      Timeout timeout) {}
+      Timeout timeout,
+      int parallelDownloads,
+      boolean compression) {
+
+    /** Default of {@code sync.parallelDownloads}: large files downloaded at the same time. */
+    public static final int DEFAULT_PARALLEL_DOWNLOADS = 4;
+
+    /** The seed's keys only; the transfer keys take their defaults. */
+    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
+        Retry retry, Timeout timeout) {
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, DEFAULT_PARALLEL_DOWNLOADS, true);
+    }
+
+    public Sync withTransfer(int parallelDownloads, boolean compression) {
+      return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
+          compression);
+    }
+  }
 
   public record HttpLimits(int scanMaxConcurrent, int downloadMaxConcurrent, int queueSize) {}
 
@@ -72,7 +89,9 @@ public record NodeConfig(
             DEFAULT_IGNORE,
             new HttpLimits(10, 16, 100),
             new Retry(5, Duration.ofMillis(200), Duration.ofSeconds(5)),
-            new Timeout(Duration.ofMinutes(5), Duration.ofMinutes(2))),
+            new Timeout(Duration.ofMinutes(5), Duration.ofMinutes(2)),
+            Sync.DEFAULT_PARALLEL_DOWNLOADS,
+            true),
         new Auth(""),
         new Tls(false, "", "", ""),
         new Metrics(true),

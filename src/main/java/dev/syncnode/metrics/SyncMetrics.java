@@ -106,6 +106,12 @@ public final class SyncMetrics {
     Counter.builder("syncnode.bytes.received").register(registry).increment(n);
   }
 
+  /** Files whose content arrived by {@code mode}: bulk | whole | delta | reused. */
+  public void filesTransferred(String mode, long n) {
+    Counter.builder("syncnode.files.transferred").tag("mode", mode)
+        .description("Files obtained per transfer mode").register(registry).increment(n);
+  }
+
   public void grpcFallback() {
     Counter.builder("syncnode.grpc.fallbacks")
         .description("Syncs that fell back from gRPC to HTTP").register(registry).increment();

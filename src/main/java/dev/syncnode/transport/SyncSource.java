@@ -17,6 +17,20 @@ public interface SyncSource {
   Future<Manifest> scan(String spiderId, String path);
 
   /**
+   * The manifest, or "unchanged" when {@code knownDigest} (the digest of the manifest the worker
+   * already holds; null or empty for none) is still the master's. Transports that cannot tell always
+   * answer with the manifest.
+   */
+  default Future<ScanResult> scan(String spiderId, String path, String knownDigest) {
+    return scan(spiderId, path).map(ScanResult::of);
+  }
+
+  /** Bulk, ranged and delta transfers, or null when this transport offers only {@link #download}. */
+  default TransferSource transfers() {
+    return null;
+  }
+
+  /**
    * Streams the bytes of {@code path} from {@code offset} on into {@code sink}, with back-pressure.
    * Fails if the master sends more than {@code expectedSize - offset} bytes. Does not close the sink.
    *

@@ -2,9 +2,22 @@ package dev.syncnode.worker;
 
 import io.vertx.core.json.JsonObject;
 
-/** The outcome of one sync, as answered by {@code POST /api/sync/{id}} and printed by the CLI. */
+/**
+ * The outcome of one sync, as answered by {@code POST /api/sync/{id}} and printed by the CLI.
+ *
+ * @param downloaded files whose content changed (transferred, rebuilt by delta, or copied locally)
+ * @param bytes payload bytes received from the master (compressed pieces and block hashes as sent)
+ * @param unchanged the master confirmed the digest the worker already held: nothing was listed
+ * @param reused files whose content was copied from elsewhere in the destination, not downloaded
+ */
 public record SyncReport(
-    String spiderId, String transport, long files, long downloaded, long deleted, long bytes, long durationMs) {
+    String spiderId, String transport, long files, long downloaded, long deleted, long bytes, long durationMs,
+    boolean unchanged, long reused) {
+
+  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
+      long durationMs) {
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, false, 0);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -14,6 +27,8 @@ public record SyncReport(
         .put("downloaded", downloaded)
         .put("deleted", deleted)
         .put("bytes", bytes)
-        .put("durationMs", durationMs);
+        .put("durationMs", durationMs)
+        .put("unchanged", unchanged)
+        .put("reused", reused);
   }
 }

@@ -62,6 +62,7 @@ public final class SyncRun {
   private final Backoff backoff;
   private final AtomicLong bytes = new AtomicLong();
   private SyncSource current;
+  private Downloads downloads;
   private long started;
 
   /** Receives progress; called on the event loop. */
@@ -98,16 +99,14 @@ public final class SyncRun {
     } catch (PathViolation e) {
       return Future.failedFuture(new TransportException(Kind.INVALID, e.getMessage()));
     }
-    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, ""))
-        .compose(this::validate)
-        .compose(remote -> prepareLocal(remote).map(diff -> Map.entry(remote, diff)))
-        .compose(pair -> downloadAll(pair.getValue())
-            .compose(staged -> applyBlocking(pair.getValue(), staged))
-            .map(v -> report(pair.getKey(), pair.getValue())))
-        .compose(report -> vertx.executeBlocking(() -> {
-          cleanTemp(Set.of());
-          return report;
-        }, false))
+    IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
+    return vertx.executeBlocking(() -> LocalState.current(dest, spiderId, ignore), false)
+        .otherwise(err -> null)
+        .compose(state -> withRetry("scan of " + spiderId,
+                src -> src.scan(spiderId, "", state == null ? null : state.digest()))
+            .compose(result -> result.unchanged()
+                ? Future.succeededFuture(unchangedReport(state))
+                : fullSync(result.manifest())))
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
           LOG.info("sync {}: transport={} files={} downloaded={} deleted={} bytes={} in {} ms", spiderId,
@@ -117,6 +116,24 @@ public final class SyncRun {
           metrics.syncFinished(spiderId, current.name(), "failure", Duration.ofNanos(System.nanoTime() - started));
           LOG.warn("sync {} failed over {}: {}", spiderId, current.name(), err.getMessage());
         });
+  }
+
+  /** Manifest -> local scan and diff -> transfers -> apply -> state for the next sync. */
+  private Future<SyncReport> fullSync(Manifest manifest) {
+    return validate(manifest)
+        .compose(remote -> prepareLocal(remote).compose(local -> downloadAll(local)
+            .compose(staged -> applyBlocking(remote, local.diff(), staged))
+            .map(v -> report(remote, local.diff()))))
+        .compose(report -> vertx.executeBlocking(() -> {
+          cleanTemp(Set.of());
+          return report;
+        }, false));
+  }
+
+  /** The master confirmed the digest the local tree holds: nothing to transfer or change. */
+  private SyncReport unchangedReport(LocalState.State state) {
+    long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0);
   }
 
   /** Runs {@code op} on the current transport with retries; a transport failure of gRPC switches to HTTP. */
@@ -143,7 +160,10 @@ public final class SyncRun {
   }
 
   /** Creates dest and temp area, cleans stale temp files (keeping resumable ones), scans and diffs. */
-  private Future<ManifestDiff> prepareLocal(Manifest remote) {
+  /** The local tree as scanned and what to do to it. */
+  private record LocalTree(Manifest manifest, ManifestDiff diff) {}
+
+  private Future<LocalTree> prepareLocal(Manifest remote) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
       try {
@@ -155,40 +175,20 @@ public final class SyncRun {
           keep.add(partName(f.hash()));
         }
         cleanTemp(keep);
-        return diff;
+        return new LocalTree(local.manifest(), diff);
       } catch (IOException e) {
         throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);
       }
     }, false);
   }
 
-  private Future<Map<String, Path>> downloadAll(ManifestDiff diff) {
-    Map<String, FileEntry> byHash = new LinkedHashMap<>();
-    for (FileEntry f : diff.downloads()) {
-      byHash.putIfAbsent(f.hash(), f);
-    }
+  private Future<Map<String, Path>> downloadAll(LocalTree local) {
+    ManifestDiff diff = local.diff();
     progress.planned(diff.downloads().size(), diff.downloadBytes());
-    Deque<FileEntry> queue = new ArrayDeque<>(byHash.values());
-    Map<String, Path> staged = new ConcurrentHashMap<>();
-    List<Future<Void>> lanes = new ArrayList<>();
-    for (int i = 0; i < Math.min(PARALLEL_DOWNLOADS, queue.size()); i++) {
-      lanes.add(lane(queue, staged));
-    }
-    return Future.all(lanes).map(staged);
-  }
-
-  /** Takes files off the shared queue one after another until it is empty. */
-  private Future<Void> lane(Deque<FileEntry> queue, Map<String, Path> staged) {
-    FileEntry next = queue.poll();
-    if (next == null) {
-      return Future.succeededFuture();
-    }
-    return withRetry("download of " + next.path(), src -> fetchOne(src, next))
-        .compose(p -> {
-          staged.put(next.hash(), p);
-          progress.advanced(1, next.size());
-          return lane(queue, staged);
-        });
+    downloads = new Downloads(vertx, spiderId, dest, tmpDir, config.sync().compression(),
+        config.sync().parallelDownloads(), this::withRetry, this::fetchOne, bytes, metrics, progress);
+    long before = bytes.get();
+    return downloads.run(diff, local.manifest()).onComplete(ar -> metrics.bytesReceived(bytes.get() - before));
   }
 
   /** Downloads one file into {@code <tmp>/<hash>.part}, resuming from what is there, and verifies it. */
@@ -222,7 +222,6 @@ public final class SyncRun {
                 "cannot write " + entry.path() + ": " + closed.cause().getMessage(), closed.cause()));
           } else {
             bytes.addAndGet(ar.result());
-            metrics.bytesReceived(ar.result());
             done.complete(ar.result());
           }
         }));
@@ -243,10 +242,14 @@ public final class SyncRun {
     }, false);
   }
 
-  private Future<Void> applyBlocking(ManifestDiff diff, Map<String, Path> staged) {
+  private Future<Void> applyBlocking(Manifest remote, ManifestDiff diff, Map<String, Path> staged) {
+    IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
       try {
+        LocalState.delete(dest);
         new LocalApplier(dest, tmpDir).apply(diff, staged);
+        LocalState.write(dest, new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
+            LocalState.fingerprint(dest, ignore)));
         return null;
       } catch (IOException e) {
         throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + e.getMessage(), e);
@@ -258,7 +261,7 @@ public final class SyncRun {
     metrics.filesDownloaded(diff.downloads().size());
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, current.name(), remote.fileCount(), diff.downloads().size(),
-        diff.deletes().size(), bytes.get(), ms);
+        diff.deletes().size(), bytes.get(), ms, false, downloads == null ? 0 : downloads.reused());
   }
 
   static String partName(String hash) {

@@ -199,6 +199,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void transferKeysFromFileAndEnv() {
+    NodeConfig d = ConfigLoader.load(null, null);
+    assertEquals(4, d.sync().parallelDownloads());
+    assertTrue(d.sync().compression());
+    NodeConfig c = ConfigLoader.load(yaml("sync: { parallelDownloads: 8, compression: false }"),
+        Map.of("SYNCNODE_SYNC_PARALLELDOWNLOADS", "2"));
+    assertEquals(2, c.sync().parallelDownloads());
+    assertFalse(c.sync().compression());
+    assertEquals("sync.parallelDownloads", invalid(yaml("sync: { parallelDownloads: 0 }"), Map.of()).key());
+    assertEquals("sync.compression", invalid(yaml("sync: { compression: maybe }"), Map.of()).key());
+  }
+
+  @Test
   void diffListsChangedKeys() {
     NodeConfig a = NodeConfig.defaults();
     NodeConfig b = ConfigLoader.load(yaml("http: { port: 1 }\nsync: { useGrpc: false, retry: { maxAttempts: 2 } }"),
@@ -224,6 +237,8 @@ class ConfigLoaderTest {
           http: { scanMaxConcurrent: 1, downloadMaxConcurrent: 2, queueSize: 3 }
           retry: { maxAttempts: 1, initialBackoff: 1ms, maxBackoff: 2ms }
           timeout: { scan: 1s, download: 2s }
+          parallelDownloads: 2
+          compression: false
         auth: { token: t }
         tls: { enabled: true, certPath: c, keyPath: k, caPath: a }
         metrics: { enabled: false }

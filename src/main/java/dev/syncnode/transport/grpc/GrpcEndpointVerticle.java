@@ -6,7 +6,6 @@ import dev.syncnode.cache.ScanRequest;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
-import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.proto.FileDownloadChunk;
@@ -15,17 +14,13 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
-import dev.syncnode.scan.SpiderPaths;
 import dev.syncnode.transport.Auth;
-import com.google.protobuf.UnsafeByteOperations;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcStatus;
@@ -33,7 +28,6 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +47,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private HttpServer server;
+  private TransferService transfers;
 
   public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -68,7 +63,18 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   public Future<?> start() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
     grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
+    transfers = new TransferService(vertx, config, metrics, this::fail);
     grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
+    grpc.callHandler(SyncServiceGrpcService.StreamFiles, req -> {
+      if (authorized(req)) {
+        transfers.files(req);
+      }
+    });
+    grpc.callHandler(SyncServiceGrpcService.StreamBlockHashes, req -> {
+      if (authorized(req)) {
+        transfers.blockHashes(req);
+      }
+    });
     NodeConfig.Endpoint ep = config.get().grpc();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(ep.host())
@@ -98,16 +104,27 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       return;
     }
     GrpcServerResponse<FileScanRequest, FileScanChunk> resp = req.response();
-    if (resp.acceptedEncodings().contains("gzip")) {
-      resp.encoding("gzip");
-    }
     int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
+    String[] known = {""};
     req.last()
-        .compose(r -> vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
-            new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts))
+        .compose(r -> {
+          known[0] = r.getKnownDigest();
+          return vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
+              new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts);
+        })
         .map(Message::body)
-        .compose(reply -> streamManifest(resp, reply.manifest(), chunkSize))
+        .compose(reply -> {
+          Manifest m = reply.manifest();
+          if (!known[0].isEmpty() && known[0].equals(m.digest())) {
+            // the worker holds this manifest already: one small chunk, no list (and nothing to gzip)
+            return resp.end(ProtoMapping.chunk(0, m.total(), m.digest(), true).setUnchanged(true).build());
+          }
+          if (resp.acceptedEncodings().contains("gzip")) {
+            resp.encoding("gzip");
+          }
+          return streamManifest(resp, m, chunkSize);
+        })
         .onFailure(err -> fail(resp, err));
   }
 
@@ -152,61 +169,10 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     if (!authorized(req)) {
       return;
     }
-    GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
-    SpiderPaths paths = new SpiderPaths(Path.of(config.get().node().workspace()));
-    IgnoreRules ignore = IgnoreRules.of(config.get().sync().ignore());
-    req.last()
-        .compose(r -> {
-          if (r.getOffset() < 0) {
-            return Future.failedFuture(ScanException.invalid("negative offset"));
-          }
-          return vertx.executeBlocking(() -> paths.file(r.getSpiderId(), r.getPath(), ignore), false)
-              .compose(file -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)))
-              .compose(af -> sendFile(resp, af, r.getOffset()));
-        })
-        .onFailure(err -> fail(resp, err));
+    transfers.download(req);
   }
 
-  private Future<Void> sendFile(GrpcServerResponse<?, FileDownloadChunk> resp, AsyncFile file, long offset) {
-    return file.size().compose(size -> {
-      if (offset > size) {
-        file.close();
-        return Future.failedFuture(ScanException.invalid("offset " + offset + " beyond file size " + size));
-      }
-      Promise<Void> done = Promise.promise();
-      long[] pos = {offset};
-      file.setReadPos(offset).setReadBufferSize(DOWNLOAD_CHUNK);
-      resp.exceptionHandler(err -> {
-        file.close();
-        done.tryFail(err);
-      });
-      file.exceptionHandler(err -> {
-        file.close();
-        done.tryFail(err);
-      });
-      file.endHandler(v -> {
-        file.close();
-        resp.end(FileDownloadChunk.newBuilder().setOffset(pos[0]).setSize(size).build()).onComplete(done);
-      });
-      file.handler(buf -> {
-        FileDownloadChunk chunk = FileDownloadChunk.newBuilder()
-            .setData(UnsafeByteOperations.unsafeWrap(buf.getBytes()))
-            .setOffset(pos[0])
-            .setSize(size)
-            .build();
-        pos[0] += buf.length();
-        metrics.bytesSent("grpc", buf.length());
-        resp.write(chunk);
-        if (resp.writeQueueFull()) {
-          file.pause();
-          resp.drainHandler(v -> file.resume());
-        }
-      });
-      return done.future();
-    });
-  }
-
-  private void fail(GrpcServerResponse<?, ?> resp, Throwable err) {
+  void fail(GrpcServerResponse<?, ?> resp, Throwable err) {
     GrpcStatus status;
     String message = err.getMessage();
     if (err instanceof ScanException se) {

@@ -8,7 +8,9 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
 import dev.syncnode.transport.Auth;
+import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
+import dev.syncnode.transport.TransferSource;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
 import io.vertx.core.Future;
@@ -42,6 +44,7 @@ public final class GrpcSyncSource implements SyncSource {
   private final String nodeKey;
   private final Duration scanTimeout;
   private final Duration downloadTimeout;
+  private final GrpcTransferClient transfers;
 
   public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
       Duration downloadTimeout) {
@@ -58,6 +61,7 @@ public final class GrpcSyncSource implements SyncSource {
         .setIdleTimeout(300);
     this.client = GrpcClient.client(vertx,
         new GrpcClientOptions().setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE), http);
+    this.transfers = new GrpcTransferClient(this, client, address, this.nodeKey, downloadTimeout);
   }
 
   static SocketAddress parse(String hostPort) {
@@ -85,17 +89,31 @@ public final class GrpcSyncSource implements SyncSource {
 
   @Override
   public Future<Manifest> scan(String spiderId, String path) {
+    return scan(spiderId, path, null).compose(r -> r.unchanged()
+        ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "master answered unchanged to a full scan"))
+        : Future.succeededFuture(r.manifest()));
+  }
+
+  @Override
+  public Future<ScanResult> scan(String spiderId, String path, String knownDigest) {
     FileScanRequest request = FileScanRequest.newBuilder()
-        .setSpiderId(spiderId).setPath(path == null ? "" : path).setNodeKey(nodeKey).build();
+        .setSpiderId(spiderId).setPath(path == null ? "" : path).setNodeKey(nodeKey)
+        .setKnownDigest(knownDigest == null ? "" : knownDigest).build();
     return client.request(address, SyncServiceGrpcClient.StreamFileScan)
         .compose(req -> {
           prepare(req, scanTimeout);
-          return req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp)));
+          return req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp, request.getKnownDigest())));
         })
         .recover(err -> Future.failedFuture(classify("scan of " + spiderId, err)));
   }
 
-  private Future<Manifest> collectManifest(GrpcClientResponse<FileScanRequest, FileScanChunk> resp) {
+  @Override
+  public TransferSource transfers() {
+    return transfers;
+  }
+
+  private Future<ScanResult> collectManifest(GrpcClientResponse<FileScanRequest, FileScanChunk> resp,
+      String knownDigest) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
       return Future.failedFuture(statusError(resp));
     }
@@ -103,8 +121,21 @@ public final class GrpcSyncSource implements SyncSource {
     String[] digest = {null};
     long[] total = {-1};
     boolean[] last = {false};
-    Promise<Manifest> result = Promise.promise();
+    boolean[] unchanged = {false};
+    Promise<ScanResult> result = Promise.promise();
     resp.handler(chunk -> {
+      if (chunk.getUnchanged()) {
+        if (total[0] >= 0 || last[0] || chunk.getEntriesCount() > 0 || !chunk.getLast() || knownDigest.isEmpty()
+            || !knownDigest.equals(chunk.getDigest())) {
+          result.tryFail(new TransportException(Kind.PROTOCOL, "malformed unchanged answer"));
+          return;
+        }
+        unchanged[0] = true;
+        last[0] = true;
+        total[0] = chunk.getTotal();
+        digest[0] = chunk.getDigest();
+        return;
+      }
       if (last[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "chunk after the last chunk"));
         return;
@@ -137,11 +168,13 @@ public final class GrpcSyncSource implements SyncSource {
         result.tryFail(statusError(resp));
       } else if (!last[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "manifest stream ended without its last chunk"));
+      } else if (unchanged[0]) {
+        result.tryComplete(ScanResult.unchanged(digest[0], total[0]));
       } else if (entries.size() != total[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL,
             "manifest has " + entries.size() + " entries, announced " + total[0]));
       } else {
-        result.tryComplete(new Manifest(null, "", sortedCopy(entries), digest[0]));
+        result.tryComplete(ScanResult.of(new Manifest(null, "", sortedCopy(entries), digest[0])));
       }
     });
     return result.future();
@@ -209,7 +242,7 @@ public final class GrpcSyncSource implements SyncSource {
     return result.future();
   }
 
-  private static <T> Future<T> cancelOnFailure(GrpcClientRequest<?, ?> req, Future<T> f) {
+  static <T> Future<T> cancelOnFailure(GrpcClientRequest<?, ?> req, Future<T> f) {
     return f.onFailure(err -> {
       try {
         req.cancel();
@@ -219,7 +252,7 @@ public final class GrpcSyncSource implements SyncSource {
     });
   }
 
-  private void prepare(GrpcClientRequest<?, ?> req, Duration timeout) {
+  void prepare(GrpcClientRequest<?, ?> req, Duration timeout) {
     if (authHeader != null) {
       req.headers().set("authorization", authHeader);
     }
@@ -228,7 +261,7 @@ public final class GrpcSyncSource implements SyncSource {
     }
   }
 
-  private static TransportException statusError(GrpcClientResponse<?, ?> resp) {
+  static TransportException statusError(GrpcClientResponse<?, ?> resp) {
     GrpcStatus status = resp.status() == null ? GrpcStatus.UNKNOWN : resp.status();
     String msg = resp.statusMessage();
     if (msg == null && resp.trailers() != null) {

@@ -1,0 +1,230 @@
+package dev.syncnode.transport.grpc;
+
+import dev.syncnode.delta.BlockIndex;
+import dev.syncnode.proto.BlockHashesChunk;
+import dev.syncnode.proto.BlockHashesRequest;
+import dev.syncnode.proto.Compression;
+import dev.syncnode.proto.FileData;
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FilesRequest;
+import dev.syncnode.proto.SyncServiceGrpcClient;
+import dev.syncnode.transport.BlockHashes;
+import dev.syncnode.transport.FilePiece;
+import dev.syncnode.transport.PieceCodec;
+import dev.syncnode.transport.TransferSource;
+import dev.syncnode.transport.TransportException;
+import dev.syncnode.transport.TransportException.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The worker's client for the transfer calls ({@code StreamFiles}, ranged {@code StreamFileDownload},
+ * {@code StreamBlockHashes}). Translation and structural checks only (indexes, sizes, compression
+ * fields); offsets, lengths and content are checked by the sink and by the whole-file hash.
+ */
+final class GrpcTransferClient implements TransferSource {
+  private final GrpcSyncSource owner;
+  private final GrpcClient client;
+  private final SocketAddress address;
+  private final String nodeKey;
+  private final Duration timeout;
+
+  GrpcTransferClient(GrpcSyncSource owner, GrpcClient client, SocketAddress address, String nodeKey,
+      Duration timeout) {
+    this.owner = owner;
+    this.client = client;
+    this.address = address;
+    this.nodeKey = nodeKey;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Future<Void> files(String spiderId, List<String> paths, boolean acceptDeflate, WriteStream<FilePiece> sink) {
+    FilesRequest request = FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey(nodeKey)
+        .setAcceptDeflate(acceptDeflate).build();
+    int count = paths.size();
+    return client.request(address, SyncServiceGrpcClient.StreamFiles)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+              receive(resp, sink, (FileData d) -> {
+                if (d.getIndex() < 0 || d.getIndex() >= count) {
+                  throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
+                }
+                return piece(d.getIndex(), d.getOffset(), d.getData().toByteArray(), d.getCompression(),
+                    d.getRawSize(), d.getSize(), d.getEof());
+              })));
+        })
+        .recover(err -> Future.failedFuture(
+            GrpcSyncSource.classify("download of " + count + " files of " + spiderId, err)));
+  }
+
+  @Override
+  public Future<Void> range(String spiderId, String path, long offset, long length, long expectedFileSize,
+      boolean acceptDeflate, WriteStream<FilePiece> sink) {
+    FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
+        .setOffset(offset).setLength(length).setAcceptDeflate(acceptDeflate).setNodeKey(nodeKey).build();
+    long end = length > 0 ? offset + length : expectedFileSize;
+    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+              receive(resp, sink, (FileDownloadChunk c) -> {
+                if (c.getSize() != expectedFileSize) {
+                  throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
+                      + " bytes, the manifest says " + expectedFileSize);
+                }
+                FilePiece p = piece(0, c.getOffset(), c.getData().toByteArray(), c.getCompression(), c.getRawSize(),
+                    c.getSize(), false);
+                return new FilePiece(0, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
+                    p.offset() + p.rawSize() >= end);
+              })));
+        })
+        .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)));
+  }
+
+  private static FilePiece piece(int index, long offset, byte[] data, Compression compression, int rawSize,
+      long fileSize, boolean eof) {
+    boolean deflated;
+    switch (compression) {
+      case NONE:
+        deflated = false;
+        rawSize = data.length;
+        break;
+      case DEFLATE:
+        deflated = true;
+        break;
+      default:
+        throw new TransportException(Kind.PROTOCOL, "unknown compression " + compression);
+    }
+    if (rawSize < 0 || rawSize > PieceCodec.MAX_RAW_PIECE || offset < 0 || fileSize < 0) {
+      throw new TransportException(Kind.PROTOCOL, "piece out of range (offset " + offset + ", size " + rawSize + ")");
+    }
+    return new FilePiece(index, offset, Buffer.buffer(data), deflated, rawSize, fileSize, eof);
+  }
+
+  /** Feeds every message, mapped to a piece, into the sink with back-pressure. */
+  private static <M> Future<Void> receive(GrpcClientResponse<?, M> resp, WriteStream<FilePiece> sink,
+      Function<M, FilePiece> map) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(GrpcSyncSource.statusError(resp));
+    }
+    Promise<Void> result = Promise.promise();
+    resp.handler(msg -> {
+      if (result.future().isComplete()) {
+        return;
+      }
+      FilePiece p;
+      try {
+        p = map.apply(msg);
+      } catch (TransportException e) {
+        result.tryFail(e);
+        return;
+      }
+      sink.write(p).onFailure(result::tryFail);
+      if (sink.writeQueueFull()) {
+        resp.pause();
+        sink.drainHandler(v -> resp.resume());
+      }
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(GrpcSyncSource.statusError(resp));
+      } else {
+        result.tryComplete();
+      }
+    });
+    return result.future();
+  }
+
+  @Override
+  public Future<BlockHashes> blockHashes(String spiderId, String path, int[] groups) {
+    BlockHashesRequest.Builder b = BlockHashesRequest.newBuilder().setSpiderId(spiderId).setPath(path)
+        .setNodeKey(nodeKey);
+    if (groups != null) {
+      for (int g : groups) {
+        b.addGroups(g);
+      }
+    }
+    BlockHashesRequest request = b.build();
+    return client.request(address, SyncServiceGrpcClient.StreamBlockHashes)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req, collect(resp)));
+        })
+        .recover(err -> Future.failedFuture(
+            GrpcSyncSource.classify("block hashes of " + spiderId + "/" + path, err)));
+  }
+
+  private static Future<BlockHashes> collect(GrpcClientResponse<BlockHashesRequest, BlockHashesChunk> resp) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(GrpcSyncSource.statusError(resp));
+    }
+    Promise<BlockHashes> result = Promise.promise();
+    List<BlockHashesChunk> chunks = new ArrayList<>();
+    long[] wire = {0};
+    resp.handler(c -> {
+      chunks.add(c);
+      wire[0] += c.getSerializedSize();
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(GrpcSyncSource.statusError(resp));
+        return;
+      }
+      try {
+        result.tryComplete(merge(chunks, wire[0]));
+      } catch (TransportException e) {
+        result.tryFail(e);
+      }
+    });
+    return result.future();
+  }
+
+  static BlockHashes merge(List<BlockHashesChunk> chunks, long wireBytes) {
+    if (chunks.isEmpty() || !chunks.get(chunks.size() - 1).getLast()) {
+      throw new TransportException(Kind.PROTOCOL, "block hashes ended without their last chunk");
+    }
+    BlockHashesChunk head = chunks.get(0);
+    long size = head.getFileSize();
+    int bs = head.getBlockSize();
+    int gs = head.getGroupSize();
+    if (size < 0 || bs <= 0 || bs > BlockIndex.MAX_BLOCK_SIZE || gs <= 0 || gs > 65536
+        || BlockIndex.blockCount(size, bs) > 64L * BlockIndex.MAX_BLOCKS) {
+      throw new TransportException(Kind.PROTOCOL, "implausible block geometry " + bs + "/" + gs + " for " + size);
+    }
+    List<Long> groupHashes = new ArrayList<>();
+    List<Integer> groups = new ArrayList<>();
+    List<Long> strong = new ArrayList<>();
+    List<Integer> weak = new ArrayList<>();
+    for (BlockHashesChunk c : chunks) {
+      if (c.getFileSize() != size || c.getBlockSize() != bs || c.getGroupSize() != gs
+          || !c.getFileHash().equals(head.getFileHash())) {
+        throw new TransportException(Kind.PROTOCOL, "block hash chunks disagree");
+      }
+      groupHashes.addAll(c.getGroupHashesList());
+      groups.addAll(c.getGroupsList());
+      strong.addAll(c.getBlockStrongList());
+      weak.addAll(c.getBlockWeakList());
+    }
+    if (strong.size() != weak.size()) {
+      throw new TransportException(Kind.PROTOCOL, "strong and weak block hashes differ in number");
+    }
+    return new BlockHashes(size, head.getFileHash(), bs, gs,
+        groupHashes.stream().mapToLong(Long::longValue).toArray(),
+        groups.stream().mapToInt(Integer::intValue).toArray(),
+        strong.stream().mapToLong(Long::longValue).toArray(),
+        weak.stream().mapToInt(Integer::intValue).toArray(), wireBytes);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.syncnode.transport.grpc;
+
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.scan.ScanException;
+import dev.syncnode.scan.SpiderPaths;
+import dev.syncnode.transport.PieceCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the files of one request as pieces of at most {@link #PIECE} bytes, a bounded round at a
+ * time ({@link #round} is blocking: call it in {@code executeBlocking}, one round at a time; the
+ * event loop writes each round out and asks for the next when the stream drains). So memory per
+ * stream stays around {@link #ROUND_BYTES} whatever the file sizes. Pieces are compressed when the
+ * worker accepts it, the name is not a known compressed format, the first piece of the file shrinks,
+ * and the piece itself shrinks; compressed pieces and verdicts are shared through a {@link PieceCache}.
+ */
+final class PieceReader {
+  static final int PIECE = 128 * 1024;
+  static final int ROUND_BYTES = 1024 * 1024;
+  static final int ROUND_PIECES = 512;
+
+  /** One piece, ready for the wire. */
+  record Piece(int index, long offset, byte[] data, boolean deflated, int rawSize, long fileSize, boolean eof) {}
+
+  private final SpiderPaths paths;
+  private final IgnoreRules ignore;
+  private final String spiderId;
+  private final List<String> files;
+  private final long firstOffset;
+  private final long firstLength;
+  private final boolean acceptDeflate;
+  private final PieceCache cache;
+  private volatile boolean cancelled;
+
+  private int fileIdx;
+  private FileChannel ch;
+  private Path path;
+  private long pos;
+  private long end;
+  private long size;
+  private long mtimeNanos;
+  private boolean compress;
+  private boolean firstPiece;
+
+  /**
+   * @param firstOffset offset into the first file (single-file range requests), else 0
+   * @param firstLength bytes of the first file from the offset, 0 for all
+   */
+  PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
+      long firstLength, boolean acceptDeflate, PieceCache cache) {
+    this.paths = paths;
+    this.ignore = ignore;
+    this.spiderId = spiderId;
+    this.files = files;
+    this.firstOffset = firstOffset;
+    this.firstLength = firstLength;
+    this.acceptDeflate = acceptDeflate;
+    this.cache = cache;
+  }
+
+  boolean finished() {
+    return fileIdx >= files.size();
+  }
+
+  void cancel() {
+    cancelled = true;
+  }
+
+  boolean cancelled() {
+    return cancelled;
+  }
+
+  /** Reads the next round of pieces. Blocking. */
+  List<Piece> round() throws IOException {
+    List<Piece> out = new ArrayList<>();
+    long bytes = 0;
+    try {
+      while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
+        if (ch == null) {
+          open();
+        }
+        Piece p = next();
+        out.add(p);
+        bytes += p.rawSize();
+        if (p.eof()) {
+          closeFile();
+          fileIdx++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    if (cancelled) {
+      close();
+    }
+    return out;
+  }
+
+  private void open() throws IOException {
+    String rel = files.get(fileIdx);
+    path = paths.file(spiderId, rel, ignore);
+    BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    ch = FileChannel.open(path, StandardOpenOption.READ);
+    size = attrs.size();
+    mtimeNanos = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    long start = fileIdx == 0 ? firstOffset : 0;
+    if (start > size) {
+      throw ScanException.invalid("offset " + start + " beyond file size " + size);
+    }
+    end = fileIdx == 0 && firstLength > 0 ? Math.min(size, start + firstLength) : size;
+    pos = start;
+    firstPiece = true;
+    compress = acceptDeflate && !PieceCodec.knownCompressed(rel)
+        && cache.get(fileKey(-1, 0)) != PieceCache.RAW;
+  }
+
+  private PieceCache.Key fileKey(long offset, int length) {
+    return new PieceCache.Key(path.toString(), size, mtimeNanos, offset, length);
+  }
+
+  private Piece next() throws IOException {
+    int len = (int) Math.min(PIECE, end - pos);
+    boolean eof = pos + len >= end;
+    int index = fileIdx;
+    long at = pos;
+    if (len == 0) {
+      return new Piece(index, at, new byte[0], false, 0, size, true);
+    }
+    PieceCache.Key key = compress ? fileKey(at, len) : null;
+    byte[] cached = key == null ? null : cache.get(key);
+    Piece piece;
+    if (cached != null && cached != PieceCache.RAW) {
+      piece = new Piece(index, at, cached, true, len, size, eof);
+    } else {
+      byte[] raw = read(at, len);
+      byte[] packed = compress && cached == null ? PieceCodec.deflate(raw, 0, len) : null;
+      if (compress && cached == null && unchanged()) {
+        cache.put(key, packed == null ? PieceCache.RAW : packed);
+        if (packed == null && firstPiece) {
+          cache.put(fileKey(-1, 0), PieceCache.RAW);
+        }
+      }
+      if (packed == null && firstPiece) {
+        compress = false; // the probe did not shrink: send the rest of the file raw
+      }
+      piece = packed != null ? new Piece(index, at, packed, true, len, size, eof)
+          : new Piece(index, at, raw, false, len, size, eof);
+    }
+    firstPiece = false;
+    pos += len;
+    return piece;
+  }
+
+  private boolean unchanged() throws IOException {
+    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return a.size() == size && a.lastModifiedTime().to(TimeUnit.NANOSECONDS) == mtimeNanos;
+  }
+
+  private byte[] read(long at, int len) throws IOException {
+    byte[] buf = new byte[len];
+    ByteBuffer bb = ByteBuffer.wrap(buf);
+    while (bb.hasRemaining()) {
+      int n = ch.read(bb, at + bb.position());
+      if (n < 0) {
+        throw new IOException("file shrank while it was sent: " + files.get(fileIdx));
+      }
+    }
+    return buf;
+  }
+
+  private void closeFile() {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // read-only channel
+      }
+      ch = null;
+    }
+  }
+
+  /** Releases the open file, if any. Safe to call from the event loop between rounds. */
+  void close() {
+    closeFile();
+  }
+}

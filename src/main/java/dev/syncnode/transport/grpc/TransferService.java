@@ -1,0 +1,232 @@
+package dev.syncnode.transport.grpc;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.delta.BlockIndex;
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.proto.BlockHashesChunk;
+import dev.syncnode.proto.BlockHashesRequest;
+import dev.syncnode.proto.Compression;
+import dev.syncnode.proto.FileData;
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FilesRequest;
+import dev.syncnode.scan.ScanException;
+import dev.syncnode.scan.SpiderPaths;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The master's transfer calls: {@code StreamFileDownload} (whole file or a byte range, optionally
+ * compressed), {@code StreamFiles} (many files in one stream) and {@code StreamBlockHashes} (block
+ * hashes for delta transfer, computed off the event loop and cached). All file reads and hashing run
+ * on worker threads a bounded round at a time; the event loop only writes messages, pausing while the
+ * client's flow-control window is full. Authorization is checked by the caller.
+ */
+final class TransferService {
+  /** Most paths in one {@code StreamFiles} request. */
+  static final int MAX_FILES = 4096;
+  /** Blocks per {@code BlockHashesChunk}. */
+  static final int BLOCKS_PER_CHUNK = 16 * 1024;
+  private static final long PIECE_CACHE_BYTES = 64L * 1024 * 1024;
+  private static final long INDEX_CACHE_BYTES = 64L * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final ConfigHolder config;
+  private final SyncMetrics metrics;
+  private final BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail;
+  private final PieceCache pieces = new PieceCache(PIECE_CACHE_BYTES);
+  private final BlockIndexCache indexes = new BlockIndexCache(INDEX_CACHE_BYTES);
+
+  TransferService(Vertx vertx, ConfigHolder config, SyncMetrics metrics,
+      BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+    this.fail = fail;
+  }
+
+  private SpiderPaths paths() {
+    return new SpiderPaths(Path.of(config.get().node().workspace()));
+  }
+
+  private IgnoreRules ignore() {
+    return IgnoreRules.of(config.get().sync().ignore());
+  }
+
+  // ---- StreamFileDownload ----
+
+  void download(GrpcServerRequest<FileDownloadRequest, FileDownloadChunk> req) {
+    GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
+    SpiderPaths paths = paths();
+    IgnoreRules ignore = ignore();
+    req.last()
+        .compose(r -> {
+          if (r.getOffset() < 0 || r.getLength() < 0) {
+            return Future.failedFuture(ScanException.invalid("negative offset or length"));
+          }
+          PieceReader reader = new PieceReader(paths, ignore, r.getSpiderId(), List.of(r.getPath()), r.getOffset(),
+              r.getLength(), r.getAcceptDeflate(), pieces);
+          return pump(resp, reader, p -> FileDownloadChunk.newBuilder()
+              .setData(UnsafeByteOperations.unsafeWrap(p.data()))
+              .setOffset(p.offset())
+              .setSize(p.fileSize())
+              .setCompression(p.deflated() ? Compression.DEFLATE : Compression.NONE)
+              .setRawSize(p.rawSize())
+              .build());
+        })
+        .onFailure(err -> fail.accept(resp, err));
+  }
+
+  // ---- StreamFiles ----
+
+  void files(GrpcServerRequest<FilesRequest, FileData> req) {
+    GrpcServerResponse<FilesRequest, FileData> resp = req.response();
+    SpiderPaths paths = paths();
+    IgnoreRules ignore = ignore();
+    req.last()
+        .compose(r -> {
+          if (r.getPathsCount() > MAX_FILES) {
+            return Future.failedFuture(ScanException.invalid("too many paths in one request: " + r.getPathsCount()
+                + " (at most " + MAX_FILES + ")"));
+          }
+          PieceReader reader = new PieceReader(paths, ignore, r.getSpiderId(), List.copyOf(r.getPathsList()), 0, 0,
+              r.getAcceptDeflate(), pieces);
+          return pump(resp, reader, p -> FileData.newBuilder()
+              .setIndex(p.index())
+              .setOffset(p.offset())
+              .setData(UnsafeByteOperations.unsafeWrap(p.data()))
+              .setCompression(p.deflated() ? Compression.DEFLATE : Compression.NONE)
+              .setRawSize(p.rawSize())
+              .setSize(p.fileSize())
+              .setEof(p.eof())
+              .build());
+        })
+        .onFailure(err -> fail.accept(resp, err));
+  }
+
+  /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */
+  private <T> Future<Void> pump(GrpcServerResponse<?, T> resp, PieceReader reader,
+      Function<PieceReader.Piece, T> toMessage) {
+    Promise<Void> done = Promise.promise();
+    resp.exceptionHandler(err -> {
+      reader.cancel();
+      done.tryFail(err);
+    });
+    round(resp, reader, toMessage, done);
+    return done.future();
+  }
+
+  private <T> void round(GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage,
+      Promise<Void> done) {
+    vertx.executeBlocking(reader::round, false).onComplete(ar -> {
+      if (ar.failed()) {
+        done.tryFail(ar.cause());
+        return;
+      }
+      if (reader.cancelled() || done.future().isComplete()) {
+        reader.close();
+        return;
+      }
+      long sent = 0;
+      try {
+        for (PieceReader.Piece p : ar.result()) {
+          resp.write(toMessage.apply(p));
+          sent += p.data().length;
+        }
+      } catch (IllegalStateException closed) {
+        reader.close();
+        done.tryFail(closed);
+        return;
+      }
+      metrics.bytesSent("grpc", sent);
+      if (reader.finished()) {
+        resp.end().onComplete(done);
+      } else if (resp.writeQueueFull()) {
+        resp.drainHandler(v -> round(resp, reader, toMessage, done));
+      } else {
+        round(resp, reader, toMessage, done);
+      }
+    });
+  }
+
+  // ---- StreamBlockHashes ----
+
+  void blockHashes(GrpcServerRequest<BlockHashesRequest, BlockHashesChunk> req) {
+    GrpcServerResponse<BlockHashesRequest, BlockHashesChunk> resp = req.response();
+    SpiderPaths paths = paths();
+    IgnoreRules ignore = ignore();
+    req.last()
+        .compose(r -> vertx.executeBlocking(() -> {
+              Path file = paths.file(r.getSpiderId(), r.getPath(), ignore);
+              return identity(file);
+            }, false)
+            .compose(key -> indexes.get(key,
+                () -> vertx.executeBlocking(() -> BlockIndex.compute(Path.of(key.path()), true), false),
+                () -> vertx.executeBlocking(() -> identity(Path.of(key.path())).equals(key), false)))
+            .compose(idx -> sendHashes(resp, idx, r.getGroupsList())))
+        .onFailure(err -> fail.accept(resp, err));
+  }
+
+  private static BlockIndexCache.Key identity(Path file) throws java.io.IOException {
+    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return new BlockIndexCache.Key(file.toString(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+  }
+
+  private Future<Void> sendHashes(GrpcServerResponse<?, BlockHashesChunk> resp, BlockIndex idx, List<Integer> groups) {
+    BlockHashesChunk.Builder head = BlockHashesChunk.newBuilder()
+        .setFileSize(idx.fileSize())
+        .setFileHash(idx.fileHash())
+        .setBlockSize(idx.blockSize())
+        .setGroupSize(idx.groupSize());
+    if (groups.isEmpty()) {
+      BlockHashesChunk.Builder c = head.clone().setLast(true);
+      for (int g = 0; g < idx.groupCount(); g++) {
+        c.addGroupHashes(idx.groupHash(g));
+      }
+      BlockHashesChunk msg = c.build();
+      metrics.bytesSent("grpc", msg.getSerializedSize());
+      return resp.end(msg);
+    }
+    int prev = -1;
+    for (int g : groups) {
+      if (g <= prev || g >= idx.groupCount()) {
+        return Future.failedFuture(ScanException.invalid("groups must be ascending and below " + idx.groupCount()));
+      }
+      prev = g;
+    }
+    int perChunk = Math.max(1, BLOCKS_PER_CHUNK / idx.groupSize());
+    for (int i = 0; i < groups.size(); i += perChunk) {
+      BlockHashesChunk.Builder c = head.clone();
+      List<Integer> part = groups.subList(i, Math.min(groups.size(), i + perChunk));
+      for (int g : part) {
+        c.addGroups(g);
+        int endBlock = Math.min(idx.blockCount(), (g + 1) * idx.groupSize());
+        for (int b = g * idx.groupSize(); b < endBlock; b++) {
+          c.addBlockStrong(idx.strong(b));
+          c.addBlockWeak(idx.weak(b));
+        }
+      }
+      boolean last = i + perChunk >= groups.size();
+      BlockHashesChunk msg = c.setLast(last).build();
+      metrics.bytesSent("grpc", msg.getSerializedSize());
+      if (last) {
+        return resp.end(msg);
+      }
+      resp.write(msg);
+    }
+    return resp.end();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.syncnode.worker;
+
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.scan.FileHasher;
+import dev.syncnode.scan.Scanner;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a worker remembers about a destination between syncs, in {@code <dest>/.syncnode/state.json}:
+ * the digest of the manifest it last applied there and a fingerprint of the tree's metadata right
+ * after that sync. The next sync recomputes the fingerprint with a stat-only walk (no hashing): if
+ * it is unchanged, the local tree is still exactly that manifest and the worker can send its digest
+ * as {@code known_digest}. Any local change (content rewritten, file replaced, added, removed,
+ * chmod) changes size, mtime, inode or mode, hence the fingerprint, and the worker asks for the full
+ * list. The state is removed before a sync changes the tree and written again after it succeeded,
+ * so a failed sync never leaves a state that claims a tree it did not finish. Blocking.
+ */
+public final class LocalState {
+  static final String FILE = "state.json";
+  private static final int VERSION = 1;
+
+  /**
+   * @param digest manifest digest the tree was synced to
+   * @param files number of files of that manifest
+   * @param fingerprint metadata fingerprint of the tree right after the sync
+   */
+  public record State(String spiderId, String digest, long files, String fingerprint) {}
+
+  private LocalState() {}
+
+  static Path file(Path dest) {
+    return dest.resolve(PathRules.RESERVED_DIR).resolve(FILE);
+  }
+
+  /** The stored state, or null when there is none or it is unreadable. */
+  public static State read(Path dest) {
+    try {
+      JsonObject j = new JsonObject(Files.readString(file(dest), StandardCharsets.UTF_8));
+      if (j.getInteger("version", 0) != VERSION) {
+        return null;
+      }
+      return new State(j.getString("spiderId"), j.getString("digest"), j.getLong("files", 0L),
+          j.getString("fingerprint"));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  /** Writes the state atomically (temp file + rename). */
+  public static void write(Path dest, State s) throws IOException {
+    Path f = file(dest);
+    Files.createDirectories(f.getParent());
+    Path tmp = f.resolveSibling(FILE + ".tmp");
+    JsonObject j = new JsonObject().put("version", VERSION).put("spiderId", s.spiderId()).put("digest", s.digest())
+        .put("files", s.files()).put("fingerprint", s.fingerprint());
+    Files.writeString(tmp, j.encodePrettily(), StandardCharsets.UTF_8);
+    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public static void delete(Path dest) throws IOException {
+    Files.deleteIfExists(file(dest));
+  }
+
+  /**
+   * The digest the local tree still holds, or null: the stored state must exist, be for this spider
+   * and match the tree's current fingerprint.
+   */
+  public static State current(Path dest, String spiderId, IgnoreRules ignore) throws IOException {
+    State s = read(dest);
+    if (s == null || !spiderId.equals(s.spiderId()) || s.digest() == null || s.fingerprint() == null
+        || !Files.isDirectory(dest)) {
+      return null;
+    }
+    return s.fingerprint().equals(fingerprint(dest, ignore)) ? s : null;
+  }
+
+  /**
+   * A hash over the metadata of every entry below {@code dest} that a sync manages (not ignored, not
+   * the reserved area): path, type, size, mtime (ns), permission bits and inode for files; path,
+   * type and mode for directories; path and target for links. One stat per entry, no content read.
+   * Entries are taken in directory order, which is stable while a directory is unchanged (and when
+   * it changed, a different fingerprint is the right answer anyway). Directory mtimes are left out,
+   * so ignored files appearing (a spider's {@code __pycache__}) do not count as a change.
+   */
+  public static String fingerprint(Path dest, IgnoreRules ignore) throws IOException {
+    Path root = dest.toAbsolutePath().normalize();
+    MessageDigest md = FileHasher.newDigest();
+    walk(root, "", ignore, md, new StringBuilder(256));
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** One lstat per entry (PosixFileAttributes carry mode and inode; the walker's basic ones do not). */
+  private static void walk(Path dir, String relDir, IgnoreRules ignore, MessageDigest md, StringBuilder line)
+      throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        String rel = relDir.isEmpty() ? name : relDir + "/" + name;
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (PathRules.isReserved(rel) || ignore.isIgnored(rel, a.isDirectory())) {
+          continue;
+        }
+        line.setLength(0);
+        int mode = Scanner.modeBits(a.permissions());
+        if (a.isDirectory()) {
+          line.append("d\0").append(rel).append('\0').append(mode).append('\n');
+        } else if (a.isSymbolicLink()) {
+          line.append("l\0").append(rel).append('\0').append(Files.readSymbolicLink(p)).append('\n');
+        } else {
+          line.append(a.isRegularFile() ? "f\0" : "o\0").append(rel).append('\0').append(a.size()).append('\0')
+              .append(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append('\0').append(mode).append('\0')
+              .append(a.fileKey()).append('\n');
+        }
+        md.update(line.toString().getBytes(StandardCharsets.UTF_8));
+        if (a.isDirectory()) {
+          walk(p, rel, ignore, md, line);
+        }
+      }
+    }
+  }
+}
