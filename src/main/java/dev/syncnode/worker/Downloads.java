@@ -85,6 +85,8 @@ final class Downloads {
   private final SyncMetrics metrics;
   private final SyncRun.Progress progress;
   private final Map<String, Path> staged = new ConcurrentHashMap<>();
+  /** Set by the first lane that fails: the others finish what they hold and take no more. */
+  private Throwable failure;
   private int reused;
   private int deltas;
 
@@ -147,9 +149,19 @@ final class Downloads {
           for (int i = 0; i < Math.min(parallel, large.size()); i++) {
             lanes.add(largeLane(large, localByPath, partSizes));
           }
-          return Future.all(lanes);
+          // join, not all: on a failure, wait until no lane writes to the temp area any more
+          return Future.join(lanes).transform(ar -> failure != null ? Future.failedFuture(failure)
+              : ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture());
         })
         .map(v -> staged);
+  }
+
+  private <T> Future<T> noteFailure(Future<T> f) {
+    return f.onFailure(err -> {
+      if (failure == null) {
+        failure = err;
+      }
+    });
   }
 
   // ---- reuse ----
@@ -205,11 +217,11 @@ final class Downloads {
   }
 
   private Future<Void> bulkLane(Deque<List<FileEntry>> batches) {
-    List<FileEntry> batch = batches.poll();
+    List<FileEntry> batch = failure == null ? batches.poll() : null;
     if (batch == null) {
       return Future.succeededFuture();
     }
-    return retry.run("download of " + batch.size() + " files", src -> bulkOnce(src, batch))
+    return noteFailure(retry.run("download of " + batch.size() + " files", src -> bulkOnce(src, batch)))
         .compose(v -> bulkLane(batches));
   }
 
@@ -281,13 +293,13 @@ final class Downloads {
 
   private Future<Void> largeLane(Deque<FileEntry> queue, Map<String, FileEntry> localByPath,
       Map<String, Long> partSizes) {
-    FileEntry f = queue.poll();
+    FileEntry f = failure == null ? queue.poll() : null;
     if (f == null) {
       return Future.succeededFuture();
     }
     FileEntry old = localByPath.get(f.path());
     boolean[] deltaTried = {old == null || old.size() == 0 || partSizes.getOrDefault(f.hash(), 0L) > 0};
-    return retry.run("download of " + f.path(), src -> {
+    return noteFailure(retry.run("download of " + f.path(), src -> {
           TransferSource t = src.transfers();
           if (t == null) {
             return whole.fetch(src, f);
@@ -300,7 +312,7 @@ final class Downloads {
             }).compose(p -> p != null ? Future.succeededFuture(p) : wholeRange(t, f));
           }
           return wholeRange(t, f);
-        })
+        }))
         .compose(p -> {
           stage(f, p);
           return largeLane(queue, localByPath, partSizes);
