@@ -1,6 +1,7 @@
 package dev.syncnode;
 
 import dev.syncnode.cache.ScanCacheVerticle;
+import dev.syncnode.cache.SpiderWatchVerticle;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
@@ -68,6 +69,7 @@ public class NodeVerticle extends VerticleBase {
     http = new HttpEndpointVerticle(config, metrics);
     return vertx.deployVerticle(new ScannerVerticle(config, metrics))
         .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
+        .compose(id -> vertx.deployVerticle(new SpiderWatchVerticle(config)))
         .compose(id -> vertx.deployVerticle(grpc))
         .compose(id -> vertx.deployVerticle(http));
   }

@@ -35,6 +35,8 @@ public final class ScanCacheVerticle extends VerticleBase {
   private final SyncMetrics metrics;
   private final Map<Key, Cached> cache = new HashMap<>();
   private final Map<Key, Future<Scanner.Result>> inFlight = new HashMap<>();
+  /** Invalidations per spider: a scan that overlapped one is answered but not cached. */
+  private final Map<String, Long> generations = new HashMap<>();
   private long sweepTimer;
 
   public ScanCacheVerticle(ConfigHolder config, SyncMetrics metrics) {
@@ -101,9 +103,10 @@ public final class ScanCacheVerticle extends VerticleBase {
         .<Scanner.Result>request(Addresses.SCANNER_SCAN, new ScanJob(key.spiderId(), key.path()), opts)
         .map(Message::body);
     inFlight.put(key, scan);
+    long generation = generations.getOrDefault(key.spiderId(), 0L);
     scan.onComplete(ar -> {
       inFlight.remove(key);
-      if (ar.succeeded()) {
+      if (ar.succeeded() && generation == generations.getOrDefault(key.spiderId(), 0L)) {
         long now = System.currentTimeMillis();
         cache.put(key, new Cached(new ScanReply(ar.result().manifest(), ScanReply.Outcome.CACHE_HIT), now));
       }
@@ -118,7 +121,13 @@ public final class ScanCacheVerticle extends VerticleBase {
 
   private void onInvalidate(Message<String> msg) {
     String spiderId = msg.body();
-    cache.keySet().removeIf(k -> k.spiderId().equals(spiderId));
+    if (SpiderWatchVerticle.ALL.equals(spiderId)) {
+      cache.clear();
+      inFlight.keySet().forEach(k -> generations.merge(k.spiderId(), 1L, Long::sum));
+    } else {
+      cache.keySet().removeIf(k -> k.spiderId().equals(spiderId));
+      generations.merge(spiderId, 1L, Long::sum);
+    }
     msg.reply(null);
   }
 

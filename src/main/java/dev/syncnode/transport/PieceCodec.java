@@ -68,12 +68,17 @@ public final class PieceCodec {
    * @throws IllegalArgumentException when the data is corrupt or does not inflate to {@code rawSize}
    */
   public static byte[] inflate(byte[] data, int rawSize) {
+    return inflate(java.nio.ByteBuffer.wrap(data), rawSize);
+  }
+
+  /** As {@link #inflate(byte[], int)}, reading {@code data} from its position to its limit. */
+  public static byte[] inflate(java.nio.ByteBuffer data, int rawSize) {
     if (rawSize < 0 || rawSize > MAX_RAW_PIECE) {
       throw new IllegalArgumentException("piece size " + rawSize + " out of range");
     }
     Inflater inf = INFLATER.get();
     inf.reset();
-    inf.setInput(data);
+    inf.setInput(data.duplicate());
     byte[] out = new byte[rawSize];
     int n = 0;
     try {

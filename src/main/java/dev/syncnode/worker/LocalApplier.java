@@ -31,6 +31,8 @@ public final class LocalApplier {
   private final Path dest;
   private final Path realDest;
   private final Path tmpDir;
+  /** Parents already checked during this apply (a tree of 1000 files has few directories). */
+  private final java.util.Set<Path> checkedParents = new java.util.HashSet<>();
 
   public LocalApplier(Path dest, Path tmpDir) throws IOException {
     this.dest = dest.toAbsolutePath().normalize();
@@ -111,10 +113,14 @@ public final class LocalApplier {
   /** The parent must be a real directory inside the destination (no symlink on the way). */
   private void checkParent(Path p) throws IOException {
     Path parent = p.getParent();
+    if (checkedParents.contains(parent)) {
+      return;
+    }
     Path real = parent.toRealPath();
     if (!real.startsWith(realDest) || !real.equals(realDest.resolve(dest.relativize(parent)))) {
       throw new IOException("refusing to write through a symlink: " + dest.relativize(p));
     }
+    checkedParents.add(parent);
   }
 
   /** Directories keep owner rwx so the worker can always update them. */

@@ -7,6 +7,7 @@ import dev.syncnode.scan.Scanner;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,12 +103,12 @@ public final class LocalState {
   public static String fingerprint(Path dest, IgnoreRules ignore) throws IOException {
     Path root = dest.toAbsolutePath().normalize();
     MessageDigest md = FileHasher.newDigest();
-    walk(root, "", ignore, md, new StringBuilder(256));
+    walk(root, "", ignore, md, ByteBuffer.allocate(64));
     return HexFormat.of().formatHex(md.digest());
   }
 
   /** One lstat per entry (PosixFileAttributes carry mode and inode; the walker's basic ones do not). */
-  private static void walk(Path dir, String relDir, IgnoreRules ignore, MessageDigest md, StringBuilder line)
+  private static void walk(Path dir, String relDir, IgnoreRules ignore, MessageDigest md, ByteBuffer nums)
       throws IOException {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -116,20 +118,24 @@ public final class LocalState {
         if (PathRules.isReserved(rel) || ignore.isIgnored(rel, a.isDirectory())) {
           continue;
         }
-        line.setLength(0);
-        int mode = Scanner.modeBits(a.permissions());
+        nums.clear();
         if (a.isDirectory()) {
-          line.append("d\0").append(rel).append('\0').append(mode).append('\n');
+          nums.put((byte) 'd').putInt(Scanner.modeBits(a.permissions()));
         } else if (a.isSymbolicLink()) {
-          line.append("l\0").append(rel).append('\0').append(Files.readSymbolicLink(p)).append('\n');
+          nums.put((byte) 'l');
         } else {
-          line.append(a.isRegularFile() ? "f\0" : "o\0").append(rel).append('\0').append(a.size()).append('\0')
-              .append(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append('\0').append(mode).append('\0')
-              .append(a.fileKey()).append('\n');
+          nums.put((byte) (a.isRegularFile() ? 'f' : 'o')).putLong(a.size())
+              .putLong(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).putInt(Scanner.modeBits(a.permissions()))
+              .putInt(Objects.hashCode(a.fileKey()));
         }
-        md.update(line.toString().getBytes(StandardCharsets.UTF_8));
-        if (a.isDirectory()) {
-          walk(p, rel, ignore, md, line);
+        md.update(rel.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(nums.flip());
+        if (a.isSymbolicLink()) {
+          md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
+          md.update((byte) 0);
+        } else if (a.isDirectory()) {
+          walk(p, rel, ignore, md, nums);
         }
       }
     }

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * pauses the stream, so memory stays bounded whatever the file sizes.
  *
  * <p>Each target expects the bytes {@code [start, end)} of its file, in order. A target with
- * {@code verify} is hashed once complete and succeeds only if its SHA-256 and size match the
- * manifest; a failed target (wrong offset, bad compressed data, too many bytes, hash mismatch) is
- * deleted and its further pieces are ignored; the others go on.
+ * {@code verify} is hashed as it is written (a resumed file's existing prefix is read and hashed
+ * first), so the SHA-256 covers exactly the bytes of the temp file; it succeeds only if that hash
+ * and the size match the manifest. A failed target (wrong offset, bad compressed data, too many
+ * bytes, hash mismatch) is deleted and its further pieces are ignored; the others go on.
  */
 final class PieceWriter implements WriteStream<FilePiece> {
   static final int MAX_PENDING = 2 * 1024 * 1024;
@@ -45,6 +48,7 @@ final class PieceWriter implements WriteStream<FilePiece> {
   private final AtomicLong wireBytes;
   private final long[] written;
   private final FileChannel[] channels;
+  private final MessageDigest[] digests;
   private final boolean[] done;
   private final Throwable[] failed;
   private List<FilePiece> pending = new ArrayList<>();
@@ -59,6 +63,7 @@ final class PieceWriter implements WriteStream<FilePiece> {
     this.wireBytes = wireBytes;
     this.written = new long[targets.size()];
     this.channels = new FileChannel[targets.size()];
+    this.digests = new MessageDigest[targets.size()];
     this.done = new boolean[targets.size()];
     this.failed = new Throwable[targets.size()];
     for (int i = 0; i < targets.size(); i++) {
@@ -74,9 +79,9 @@ final class PieceWriter implements WriteStream<FilePiece> {
     if (piece.index() < 0 || piece.index() >= targets.size()) {
       return Future.failedFuture(new TransportException(Kind.PROTOCOL, "piece for unknown file #" + piece.index()));
     }
-    wireBytes.addAndGet(piece.data().length());
+    wireBytes.addAndGet(piece.data().remaining());
     pending.add(piece);
-    pendingBytes += piece.data().length();
+    pendingBytes += piece.data().remaining();
     flush();
     return Future.succeededFuture();
   }
@@ -169,19 +174,25 @@ final class PieceWriter implements WriteStream<FilePiece> {
         throw new TransportException(Kind.INTEGRITY, "master sent more than " + t.end() + " bytes of "
             + t.entry().path());
       }
-      byte[] bytes = p.data().getBytes();
+      ByteBuffer bytes;
       if (p.deflated()) {
-        bytes = PieceCodec.inflate(bytes, p.rawSize());
-      } else if (bytes.length != p.rawSize()) {
+        bytes = ByteBuffer.wrap(PieceCodec.inflate(p.data(), p.rawSize()));
+      } else if (p.data().remaining() != p.rawSize()) {
         throw new TransportException(Kind.PROTOCOL, "piece length does not match its size");
+      } else {
+        bytes = p.data().duplicate();
       }
+      int length = bytes.remaining();
       FileChannel ch = channel(i);
-      ByteBuffer bb = ByteBuffer.wrap(bytes);
       long at = p.offset();
-      while (bb.hasRemaining()) {
-        at += ch.write(bb, at);
+      ByteBuffer out = bytes.duplicate();
+      while (out.hasRemaining()) {
+        at += ch.write(out, at);
       }
-      written[i] += bytes.length;
+      if (digests[i] != null) {
+        digests[i].update(bytes);
+      }
+      written[i] += length;
       if (written[i] == t.end()) {
         complete(i);
       } else if (p.eof()) {
@@ -206,8 +217,29 @@ final class PieceWriter implements WriteStream<FilePiece> {
         opts.add(StandardOpenOption.TRUNCATE_EXISTING);
       }
       channels[i] = FileChannel.open(t.file(), opts);
+      if (t.verify()) {
+        digests[i] = FileHasher.newDigest();
+        if (t.start() > 0) {
+          hashPrefix(channels[i], t.start(), digests[i]);
+        }
+      }
     }
     return channels[i];
+  }
+
+  /** Hashes the bytes a resumed temp file already holds. */
+  private static void hashPrefix(FileChannel ch, long length, MessageDigest md) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, 256 * 1024));
+    long pos = 0;
+    while (pos < length) {
+      buf.clear().limit((int) Math.min(buf.capacity(), length - pos));
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new TransportException(Kind.INTEGRITY, "partial temp file shorter than expected");
+      }
+      md.update(buf.flip());
+      pos += n;
+    }
   }
 
   /** Blocking: closes, and with {@code verify}, hashes the finished file. */
@@ -220,7 +252,8 @@ final class PieceWriter implements WriteStream<FilePiece> {
     channels[i] = null;
     if (t.verify()) {
       long size = Files.size(t.file());
-      String hash = size == t.entry().size() ? FileHasher.sha256(t.file()) : "";
+      String hash = size == t.entry().size() ? HexFormat.of().formatHex(digests[i].digest()) : "";
+      digests[i] = null;
       if (!hash.equals(t.entry().hash())) {
         throw new TransportException(Kind.INTEGRITY, "hash mismatch for " + t.entry().path() + ": expected "
             + t.entry().hash() + " (" + t.entry().size() + " bytes), got " + (hash.isEmpty() ? "?" : hash) + " ("

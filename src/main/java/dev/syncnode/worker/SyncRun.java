@@ -11,6 +11,7 @@ import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.FileHasher;
 import dev.syncnode.scan.Scanner;
+import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
@@ -64,6 +65,8 @@ public final class SyncRun {
   private SyncSource current;
   private Downloads downloads;
   private long started;
+  private long lastPhase;
+  private final StringBuilder phases = new StringBuilder();
 
   /** Receives progress; called on the event loop. */
   public interface Progress {
@@ -100,17 +103,38 @@ public final class SyncRun {
       return Future.failedFuture(new TransportException(Kind.INVALID, e.getMessage()));
     }
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
-    return vertx.executeBlocking(() -> LocalState.current(dest, spiderId, ignore), false)
+    return vertx.executeBlocking(() -> LocalState.read(dest), false)
         .otherwise(err -> null)
-        .compose(state -> withRetry("scan of " + spiderId,
-                src -> src.scan(spiderId, "", state == null ? null : state.digest()))
-            .compose(result -> result.unchanged()
-                ? Future.succeededFuture(unchangedReport(state))
-                : fullSync(result.manifest())))
+        .compose(stored -> {
+          String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
+          // the stat-only check of the local tree runs while the master answers
+          Future<LocalState.State> verified = known == null ? Future.succeededFuture()
+              : vertx.executeBlocking(() -> LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
+          Future<ScanResult> scan = withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", known));
+          return Future.join(verified, scan).transform(done -> {
+            if (scan.failed()) {
+              return Future.failedFuture(scan.cause());
+            }
+            ScanResult result = scan.result();
+            if (!result.unchanged()) {
+              return fullSync(result.manifest());
+            }
+            LocalState.State state = verified.result();
+            if (state != null && result.digest().equals(state.digest())) {
+              return Future.succeededFuture(unchangedReport(state));
+            }
+            LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
+            return withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", null))
+                .compose(full -> full.unchanged()
+                    ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
+                    : fullSync(full.manifest()));
+          });
+        })
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
-          LOG.info("sync {}: transport={} files={} downloaded={} deleted={} bytes={} in {} ms", spiderId,
-              r.transport(), r.files(), r.downloaded(), r.deleted(), r.bytes(), r.durationMs());
+          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} bytes={} in {} ms{}{}",
+              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.bytes(), r.durationMs(),
+              r.unchanged() ? " (unchanged)" : "", phases.length() == 0 ? "" : " [" + phases + "]");
         })
         .onFailure(err -> {
           metrics.syncFinished(spiderId, current.name(), "failure", Duration.ofNanos(System.nanoTime() - started));
@@ -120,14 +144,33 @@ public final class SyncRun {
 
   /** Manifest -> local scan and diff -> transfers -> apply -> state for the next sync. */
   private Future<SyncReport> fullSync(Manifest manifest) {
+    phase("manifest");
     return validate(manifest)
-        .compose(remote -> prepareLocal(remote).compose(local -> downloadAll(local)
-            .compose(staged -> applyBlocking(remote, local.diff(), staged))
-            .map(v -> report(remote, local.diff()))))
+        .compose(remote -> prepareLocal(remote).compose(local -> {
+          phase("local scan");
+          return downloadAll(local)
+              .compose(staged -> {
+                phase("transfer");
+                return applyBlocking(remote, local.diff(), staged);
+              })
+              .map(v -> {
+                phase("apply");
+                return report(remote, local.diff());
+              });
+        }))
         .compose(report -> vertx.executeBlocking(() -> {
           cleanTemp(Set.of());
           return report;
         }, false));
+  }
+
+  /** Notes how long the step that just ended took, for the log line of the sync. */
+  private void phase(String name) {
+    long now = System.nanoTime();
+    long from = lastPhase == 0 ? started : lastPhase;
+    lastPhase = now;
+    phases.append(phases.length() == 0 ? "" : " ").append(name).append('=')
+        .append(Duration.ofNanos(now - from).toMillis()).append("ms");
   }
 
   /** The master confirmed the digest the local tree holds: nothing to transfer or change. */

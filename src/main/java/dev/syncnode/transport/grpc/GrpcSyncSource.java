@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
@@ -36,6 +37,10 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcSyncSource implements SyncSource {
   /** Refuse manifests larger than this many entries (a hostile or broken master). */
   public static final int MAX_ENTRIES = 1_000_000;
+  /** HTTP/2 flow-control window per stream granted to the master. */
+  static final int STREAM_WINDOW = 2 * 1024 * 1024;
+  /** Largest HTTP/2 frame the master may send (fewer frames per 128 KiB piece). */
+  static final int MAX_FRAME = 256 * 1024;
 
   private final Vertx vertx;
   private final GrpcClient client;
@@ -58,7 +63,12 @@ public final class GrpcSyncSource implements SyncSource {
         .setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false)
         .setConnectTimeout(5000)
-        .setIdleTimeout(300);
+        .setIdleTimeout(300)
+        // HTTP/2's default 64 KiB windows make every 64 KiB wait for a WINDOW_UPDATE round trip:
+        // larger windows keep file streams flowing; memory stays bounded (the worker pauses a stream
+        // while its writer is behind, and then stops granting window).
+        .setHttp2ConnectionWindowSize(STREAM_WINDOW * 8)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW).setMaxFrameSize(MAX_FRAME));
     this.client = GrpcClient.client(vertx,
         new GrpcClientOptions().setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE), http);
     this.transfers = new GrpcTransferClient(this, client, address, this.nodeKey, downloadTimeout);

@@ -1,5 +1,6 @@
 package dev.syncnode.transport.grpc;
 
+import com.google.protobuf.ByteString;
 import dev.syncnode.delta.BlockIndex;
 import dev.syncnode.proto.BlockHashesChunk;
 import dev.syncnode.proto.BlockHashesRequest;
@@ -17,7 +18,6 @@ import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.client.GrpcClient;
@@ -62,7 +62,7 @@ final class GrpcTransferClient implements TransferSource {
                 if (d.getIndex() < 0 || d.getIndex() >= count) {
                   throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
                 }
-                return piece(d.getIndex(), d.getOffset(), d.getData().toByteArray(), d.getCompression(),
+                return piece(d.getIndex(), d.getOffset(), d.getData(), d.getCompression(),
                     d.getRawSize(), d.getSize(), d.getEof());
               })));
         })
@@ -85,7 +85,7 @@ final class GrpcTransferClient implements TransferSource {
                   throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
                       + " bytes, the manifest says " + expectedFileSize);
                 }
-                FilePiece p = piece(0, c.getOffset(), c.getData().toByteArray(), c.getCompression(), c.getRawSize(),
+                FilePiece p = piece(0, c.getOffset(), c.getData(), c.getCompression(), c.getRawSize(),
                     c.getSize(), false);
                 return new FilePiece(0, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
                     p.offset() + p.rawSize() >= end);
@@ -94,13 +94,13 @@ final class GrpcTransferClient implements TransferSource {
         .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)));
   }
 
-  private static FilePiece piece(int index, long offset, byte[] data, Compression compression, int rawSize,
+  private static FilePiece piece(int index, long offset, ByteString data, Compression compression, int rawSize,
       long fileSize, boolean eof) {
     boolean deflated;
     switch (compression) {
       case NONE:
         deflated = false;
-        rawSize = data.length;
+        rawSize = data.size();
         break;
       case DEFLATE:
         deflated = true;
@@ -111,7 +111,8 @@ final class GrpcTransferClient implements TransferSource {
     if (rawSize < 0 || rawSize > PieceCodec.MAX_RAW_PIECE || offset < 0 || fileSize < 0) {
       throw new TransportException(Kind.PROTOCOL, "piece out of range (offset " + offset + ", size " + rawSize + ")");
     }
-    return new FilePiece(index, offset, Buffer.buffer(data), deflated, rawSize, fileSize, eof);
+    // a view of the message's bytes: no copy
+    return new FilePiece(index, offset, data.asReadOnlyByteBuffer(), deflated, rawSize, fileSize, eof);
   }
 
   /** Feeds every message, mapped to a piece, into the sink with back-pressure. */

@@ -25,8 +25,12 @@ import java.util.concurrent.TimeUnit;
  * and the piece itself shrinks; compressed pieces and verdicts are shared through a {@link PieceCache}.
  */
 final class PieceReader {
+  /**
+   * Piece size (also the unit of the compression cache). Messages stay well below the 256 KiB
+   * default message limit of gRPC clients such as Vert.x's.
+   */
   static final int PIECE = 128 * 1024;
-  static final int ROUND_BYTES = 1024 * 1024;
+  static final int ROUND_BYTES = 2 * 1024 * 1024;
   static final int ROUND_PIECES = 512;
 
   /** One piece, ready for the wire. */

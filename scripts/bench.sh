@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Benchmark: syncnode against an rsync daemon, side by side, on loopback, in one run.
+#
+#   scripts/bench.sh            (needs target/node.jar; installs rsync with apt-get when missing)
+#
+# Generates the trees, starts a master and BENCH_WORKERS worker nodes from target/node.jar and an
+# rsync daemon (`rsync -a` over rsync://127.0.0.1:<port>), and prints wall time and bytes on the
+# wire for both, with the ratio syncnode/rsync, for:
+#   1. full copy of ~1000 files (1-64 KiB, half text, half random) plus five 5-50 MiB binaries
+#   2. no-change re-sync of a 10,000-file tree
+#   3. re-sync after 1% of the small files changed
+#   4. re-sync after 64 KiB changed inside the 50 MiB file
+#   5. BENCH_WORKERS workers pulling one spider at once vs as many rsync clients at once
+# syncnode runs through a running worker node (POST /api/sync/{id}), so JVM start-up is not
+# counted; rsync runs as a client process per sync (its start-up, a few ms, is counted).
+# Bytes: syncnode = TCP payload bytes both ways on the master's gRPC sockets (kernel tcp_info
+# counters via `ss`, no proxy in the path); rsync = "Total bytes sent" + "Total bytes received"
+# of --stats. Nodes run with the default configuration: the master's scan cache is kept fresh
+# by its file watcher (a change invalidates it), so an unchanged spider is not walked again,
+# and a changed one is. Worker JVMs are warmed up (a few syncs of a separate spider) before
+# measuring; rsync gets the same warm-up run.
+# Bounded: each sync has a 300 s limit; processes are stopped by PID; everything is on 127.0.0.1.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+WORKERS="${BENCH_WORKERS:-10}"
+REPEAT="${BENCH_REPEAT:-3}"
+GEN="java -Xmx512m $ROOT/scripts/bench/GenTree.java"
+START=$(date +%s)
+
+if [[ ! -f "$JAR" ]]; then
+  echo "building target/node.jar" >&2
+  mvn -B -q -o package -DskipTests >&2 || mvn -B -q package -DskipTests >&2
+fi
+if ! command -v rsync >/dev/null; then
+  echo "installing rsync" >&2
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq rsync >&2
+fi
+command -v ss >/dev/null || { echo "ss (iproute2) is needed to count bytes" >&2; exit 2; }
+
+WORK="$(mktemp -d /tmp/syncnode-bench.XXXXXX)"
+RSYNCD_PID=""
+cleanup() {
+  stop_all
+  [[ -n "$RSYNCD_PID" ]] && kill "$RSYNCD_PID" 2>/dev/null && wait "$RSYNCD_PID" 2>/dev/null || true
+  [[ "${BENCH_KEEP:-0}" == 1 ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+M="$WORK/master"
+echo "== generating trees in $WORK" >&2
+$GEN small "$M/full" 1000 1
+$GEN big "$M/full"
+$GEN many "$M/many" 10000 2
+$GEN small "$M/fan" 1000 5
+$GEN python "$M/py" 20 7
+$GEN small "$M/warm" 300 9
+$GEN blob "$M/warm/data/w.bin" 8 9
+
+# ---- rsync daemon ----
+R_PORT=$(free_port)
+cat >"$WORK/rsyncd.conf" <<EOF
+uid = $(id -u)
+gid = $(id -g)
+use chroot = no
+read only = yes
+max connections = 0
+pid file = $WORK/rsyncd.pid
+[full]
+  path = $M/full
+[many]
+  path = $M/many
+[fan]
+  path = $M/fan
+[py]
+  path = $M/py
+[warm]
+  path = $M/warm
+EOF
+rsync --daemon --no-detach --address=127.0.0.1 --port="$R_PORT" --config="$WORK/rsyncd.conf" \
+  --log-file="$WORK/rsyncd.log" &
+RSYNCD_PID=$!
+
+# ---- syncnode nodes ----
+M_HTTP=$(free_port); M_GRPC=$(free_port)
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}" start_node master "$WORK/master.log" \
+  SYNCNODE_NODE_ROLE=master SYNCNODE_NODE_KEY=master SYNCNODE_NODE_WORKSPACE="$M" \
+  SYNCNODE_HTTP_HOST=127.0.0.1 SYNCNODE_HTTP_PORT="$M_HTTP" SYNCNODE_GRPC_HOST=127.0.0.1 SYNCNODE_GRPC_PORT="$M_GRPC" \
+  -- -conf conf/config.yml
+W_PORT=()
+for i in $(seq 1 "$WORKERS"); do
+  p=$(free_port)
+  W_PORT+=("$p")
+  mkdir -p "$WORK/w$i"
+  JAVA_OPTS="${BENCH_WORKER_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}" start_node "worker$i" "$WORK/worker$i.log" \
+    SYNCNODE_NODE_ROLE=worker SYNCNODE_NODE_KEY="w$i" SYNCNODE_NODE_WORKSPACE="$WORK/w$i" \
+    SYNCNODE_HTTP_HOST=127.0.0.1 SYNCNODE_HTTP_PORT="$p" \
+    SYNCNODE_MASTER_GRPC="127.0.0.1:$M_GRPC" SYNCNODE_MASTER_HTTP="http://127.0.0.1:$M_HTTP" \
+    -- -conf conf/config.yml
+done
+wait_http "http://127.0.0.1:$M_HTTP/health" 120 || { tail -50 "$WORK/master.log"; exit 1; }
+for p in "${W_PORT[@]}"; do
+  wait_http "http://127.0.0.1:$p/health" 120 || { echo "worker on $p did not start" >&2; exit 1; }
+done
+
+# ---- measuring ----
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# TCP payload bytes sent + received so far on every established socket of the master's gRPC port.
+wire_bytes() {
+  ss -tinH state established "( sport = :$M_GRPC )" | awk '{
+    for (i = 1; i <= NF; i++) if ($i ~ /^bytes_(sent|received):/) { split($i, kv, ":"); s += kv[2] }
+  } END { print s + 0 }'
+}
+
+# sn_sync WORKER_INDEX SPIDER: one sync through the worker's API; fails on an error answer.
+sn_sync() {
+  local out
+  out=$(curl -sS -m 300 -X POST "http://127.0.0.1:${W_PORT[$1]}/api/sync/$2")
+  if [[ "$out" != *'"spiderId"'* ]]; then
+    echo "syncnode sync failed: $out" >&2
+    return 1
+  fi
+  echo "$out" >>"$WORK/reports.jsonl"
+}
+
+# rs_sync MODULE DEST: one rsync client run; appends its byte count to $WORK/rsync.bytes.
+rs_sync() {
+  mkdir -p "$2"
+  rsync -a --stats "rsync://127.0.0.1:$R_PORT/$1/" "$2/" >"$2.stats"
+  awk '/^Total bytes (sent|received):/ {gsub(",", "", $4); s += $4} END {print s + 0}' "$2.stats" >>"$WORK/rsync.bytes"
+}
+
+declare -a SN_MS SN_B RS_MS RS_B
+CASES=()
+
+# measure NAME SN_CMD RS_CMD [PREP_CMD]: runs PREP (unmeasured), then syncnode and rsync, REPEAT times;
+# keeps the median time and the bytes of the median run of each.
+measure() {
+  local name="$1" sn="$2" rs="$3" prep="${4:-true}" r
+  local -a sn_runs=() rs_runs=()
+  local k=${#CASES[@]}
+  CASES+=("$name")
+  for r in $(seq 1 "$REPEAT"); do
+    ROUND=$r; eval "$prep"
+    sleep 0.5 # let the master's watcher see the change (a sync right after a change may not yet)
+    local b0 t0 t1 b1
+    b0=$(wire_bytes); t0=$(now_ms)
+    eval "$sn"
+    t1=$(now_ms); b1=$(wire_bytes)
+    sn_runs+=("$((t1 - t0)) $((b1 - b0))")
+    : >"$WORK/rsync.bytes"
+    t0=$(now_ms)
+    eval "$rs"
+    t1=$(now_ms)
+    rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {print s + 0}' "$WORK/rsync.bytes")")
+    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)" >&2
+  done
+  local mid=$(( (REPEAT + 1) / 2 )) a b
+  read -r a b < <(printf '%s\n' "${sn_runs[@]}" | sort -n | sed -n "${mid}p")
+  SN_MS[$k]=$a; SN_B[$k]=$b
+  read -r a b < <(printf '%s\n' "${rs_runs[@]}" | sort -n | sed -n "${mid}p")
+  RS_MS[$k]=$a; RS_B[$k]=$b
+}
+
+fresh() { rm -rf "$WORK/w1/$1" "$WORK/r1/$1" "$WORK/r1/$1.stats"; }
+
+echo "== warm-up (not measured)" >&2
+warm_all() {
+  local i pids=()
+  for i in $(seq 0 $((WORKERS - 1))); do
+    (sn_sync "$i" warm && rm -rf "$WORK/w$((i + 1))/warm/src/pkg1" && sn_sync "$i" warm) & pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+warm_all
+warm_all
+for r in 1 2; do
+  $GEN patch "$M/warm/data/w.bin" $((3000000 + r * 77777)) 65536 $((300 + r))
+  $GEN touch "$M/warm" 2 $((400 + r)) >/dev/null
+  sleep 0.5
+  sn_sync 0 warm
+done
+rs_sync warm "$WORK/r1/warm"
+
+echo "== 1. full copy (1000 small files + five 5-50 MiB binaries)" >&2
+measure "1 full copy (1000 files + 5 binaries, $(du -sm "$M/full" | cut -f1) MiB)" \
+  'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' 'fresh full'
+
+echo "== 2. no-change re-sync of 10,000 files" >&2
+sn_sync 0 many
+rs_sync many "$WORK/r1/many"
+measure "2 no-change re-sync, 10,000 files" 'sn_sync 0 many' 'rs_sync many "$WORK/r1/many"'
+
+echo "== 3. 1% of the small files changed" >&2
+measure "3 re-sync after 1% of small files changed" \
+  'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' '$GEN touch "$M/full" 1 $((100 + ROUND)) >/dev/null'
+
+echo "== 4. 64 KiB changed inside the 50 MiB file" >&2
+measure "4 re-sync after 64 KiB changed in a 50 MiB file" \
+  'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' \
+  '$GEN patch "$M/full/data/blob5.bin" $((20000000 + ROUND * 1000003)) 65536 $((200 + ROUND))'
+
+echo "== 5. $WORKERS workers at once" >&2
+fan_sn() {
+  local i pids=()
+  for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" fan & pids+=($!); done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+fan_rs() {
+  local i pids=()
+  for i in $(seq 1 "$WORKERS"); do rs_sync fan "$WORK/r5/c$i" & pids+=($!); done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+fan_fresh() {
+  local i
+  for i in $(seq 1 "$WORKERS"); do rm -rf "$WORK/w$i/fan"; done
+  rm -rf "$WORK/r5"
+}
+measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" \
+  'fan_sn' 'fan_rs' 'fan_fresh'
+
+echo "== extra: 20 MiB of Python source (compression)" >&2
+measure "x 20 MiB Python source, full copy" 'sn_sync 0 py' 'rs_sync py "$WORK/r1/py"' 'fresh py'
+
+# ---- checks: every copy identical to the master ----
+for spider in full many py; do
+  diff -r --exclude=.syncnode "$M/$spider" "$WORK/w1/$spider" >/dev/null || { echo "syncnode copy of $spider differs" >&2; exit 1; }
+  diff -r "$M/$spider" "$WORK/r1/$spider" >/dev/null || { echo "rsync copy of $spider differs" >&2; exit 1; }
+done
+for i in $(seq 1 "$WORKERS"); do
+  diff -r --exclude=.syncnode "$M/fan" "$WORK/w$i/fan" >/dev/null || { echo "worker $i copy differs" >&2; exit 1; }
+done
+
+# ---- table ----
+human() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b / 1048576; else if (b >= 1024) printf "%.1f KB", b / 1024; else printf "%d B", b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo
+echo "syncnode $(java -jar "$JAR" version 2>/dev/null | tail -1) vs $(rsync --version | head -1 | awk '{print $1, $2, $3}'), $(nproc) CPUs, median of $REPEAT runs, $(date -u +%Y-%m-%d)"
+echo "syncnode: worker nodes already running, sync via POST /api/sync/{id} (JVM start-up not counted); rsync: one client process per sync."
+echo "bytes: syncnode = TCP payload both ways on the master's gRPC sockets; rsync = --stats total bytes sent + received."
+echo
+printf '| %-55s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "case" "syncnode" "rsync" "time" "syncnode" "rsync" "bytes"
+printf '| %-55s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "" "ms" "ms" "ratio" "bytes" "bytes" "ratio"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..57})" "-----------" "-----------" "--------" "------------" "------------" "--------"
+for k in "${!CASES[@]}"; do
+  printf '| %-55s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "${CASES[$k]}" "${SN_MS[$k]}" "${RS_MS[$k]}" \
+    "$(ratio "${SN_MS[$k]}" "${RS_MS[$k]}")" "$(human "${SN_B[$k]}")" "$(human "${RS_B[$k]}")" \
+    "$(ratio "${SN_B[$k]}" "${RS_B[$k]}")"
+done
+echo
+echo "total bench time: $(( $(date +%s) - START )) s"
