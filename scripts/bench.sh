@@ -58,6 +58,13 @@ $GEN small "$M/fan" 1000 5
 $GEN python "$M/py" 20 7
 $GEN small "$M/warm" 300 9
 $GEN blob "$M/warm/data/w.bin" 8 9
+# Fresh copies are separate spiders (hard links of one tree), never deleted while measuring:
+# deleting thousands of files right before a run makes ext4's inode allocation slow for whoever
+# runs next, which would distort the comparison.
+for r in $(seq 1 "$REPEAT"); do
+  cp -al "$M/full" "$M/full-$r"; cp -al "$M/fan" "$M/fan-$r"; cp -al "$M/py" "$M/py-$r"
+done
+for r in 1 2 3 4; do cp -al "$M/warm" "$M/warm-$r"; done
 
 # ---- rsync daemon ----
 R_PORT=$(free_port)
@@ -68,16 +75,8 @@ use chroot = no
 read only = yes
 max connections = 0
 pid file = $WORK/rsyncd.pid
-[full]
-  path = $M/full
-[many]
-  path = $M/many
-[fan]
-  path = $M/fan
-[py]
-  path = $M/py
-[warm]
-  path = $M/warm
+[ws]
+  path = $M
 EOF
 rsync --daemon --no-detach --address=127.0.0.1 --port="$R_PORT" --config="$WORK/rsyncd.conf" \
   --log-file="$WORK/rsyncd.log" &
@@ -129,15 +128,16 @@ sn_sync() {
 # rs_sync MODULE DEST: one rsync client run; appends its byte count to $WORK/rsync.bytes.
 rs_sync() {
   mkdir -p "$2"
-  rsync -a --stats "rsync://127.0.0.1:$R_PORT/$1/" "$2/" >"$2.stats"
+  rsync -a --stats "rsync://127.0.0.1:$R_PORT/ws/$1/" "$2/" >"$2.stats"
   awk '/^Total bytes (sent|received):/ {gsub(",", "", $4); s += $4} END {print s + 0}' "$2.stats" >>"$WORK/rsync.bytes"
 }
 
 declare -a SN_MS SN_B RS_MS RS_B
 CASES=()
 
-# measure NAME SN_CMD RS_CMD [PREP_CMD]: runs PREP (unmeasured), then syncnode and rsync, REPEAT times;
-# keeps the median time and the bytes of the median run of each.
+# measure NAME SN_CMD RS_CMD [PREP_CMD]: REPEAT rounds of PREP (unmeasured) then both tools, in
+# alternating order (syncnode first in odd rounds); keeps the median time of each tool (with the
+# bytes of that run). $ROUND is set for the commands.
 measure() {
   local name="$1" sn="$2" rs="$3" prep="${4:-true}" r
   local -a sn_runs=() rs_runs=()
@@ -146,16 +146,22 @@ measure() {
   for r in $(seq 1 "$REPEAT"); do
     ROUND=$r; eval "$prep"
     sleep 0.5 # let the master's watcher see the change (a sync right after a change may not yet)
-    local b0 t0 t1 b1
-    b0=$(wire_bytes); t0=$(now_ms)
-    eval "$sn"
-    t1=$(now_ms); b1=$(wire_bytes)
-    sn_runs+=("$((t1 - t0)) $((b1 - b0))")
-    : >"$WORK/rsync.bytes"
-    t0=$(now_ms)
-    eval "$rs"
-    t1=$(now_ms)
-    rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {print s + 0}' "$WORK/rsync.bytes")")
+    local b0 t0 t1 b1 first
+    for first in sn rs; do
+      if [[ $((r % 2)) == 1 && $first == sn || $((r % 2)) == 0 && $first == rs ]]; then
+        b0=$(wire_bytes); t0=$(now_ms)
+        eval "$sn"
+        t1=$(now_ms); b1=$(wire_bytes)
+        sn_runs+=("$((t1 - t0)) $((b1 - b0))")
+      fi
+      if [[ $((r % 2)) == 1 && $first == rs || $((r % 2)) == 0 && $first == sn ]]; then
+        : >"$WORK/rsync.bytes"
+        t0=$(now_ms)
+        eval "$rs"
+        t1=$(now_ms)
+        rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {print s + 0}' "$WORK/rsync.bytes")")
+      fi
+    done
     echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)" >&2
   done
   local mid=$(( (REPEAT + 1) / 2 )) a b
@@ -165,19 +171,14 @@ measure() {
   RS_MS[$k]=$a; RS_B[$k]=$b
 }
 
-fresh() { rm -rf "$WORK/w1/$1" "$WORK/r1/$1" "$WORK/r1/$1.stats"; }
-
 echo "== warm-up (not measured)" >&2
-warm_all() {
+warm_all() { # every worker syncs spider $1, all at once
   local i pids=()
-  for i in $(seq 0 $((WORKERS - 1))); do
-    (sn_sync "$i" warm && rm -rf "$WORK/w$((i + 1))/warm/src/pkg1" && sn_sync "$i" warm) & pids+=($!)
-  done
+  for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "$1" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
 }
-warm_all
-warm_all
-for r in 1 2; do
+for r in 1 2 3 4; do warm_all "warm-$r"; done
+for r in 1 2 3; do
   $GEN patch "$M/warm/data/w.bin" $((3000000 + r * 77777)) 65536 $((300 + r))
   $GEN touch "$M/warm" 2 $((400 + r)) >/dev/null
   sleep 0.5
@@ -187,7 +188,13 @@ rs_sync warm "$WORK/r1/warm"
 
 echo "== 1. full copy (1000 small files + five 5-50 MiB binaries)" >&2
 measure "1 full copy (1000 files + 5 binaries, $(du -sm "$M/full" | cut -f1) MiB)" \
-  'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' 'fresh full'
+  'sn_sync 0 "full-$ROUND"' 'rs_sync "full-$ROUND" "$WORK/r1/full-$ROUND"'
+
+check_copy() { # check_copy SPIDER SYNCNODE_DIR RSYNC_DIR: both copies equal the master's tree
+  diff -r --exclude=.syncnode "$M/$1" "$2" >/dev/null || { echo "syncnode copy of $1 differs" >&2; exit 1; }
+  [[ -z "${3:-}" ]] || diff -r "$M/$1" "$3" >/dev/null || { echo "rsync copy of $1 differs" >&2; exit 1; }
+}
+check_copy "full-$REPEAT" "$WORK/w1/full-$REPEAT" "$WORK/r1/full-$REPEAT" # before full/ changes (hard links)
 
 echo "== 2. no-change re-sync of 10,000 files" >&2
 sn_sync 0 many
@@ -195,6 +202,8 @@ rs_sync many "$WORK/r1/many"
 measure "2 no-change re-sync, 10,000 files" 'sn_sync 0 many' 'rs_sync many "$WORK/r1/many"'
 
 echo "== 3. 1% of the small files changed" >&2
+sn_sync 0 full
+rs_sync full "$WORK/r1/full"
 measure "3 re-sync after 1% of small files changed" \
   'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' '$GEN touch "$M/full" 1 $((100 + ROUND)) >/dev/null'
 
@@ -206,32 +215,25 @@ measure "4 re-sync after 64 KiB changed in a 50 MiB file" \
 echo "== 5. $WORKERS workers at once" >&2
 fan_sn() {
   local i pids=()
-  for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" fan & pids+=($!); done
+  for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "fan-$ROUND" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
 }
 fan_rs() {
   local i pids=()
-  for i in $(seq 1 "$WORKERS"); do rs_sync fan "$WORK/r5/c$i" & pids+=($!); done
+  for i in $(seq 1 "$WORKERS"); do rs_sync "fan-$ROUND" "$WORK/r5/$ROUND/c$i" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
 }
-fan_fresh() {
-  local i
-  for i in $(seq 1 "$WORKERS"); do rm -rf "$WORK/w$i/fan"; done
-  rm -rf "$WORK/r5"
-}
-measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" \
-  'fan_sn' 'fan_rs' 'fan_fresh'
+measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs'
 
 echo "== extra: 20 MiB of Python source (compression)" >&2
-measure "x 20 MiB Python source, full copy" 'sn_sync 0 py' 'rs_sync py "$WORK/r1/py"' 'fresh py'
+measure "x 20 MiB Python source, full copy" 'sn_sync 0 "py-$ROUND"' 'rs_sync "py-$ROUND" "$WORK/r1/py-$ROUND"'
 
 # ---- checks: every copy identical to the master ----
-for spider in full many py; do
-  diff -r --exclude=.syncnode "$M/$spider" "$WORK/w1/$spider" >/dev/null || { echo "syncnode copy of $spider differs" >&2; exit 1; }
-  diff -r "$M/$spider" "$WORK/r1/$spider" >/dev/null || { echo "rsync copy of $spider differs" >&2; exit 1; }
+for spider in full many "py-$REPEAT"; do
+  check_copy "$spider" "$WORK/w1/$spider" "$WORK/r1/$spider"
 done
 for i in $(seq 1 "$WORKERS"); do
-  diff -r --exclude=.syncnode "$M/fan" "$WORK/w$i/fan" >/dev/null || { echo "worker $i copy differs" >&2; exit 1; }
+  check_copy "fan-$REPEAT" "$WORK/w$i/fan-$REPEAT" "$WORK/r5/$REPEAT/c$i"
 done
 
 # ---- table ----

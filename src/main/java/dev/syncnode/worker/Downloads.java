@@ -144,7 +144,7 @@ final class Downloads {
           Deque<List<FileEntry>> batches = batches(small);
           List<Future<Void>> lanes = new ArrayList<>();
           for (int i = 0; i < Math.min(BULK_LANES, batches.size()); i++) {
-            lanes.add(bulkLane(batches));
+            lanes.add(bulkLane(batches, tmpDir.resolve("bulk-" + i)));
           }
           for (int i = 0; i < Math.min(parallel, large.size()); i++) {
             lanes.add(largeLane(large, localByPath, partSizes));
@@ -216,16 +216,20 @@ final class Downloads {
     return out;
   }
 
-  private Future<Void> bulkLane(Deque<List<FileEntry>> batches) {
+  /**
+   * One bulk stream after another. Each lane writes into its own temp directory: creating files
+   * concurrently in one directory makes them wait on the directory's lock in the kernel.
+   */
+  private Future<Void> bulkLane(Deque<List<FileEntry>> batches, Path laneDir) {
     List<FileEntry> batch = failure == null ? batches.poll() : null;
     if (batch == null) {
       return Future.succeededFuture();
     }
-    return noteFailure(retry.run("download of " + batch.size() + " files", src -> bulkOnce(src, batch)))
-        .compose(v -> bulkLane(batches));
+    return noteFailure(retry.run("download of " + batch.size() + " files", src -> bulkOnce(src, batch, laneDir)))
+        .compose(v -> bulkLane(batches, laneDir));
   }
 
-  private Future<Void> bulkOnce(SyncSource src, List<FileEntry> batch) {
+  private Future<Void> bulkOnce(SyncSource src, List<FileEntry> batch, Path laneDir) {
     List<FileEntry> todo = batch.stream().filter(f -> !staged.containsKey(f.hash())).toList();
     if (todo.isEmpty()) {
       return Future.succeededFuture();
@@ -237,11 +241,12 @@ final class Downloads {
     List<PieceWriter.Target> targets = new ArrayList<>();
     List<String> paths = new ArrayList<>();
     for (FileEntry f : todo) {
-      targets.add(new PieceWriter.Target(f, tmpDir.resolve(SyncRun.partName(f.hash())), 0, f.size(), true, true));
+      targets.add(new PieceWriter.Target(f, laneDir.resolve(SyncRun.partName(f.hash())), 0, f.size(), true, true));
       paths.add(f.path());
     }
     PieceWriter writer = new PieceWriter(vertx, targets, wireBytes);
-    return t.files(spiderId, paths, compression, writer)
+    return vertx.executeBlocking(() -> Files.createDirectories(laneDir), false)
+        .compose(d -> t.files(spiderId, paths, compression, writer))
         .transform(ar -> writer.end().transform(v -> ar.succeeded() ? Future.succeededFuture()
             : Future.<Void>failedFuture(ar.cause())))
         .transform(ar -> {
