@@ -206,6 +206,7 @@ public final class SyncRun {
           }
           return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreate(true))
               .compose(file -> transfer(src, entry, file, have))
+              .recover(err -> discardIfCorrupt(part, err))
               .compose(n -> verify(part, entry));
         });
   }
@@ -227,6 +228,21 @@ public final class SyncRun {
           }
         }));
     return done.future();
+  }
+
+  /**
+   * After an INTEGRITY failure (the master sent more bytes than the manifest says, or its file has
+   * another size now) the bytes in the part cannot be trusted: delete it so the retry starts from
+   * zero instead of resuming on top of them. Other failures keep the part for resuming.
+   */
+  private Future<Long> discardIfCorrupt(Path part, Throwable err) {
+    if (TransportException.kindOf(err) != Kind.INTEGRITY) {
+      return Future.failedFuture(err);
+    }
+    return vertx.executeBlocking(() -> {
+      Files.deleteIfExists(part);
+      return 0L;
+    }, false).transform(ar -> Future.failedFuture(err));
   }
 
   private Future<Path> verify(Path part, FileEntry entry) {
