@@ -2,6 +2,7 @@ package dev.syncnode.it;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -50,9 +51,14 @@ public final class HttpProbe implements AutoCloseable {
     RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(uri);
     headers.forEach(opts::putHeader);
-    return client.request(opts)
+    // the whole exchange runs on the probe's event loop: from the test thread, a response could
+    // otherwise arrive before its body handler is attached
+    Promise<Reply> reply = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(opts)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), resp.headers(), body)));
+        .compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), resp.headers(), body)))
+        .onComplete(reply));
+    return reply.future();
   }
 
   public Reply get(String uri, Map<String, String> headers) throws Exception {

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * slashes, backslashes or control characters behind percent-encoding (the router matches the
  * normalised path, so {@code /api/sync/%2e%2e/scan} would otherwise be routed somewhere else instead
  * of being refused), then checks the bearer token of the current configuration (401 JSON).
- * {@code /health} and {@code /metrics} are not behind it.
+ * A query string with malformed percent-encoding is refused here too (400 JSON) before route
+ * matching trips over it. {@code /health} and {@code /metrics} are not behind it.
  */
 final class ApiGuard implements Handler<RoutingContext> {
   private final ConfigHolder config;
@@ -23,6 +24,9 @@ final class ApiGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String problem = rawPathProblem(ctx.request().path());
+    if (problem == null) {
+      problem = queryProblem(ctx);
+    }
     if (problem != null) {
       HttpReplies.error(ctx, 400, problem);
       return;
@@ -33,6 +37,17 @@ final class ApiGuard implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /** Decodes the query once here, where a malformed one can still be answered as JSON. */
+  private static String queryProblem(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+      ctx.queryParams();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "malformed query string";
+    }
   }
 
   /** Null when every segment of the raw (undecoded) path is a plain name, else why not. */

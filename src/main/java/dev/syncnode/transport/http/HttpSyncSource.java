@@ -7,6 +7,7 @@ import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -23,6 +24,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,10 +119,29 @@ public final class HttpSyncSource implements SyncSource {
   }
 
   /**
+   * Runs {@code op} on a Vert.x context. Callers are normally on the worker verticle's event loop;
+   * from any other thread the exchange hops onto one, so that a response can never arrive before
+   * its handlers are set.
+   */
+  private <T> Future<T> onContext(Supplier<Future<T>> op) {
+    if (Vertx.currentContext() != null) {
+      return op.get();
+    }
+    Promise<T> result = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> op.get().onComplete(result));
+    return result.future();
+  }
+
+  /**
    * One GET with a total deadline. When reading the answer fails, the request is reset so that a
    * connection with unread bytes never returns to the pool.
    */
   private <T> Future<T> exchange(String what, String url, long offset, Duration timeout,
+      Function<HttpClientResponse, Future<T>> reader) {
+    return onContext(() -> exchangeHere(what, url, offset, timeout, reader));
+  }
+
+  private <T> Future<T> exchangeHere(String what, String url, long offset, Duration timeout,
       Function<HttpClientResponse, Future<T>> reader) {
     long timeoutMs = timeout == null ? 0 : timeout.toMillis();
     Deadline deadline = new Deadline(vertx, timeoutMs);
