@@ -99,7 +99,7 @@ public final class Cluster implements AutoCloseable {
 
   public static <T> T await(Future<T> f) throws Exception {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof Exception ex) {
         throw ex;

@@ -48,7 +48,15 @@ public final class HttpProbe implements AutoCloseable {
   }
 
   public Future<Reply> getAsync(String uri, Map<String, String> headers) {
-    RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+    return requestAsync(HttpMethod.GET, uri, headers);
+  }
+
+  public Reply post(String uri) throws Exception {
+    return Cluster.await(requestAsync(HttpMethod.POST, uri, Map.of()));
+  }
+
+  public Future<Reply> requestAsync(HttpMethod method, String uri, Map<String, String> headers) {
+    RequestOptions opts = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port)
         .setURI(uri);
     headers.forEach(opts::putHeader);
     // the whole exchange runs on the probe's event loop: from the test thread, a response could
