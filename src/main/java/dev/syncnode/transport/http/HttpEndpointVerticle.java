@@ -32,6 +32,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private HttpServer server;
+  private MasterHttpRoutes masterRoutes;
 
   public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -40,6 +41,11 @@ public final class HttpEndpointVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The master's HTTP throttle, or null on a worker. */
+  public HttpThrottle throttle() {
+    return masterRoutes == null ? null : masterRoutes.throttle();
   }
 
   @Override
@@ -51,7 +57,8 @@ public final class HttpEndpointVerticle extends VerticleBase {
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       router.post("/api/sync/:spiderId").handler(this::workerSync);
     } else {
-      new MasterHttpRoutes(vertx, config, metrics).mount(router);
+      masterRoutes = new MasterHttpRoutes(vertx, config, metrics);
+      masterRoutes.mount(router);
     }
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(this::failure);

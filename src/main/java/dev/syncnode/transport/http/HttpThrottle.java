@@ -43,12 +43,25 @@ public final class HttpThrottle {
   private final Supplier<NodeConfig.HttpLimits> limits;
   private final Map<Endpoint, Lane> lanes = new EnumMap<>(Endpoint.class);
   private volatile int waitingTotal;
+  private volatile Runnable observer = () -> {};
 
   public HttpThrottle(Supplier<NodeConfig.HttpLimits> limits) {
     this.limits = limits;
     for (Endpoint e : Endpoint.values()) {
       lanes.put(e, new Lane());
     }
+  }
+
+  /**
+   * Called on the event loop after every change of the counters (diagnostics and tests: it lets a
+   * test wait for "two requests queued" without sleeping). One observer; a new one replaces it.
+   */
+  public void onChange(Runnable observer) {
+    this.observer = observer == null ? () -> {} : observer;
+  }
+
+  private void changed() {
+    observer.run();
   }
 
   /** A new permit for one request; nothing is reserved until {@link Permit#acquire()}. */
@@ -144,6 +157,7 @@ public final class HttpThrottle {
         granted.fail(new ThrottledException(endpoint, "too many " + endpoint.label + " requests: "
             + lane.running + " running, " + waitingTotal + " waiting; retry later"));
       }
+      changed();
       return granted.future();
     }
 
@@ -173,8 +187,9 @@ public final class HttpThrottle {
           granted.tryFail(new ClientGoneException());
           break;
         default:
-          break;
+          return;
       }
+      changed();
     }
   }
 }
