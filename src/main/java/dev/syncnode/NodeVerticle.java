@@ -2,6 +2,7 @@ package dev.syncnode;
 
 import dev.syncnode.cache.ScanCacheVerticle;
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.ScannerVerticle;
@@ -21,6 +22,7 @@ public class NodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
   private ConfigHolder config;
+  private ConfigService configService;
   private SyncMetrics metrics;
   private GrpcEndpointVerticle grpc;
   private HttpEndpointVerticle http;
@@ -52,7 +54,13 @@ public class NodeVerticle extends VerticleBase {
     if (config != null) {
       return Future.succeededFuture(config);
     }
-    return NodeConfigs.load(vertx, config());
+    configService = ConfigService.fromDeploymentConfig(vertx, config());
+    return configService.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return configService == null ? Future.succeededFuture() : configService.stop();
   }
 
   private Future<String> deployMaster() {

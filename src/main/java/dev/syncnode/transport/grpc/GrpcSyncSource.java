@@ -237,7 +237,7 @@ public final class GrpcSyncSource implements SyncSource {
     if (msg != null) {
       msg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(msg);
     }
-    String text = "gRPC " + status + (msg == null ? "" : ": " + msg);
+    String text = "gRPC " + status.name() + (msg == null ? "" : ": " + msg);
     switch (status) {
       case NOT_FOUND:
         return new TransportException(Kind.NOT_FOUND, text);

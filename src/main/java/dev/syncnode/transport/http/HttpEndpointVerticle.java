@@ -3,6 +3,7 @@ package dev.syncnode.transport.http;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.health.NodeHealth;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
@@ -51,7 +52,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health").handler(NodeHealth.handler(vertx, config));
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(new ApiGuard(config));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {

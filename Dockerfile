@@ -1,0 +1,29 @@
+# syncnode: multi-stage build. Stage 1 builds the fat jar with Maven, stage 2 runs it on a JRE 17.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY proto proto
+RUN mvn -B -q dependency:go-offline -DskipTests || true
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system syncnode \
+ && useradd --system --gid syncnode --home-dir /app --shell /usr/sbin/nologin syncnode
+WORKDIR /app
+COPY --from=build /src/target/node.jar /app/node.jar
+COPY conf/config.yml /app/conf/config.yml
+COPY data/workspace /data/workspace
+RUN chown -R syncnode:syncnode /app /data
+USER syncnode
+# Configuration through env: every key as SYNCNODE_<PATH>, e.g. SYNCNODE_NODE_ROLE=worker.
+ENV SYNCNODE_NODE_WORKSPACE=/data/workspace \
+    JAVA_OPTS="-XX:MaxRAMPercentage=75"
+VOLUME ["/data/workspace"]
+EXPOSE 8000 9666
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${SYNCNODE_HTTP_PORT:-8000}/health" || exit 1
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/node.jar -conf /app/conf/config.yml \"$@\"", "--"]

@@ -1,0 +1,3 @@
+BOT_NAME = "example_spider"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8

@@ -1,0 +1,92 @@
+package dev.syncnode.health;
+
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The checks behind {@code GET /health}: the workspace is a readable and writable directory (every
+ * node) and the master answers on its configured port (workers). 200 when all pass, 503 with the
+ * failing check otherwise.
+ */
+public final class NodeHealth {
+  static final long CHECK_TIMEOUT_MS = 3000;
+
+  private NodeHealth() {}
+
+  public static HealthCheckHandler handler(Vertx vertx, ConfigHolder config) {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("workspace", CHECK_TIMEOUT_MS, p -> workspace(vertx, config.get()).onComplete(p));
+    if (config.get().node().role() == NodeConfig.Role.WORKER) {
+      NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) CHECK_TIMEOUT_MS - 500));
+      checks.register("master", CHECK_TIMEOUT_MS, p -> master(net, config.get()).onComplete(p));
+    }
+    return HealthCheckHandler.createWithHealthChecks(checks);
+  }
+
+  static Future<Status> workspace(Vertx vertx, NodeConfig c) {
+    Path ws = Path.of(c.node().workspace()).toAbsolutePath();
+    return vertx.executeBlocking(() -> {
+      JsonObject data = new JsonObject().put("path", ws.toString());
+      if (!Files.isDirectory(ws)) {
+        return Status.KO(data.put("reason", "not a directory"));
+      }
+      try (Stream<Path> list = Files.list(ws)) {
+        list.findFirst();
+      } catch (Exception e) {
+        return Status.KO(data.put("reason", "not readable: " + e.getMessage()));
+      }
+      try {
+        Path probe = Files.createTempFile(ws, ".health", ".probe");
+        Files.delete(probe);
+      } catch (Exception e) {
+        return Status.KO(data.put("reason", "not writable: " + e.getMessage()));
+      }
+      return Status.OK(data);
+    }, false);
+  }
+
+  static Future<Status> master(NetClient net, NodeConfig c) {
+    SocketAddress address;
+    String target;
+    try {
+      if (c.sync().useGrpc() && !c.master().grpc().isBlank()) {
+        target = c.master().grpc();
+        int colon = target.lastIndexOf(':');
+        address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
+            target.substring(0, colon));
+      } else {
+        target = c.master().http();
+        URI uri = URI.create(target);
+        int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+        address = SocketAddress.inetSocketAddress(port, uri.getHost());
+      }
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(Status.KO(new JsonObject().put("reason", "bad master address: " + e.getMessage())));
+    }
+    JsonObject data = new JsonObject().put("address", target);
+    Promise<Status> result = Promise.promise();
+    net.connect(address).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ar.result().close();
+        result.complete(Status.OK(data));
+      } else {
+        result.complete(Status.KO(data.put("reason", "unreachable: " + ar.cause().getMessage())));
+      }
+    });
+    return result.future();
+  }
+}
