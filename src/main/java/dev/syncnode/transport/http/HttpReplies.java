@@ -1,11 +1,14 @@
 package dev.syncnode.transport.http;
 
 import dev.syncnode.scan.ScanException;
+import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +51,8 @@ final class HttpReplies {
 
   /** Answers a failed request with the status its failure deserves. */
   static void fail(RoutingContext ctx, Throwable err) {
-    if (err instanceof ClientGoneException) {
+    if (clientGone(ctx, err)) {
+      LOG.debug("HTTP {} {}: client went away ({})", ctx.request().method(), ctx.request().path(), err.toString());
       return;
     }
     int status = statusOf(err);
@@ -56,6 +60,18 @@ final class HttpReplies {
       LOG.warn("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), err);
     }
     error(ctx, status, err.getMessage());
+  }
+
+  /**
+   * Whether the failure only says that the client's connection is gone (it closed it, possibly right
+   * after reading the last byte of a complete body): nothing to answer, nothing to log loudly.
+   */
+  static boolean clientGone(RoutingContext ctx, Throwable err) {
+    return err instanceof ClientGoneException
+        || ctx.response().closed()
+        || err instanceof ClosedChannelException
+        || err instanceof HttpClosedException
+        || err instanceof VertxException && "Connection was closed".equals(err.getMessage());
   }
 
   static int statusOf(Throwable err) {
