@@ -8,6 +8,7 @@ import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.Scanner;
+import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -74,8 +75,16 @@ public final class WorkerSyncVerticle extends VerticleBase {
     }
     Future<SyncReport> running = inFlight.get(dest);
     if (running == null) {
-      SyncRun run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, sources.grpc(c),
-          sources.http(c), progress);
+      SyncSource grpc;
+      SyncSource http;
+      try {
+        grpc = sources.grpc(c);
+        http = sources.http(c);
+      } catch (IllegalArgumentException badAddress) {
+        msg.fail(FAIL_INVALID, "bad master address: " + badAddress.getMessage());
+        return;
+      }
+      SyncRun run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, grpc, http, progress);
       running = run.run();
       inFlight.put(dest, running);
       running.onComplete(ar -> inFlight.remove(dest));
