@@ -33,6 +33,7 @@ public final class WorkerSyncVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private final SyncRun.Progress progress;
+  private final MasterLocator masterLocator;
   private final Scanner localScanner = new Scanner();
   private final Map<Path, Future<SyncReport>> inFlight = new HashMap<>();
   private Sources sources;
@@ -42,16 +43,23 @@ public final class WorkerSyncVerticle extends VerticleBase {
   }
 
   public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics, SyncRun.Progress progress) {
+    this(config, metrics, progress, null);
+  }
+
+  /** @param masterLocator consulted before each new sync (cluster mode); null: the configured master */
+  public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics, SyncRun.Progress progress,
+      MasterLocator masterLocator) {
     this.config = config;
     this.metrics = metrics;
     this.progress = progress;
+    this.masterLocator = masterLocator;
   }
 
   @Override
   public Future<?> start() {
     sources = new Sources(vertx);
     Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class));
-    return vertx.eventBus().<SyncRequest>consumer(Addresses.WORKER_SYNC, this::onSync).completion();
+    return vertx.eventBus().<SyncRequest>localConsumer(Addresses.WORKER_SYNC, this::onSync).completion();
   }
 
   @Override
@@ -74,9 +82,9 @@ public final class WorkerSyncVerticle extends VerticleBase {
     }
     Future<SyncReport> running = inFlight.get(dest);
     if (running == null) {
-      SyncRun run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, sources.grpc(c),
-          sources.http(c), progress);
-      running = run.run();
+      running = (masterLocator == null ? Future.succeededFuture(c) : masterLocator.locate(c).map(c::withMaster))
+          .compose(mc -> new SyncRun(vertx, mc, metrics, localScanner, req.spiderId(), dest, sources.grpc(mc),
+              sources.http(mc), progress).run());
       inFlight.put(dest, running);
       running.onComplete(ar -> inFlight.remove(dest));
     }

@@ -1,6 +1,7 @@
 package dev.syncnode.transport.http;
 
 import dev.syncnode.bus.Addresses;
+import dev.syncnode.cluster.ClusterRoutes;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
@@ -47,6 +48,8 @@ public final class HttpEndpointVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       router.post("/api/sync/:spiderId").handler(this::workerSync);
+    } else {
+      ClusterRoutes.mount(router, vertx, config);
     }
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(ctx -> {
