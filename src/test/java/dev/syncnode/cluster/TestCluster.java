@@ -38,6 +38,7 @@ final class TestCluster implements AutoCloseable {
   final Vertx client = Vertx.vertx();
   final WebClient http = WebClient.create(client);
   private final List<Node> nodes = new ArrayList<>();
+  private final List<String> extraMembers = new ArrayList<>();
   private int seedPort = -1;
 
   /** One started node. */
@@ -89,7 +90,24 @@ final class TestCluster implements AutoCloseable {
             new NodeConfig.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)),
             new NodeConfig.Timeout(Duration.ofSeconds(30), Duration.ofSeconds(10))),
         d.auth(), d.tls(), d.metrics(),
-        new NodeConfig.Cluster(name, List.of("127.0.0.1:" + seedPort), port));
+        new NodeConfig.Cluster(name, members(), port));
+  }
+
+  private List<String> members() {
+    List<String> members = new ArrayList<>(extraMembers);
+    members.add(0, seedAddress());
+    return members;
+  }
+
+  /** host:port of the seed member (the first node). */
+  String seedAddress() {
+    return "127.0.0.1:" + seedPort;
+  }
+
+  /** Also try this member when joining (e.g. a node of another cluster). */
+  TestCluster alsoTry(String member) {
+    extraMembers.add(member);
+    return this;
   }
 
   Node start(NodeConfig.Role role, String key, Path workspace) throws Exception {
