@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry points of cluster mode.
@@ -36,6 +38,7 @@ import java.util.Set;
  * verticles, and a worker consults {@link #masterLocator(Vertx)} before each sync.
  */
 public final class ClusterSupport {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSupport.class);
   /** Hazelcast member heartbeat, seconds. */
   public static final int HEARTBEAT_SECONDS = 1;
   /** A member that sent no heartbeat for this long is removed: a killed node leaves within ~10 s. */
@@ -126,6 +129,20 @@ public final class ClusterSupport {
     return Vertx.builder().with(options).withClusterManager(clusterManager(config)).buildClustered();
   }
 
+  /**
+   * When the launcher built the cluster manager from {@code cluster.xml} (not from {@code cluster.*}),
+   * says so if the two disagree on the cluster name, so an operator is not surprised.
+   */
+  private static void warnIfClusterSettingsIgnored(Vertx vertx, NodeConfig c) {
+    if (managerOf(vertx) instanceof HazelcastClusterManager hz && hz.getHazelcastInstance() != null) {
+      String actual = hz.getHazelcastInstance().getConfig().getClusterName();
+      if (!actual.equals(c.cluster().name())) {
+        LOG.warn("joined Hazelcast cluster '{}' as configured by cluster.xml / -Dvertx.hazelcast.config; "
+            + "cluster.name '{}' (and cluster.members/port) were not applied", actual, c.cluster().name());
+      }
+    }
+  }
+
   /** The cluster manager of a clustered Vert.x, or null. */
   public static ClusterManager managerOf(Vertx vertx) {
     return vertx.isClustered() && vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
@@ -164,6 +181,7 @@ public final class ClusterSupport {
     if (!vertx.isClustered()) {
       return Future.succeededFuture();
     }
+    warnIfClusterSettingsIgnored(vertx, config.get());
     boolean master = config.get().node().role() == NodeConfig.Role.MASTER;
     Future<String> first = master
         ? vertx.deployVerticle(new TaskManagerVerticle(config, TaskTable.DEFAULT_MAX_TASKS))

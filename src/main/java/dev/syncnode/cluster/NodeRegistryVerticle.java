@@ -54,10 +54,22 @@ public final class NodeRegistryVerticle extends VerticleBase {
     }
     return registry.put(self)
         .compose(v -> master ? registry.prune().mapEmpty() : Future.<Void>succeededFuture())
-        .onSuccess(v -> {
+        .compose(v -> registry.live())
+        .onSuccess(live -> {
+          for (NodeInfo other : live) {
+            if (other.key().equals(self.key()) && !other.nodeId().equals(nodeId)) {
+              LOG.error("node key {} is also used by cluster node {}: node keys must be unique (tasks for {} "
+                  + "would go to either node)", self.key(), other.nodeId(), self.key());
+            }
+          }
           LOG.info("joined cluster as {} {} (node id {}{}{})", self.role().name().toLowerCase(), self.key(), nodeId,
               grpc == null ? "" : ", gRPC " + grpc, http == null ? "" : ", HTTP " + http);
           timer = vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat(master));
+        })
+        .onFailure(err -> {
+          if (watch != null) {
+            watch.close();
+          }
         });
   }
 

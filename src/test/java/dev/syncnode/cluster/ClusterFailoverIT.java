@@ -10,6 +10,7 @@ import dev.syncnode.it.Trees;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,10 +61,10 @@ class ClusterFailoverIT {
       TestCluster.await(vertx.deployVerticle(new NodeRegistryVerticle(new ConfigHolder(c), -1, 1)));
     }
 
+    /** Crash: stop Hazelcast without leaving the cluster, as a killed process would. */
     void kill() {
-      ClusterSupport.managerOf(vertx);
-      ((io.vertx.spi.cluster.hazelcast.HazelcastClusterManager) ClusterSupport.managerOf(vertx))
-          .getHazelcastInstance().getLifecycleService().terminate();
+      ((HazelcastClusterManager) ClusterSupport.managerOf(vertx)).getHazelcastInstance().getLifecycleService()
+          .terminate();
     }
 
     void close() {

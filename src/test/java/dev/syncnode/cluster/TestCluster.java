@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -63,12 +62,6 @@ final class TestCluster implements AutoCloseable {
 
     Path workspace() {
       return Path.of(config.get().node().workspace());
-    }
-
-    /** Crash: stop Hazelcast without leaving (as a killed process would), then drop the rest. */
-    void kill() {
-      HazelcastClusterManager cm = (HazelcastClusterManager) ClusterSupport.managerOf(vertx);
-      cm.getHazelcastInstance().getLifecycleService().terminate();
     }
   }
 
