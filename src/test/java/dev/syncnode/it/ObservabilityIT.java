@@ -1,0 +1,89 @@
+package dev.syncnode.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.worker.SyncReport;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics and /health over real HTTP on both node roles. */
+class ObservabilityIT {
+  @TempDir Path tmp;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static double metric(String text, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  @Test
+  void metricsCountOneScanForTenConcurrentSyncsAndCacheHits() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("master"));
+    Trees.sampleSpider(ws.resolve("s1"));
+    try (Cluster c = new Cluster(ws, Files.createDirectories(tmp.resolve("worker")))) {
+      List<Future<SyncReport>> runs = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        runs.add(c.syncAsync("s1", tmp.resolve("dest-" + i)));
+      }
+      Cluster.await(Future.all(runs));
+      c.sync("s1", tmp.resolve("dest-late"));
+
+      String master = get(c.master.httpPort(), "/metrics").body();
+      assertEquals(1.0, metric(master, "syncnode_scans_total"));
+      double scanned = metric(master, "syncnode_scan_requests_total{outcome=\"scanned\",transport=\"grpc\"}");
+      double joined = metric(master, "syncnode_scan_requests_total{outcome=\"joined\",transport=\"grpc\"}");
+      double hits = metric(master, "syncnode_scan_requests_total{outcome=\"cache_hit\",transport=\"grpc\"}");
+      assertEquals(1.0, scanned);
+      assertEquals(11.0, scanned + joined + hits);
+      assertTrue(hits >= 1.0, "the late sync is a cache hit");
+
+      String worker = get(c.worker.httpPort(), "/metrics").body();
+      assertEquals(11.0, metric(worker, "syncnode_syncs_total{outcome=\"success\",transport=\"grpc\"}"));
+      assertEquals(7.0 * 11, metric(worker, "syncnode_files_downloaded_total"));
+      assertTrue(worker.contains("syncnode_sync_duration_seconds_bucket"));
+      assertTrue(worker.contains("syncnode_last_sync_timestamp_seconds{spider=\"s1\"}"));
+    }
+  }
+
+  @Test
+  void healthFailsWhenWorkspaceIsGoneAndWhenMasterIsUnreachable() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("master"));
+    Path mirror = Files.createDirectories(tmp.resolve("worker"));
+    try (Cluster c = new Cluster(ws, mirror)) {
+      assertEquals(200, get(c.master.httpPort(), "/health").statusCode());
+      assertEquals(200, get(c.worker.httpPort(), "/health").statusCode());
+
+      Files.delete(ws);
+      Files.writeString(ws, "not a directory");
+      HttpResponse<String> bad = get(c.master.httpPort(), "/health");
+      assertEquals(503, bad.statusCode());
+      JsonObject body = new JsonObject(bad.body());
+      assertEquals("DOWN", body.getString("outcome"));
+      assertTrue(bad.body().contains("workspace"), bad.body());
+
+      c.workerConfig.set(c.workerConfig.get().withMaster(new NodeConfig.Master("127.0.0.1:1", "http://127.0.0.1:1")));
+      HttpResponse<String> noMaster = get(c.worker.httpPort(), "/health");
+      assertEquals(503, noMaster.statusCode());
+      assertTrue(noMaster.body().contains("master"), noMaster.body());
+    }
+  }
+}
