@@ -2,6 +2,7 @@ package dev.syncnode.transport.http;
 
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.cluster.ClusterRoutes;
+import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
@@ -44,7 +45,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(NodeHealth.handler(vertx, config));
+    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
     router.get("/metrics").handler(this::metrics);
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       router.post("/api/sync/:spiderId").handler(this::workerSync);
