@@ -237,7 +237,8 @@ public final class GrpcSyncSource implements SyncSource {
     if (msg != null) {
       msg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(msg);
     }
-    String text = "gRPC " + status + (msg == null ? "" : ": " + msg);
+    // GrpcStatus.toString() is the numeric code ("5"); operators need the name ("NOT_FOUND")
+    String text = "gRPC " + status.name() + (msg == null ? "" : ": " + msg);
     switch (status) {
       case NOT_FOUND:
         return new TransportException(Kind.NOT_FOUND, text);
