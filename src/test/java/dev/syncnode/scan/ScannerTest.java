@@ -250,6 +250,23 @@ class ScannerTest {
   }
 
   @Test
+  void workerModeListsEscapingLinksSoTheyCanBeRemoved() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.writeString(outside.resolve("f"), "f");
+    write("ok.txt", "ok");
+    Files.createSymbolicLink(root.resolve("abs-out"), outside);
+    Files.createSymbolicLink(root.resolve("rel-out"), Path.of("../outside/f"));
+    Files.createSymbolicLink(root.resolve("inside"), Path.of("ok.txt"));
+
+    Map<String, FileEntry> e = byPath(new Scanner(true).scan("dest", root, "", DEFAULTS).manifest());
+    assertEquals(java.util.Set.of("ok.txt", "abs-out", "rel-out", "inside"), e.keySet());
+    assertEquals(outside.toString(), e.get("abs-out").target());
+    assertEquals("../outside/f", e.get("rel-out").target());
+    assertEquals("ok.txt", e.get("inside").target());
+    assertTrue(e.keySet().stream().noneMatch(p -> p.startsWith("abs-out/")), "still not followed");
+  }
+
+  @Test
   void subPathScanIsConfinedAndRelativeToTheRoot() throws Exception {
     write("a/b/x.txt", "x");
     write("c.txt", "c");
