@@ -91,6 +91,15 @@ class GrpcEndpointIT {
   }
 
   @Test
+  void failuresAreNotCached() throws Exception {
+    assertEquals(GrpcStatus.NOT_FOUND, grpc.scan("late-spider", "").status());
+    Trees.write(workspace, "late-spider/a.txt", "now it exists");
+    RawGrpc.Result<FileScanChunk> r = grpc.scan("late-spider", "");
+    assertEquals(GrpcStatus.OK, r.status(), "the NOT_FOUND was not cached (TTL is 60 s)");
+    assertEquals(1, r.messages().get(0).getTotal());
+  }
+
+  @Test
   void unknownFileOrSubdirectoryIsNotFound() throws Exception {
     assertEquals(GrpcStatus.NOT_FOUND, grpc.download("spider1", "nope.py", 0).status());
     assertEquals(GrpcStatus.NOT_FOUND, grpc.download("spider1", "pkg", 0).status(), "a directory is no file");
