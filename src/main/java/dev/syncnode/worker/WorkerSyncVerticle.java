@@ -34,7 +34,8 @@ public final class WorkerSyncVerticle extends VerticleBase {
   private final SyncMetrics metrics;
   private final SyncRun.Progress progress;
   private final MasterLocator masterLocator;
-  private final Scanner localScanner = new Scanner();
+  /** Lists links leading out of a destination too, so a sync removes them rather than keeping them. */
+  private final Scanner localScanner = new Scanner(true);
   private final Map<Path, Future<SyncReport>> inFlight = new HashMap<>();
   private Sources sources;
 
