@@ -174,7 +174,9 @@ public final class SyncRun {
     for (int i = 0; i < Math.min(PARALLEL_DOWNLOADS, queue.size()); i++) {
       lanes.add(lane(queue, staged));
     }
-    return Future.all(lanes).map(staged);
+    // join, not all: on a failure wait until every lane has stopped, so no download of this run
+    // still writes into the temp area when the next run starts
+    return Future.join(lanes).map(staged);
   }
 
   /** Takes files off the shared queue one after another until it is empty. */
@@ -184,6 +186,7 @@ public final class SyncRun {
       return Future.succeededFuture();
     }
     return withRetry("download of " + next.path(), src -> fetchOne(src, next))
+        .onFailure(err -> queue.clear()) // one file failed: the sync fails, stop the other lanes
         .compose(p -> {
           staged.put(next.hash(), p);
           progress.advanced(1, next.size());

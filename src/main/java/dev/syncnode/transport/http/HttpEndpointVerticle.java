@@ -1,6 +1,8 @@
 package dev.syncnode.transport.http;
 
 import dev.syncnode.bus.Addresses;
+import dev.syncnode.cluster.ClusterRoutes;
+import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
@@ -52,7 +54,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(NodeHealth.handler(vertx, config));
+    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(new ApiGuard(config));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
@@ -60,6 +62,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
     } else {
       masterRoutes = new MasterHttpRoutes(vertx, config, metrics);
       masterRoutes.mount(router);
+      ClusterRoutes.mount(router, vertx, config);
     }
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(this::failure);
