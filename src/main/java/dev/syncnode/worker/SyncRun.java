@@ -25,15 +25,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncRun {
   private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
-  /** Files downloaded at the same time. */
-  public static final int PARALLEL_DOWNLOADS = 4;
 
   private final Vertx vertx;
   private final NodeConfig config;
@@ -249,6 +241,7 @@ public final class SyncRun {
           }
           return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreate(true))
               .compose(file -> transfer(src, entry, file, have))
+              .recover(err -> discardIfCorrupt(part, err))
               .compose(n -> verify(part, entry));
         });
   }
@@ -269,6 +262,21 @@ public final class SyncRun {
           }
         }));
     return done.future();
+  }
+
+  /**
+   * After an INTEGRITY failure (the master sent more bytes than the manifest says, or its file has
+   * another size now) the bytes in the part cannot be trusted: delete it so the retry starts from
+   * zero instead of resuming on top of them. Other failures keep the part for resuming.
+   */
+  private Future<Long> discardIfCorrupt(Path part, Throwable err) {
+    if (TransportException.kindOf(err) != Kind.INTEGRITY) {
+      return Future.failedFuture(err);
+    }
+    return vertx.executeBlocking(() -> {
+      Files.deleteIfExists(part);
+      return 0L;
+    }, false).transform(ar -> Future.failedFuture(err));
   }
 
   private Future<Path> verify(Path part, FileEntry entry) {

@@ -32,8 +32,22 @@ import java.util.function.Function;
  * The worker's client for the transfer calls ({@code StreamFiles}, ranged {@code StreamFileDownload},
  * {@code StreamBlockHashes}). Translation and structural checks only (indexes, sizes, compression
  * fields); offsets, lengths and content are checked by the sink and by the whole-file hash.
+ *
+ * <p>A master that predates these calls answers UNIMPLEMENTED: bulk transfers then fall back to one
+ * {@code StreamFileDownload} per file (the master also ignores the new request fields and sends raw
+ * whole files), and block hashes are reported unavailable so no delta is attempted again.
  */
 final class GrpcTransferClient implements TransferSource {
+  /** The master does not know the call. */
+  private static final class Unimplemented extends RuntimeException {
+    Unimplemented() {
+      super("call not implemented by the master", null, false, false);
+    }
+  }
+
+  private volatile boolean filesSupported = true;
+  private volatile boolean hashesSupported = true;
+
   private final GrpcSyncSource owner;
   private final GrpcClient client;
   private final SocketAddress address;
@@ -51,6 +65,9 @@ final class GrpcTransferClient implements TransferSource {
 
   @Override
   public Future<Void> files(String spiderId, List<String> paths, boolean acceptDeflate, WriteStream<FilePiece> sink) {
+    if (!filesSupported) {
+      return oneByOne(spiderId, paths, acceptDeflate, sink, 0);
+    }
     FilesRequest request = FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey(nodeKey)
         .setAcceptDeflate(acceptDeflate).build();
     int count = paths.size();
@@ -66,8 +83,37 @@ final class GrpcTransferClient implements TransferSource {
                     d.getRawSize(), d.getSize(), d.getEof());
               })));
         })
-        .recover(err -> Future.failedFuture(
-            GrpcSyncSource.classify("download of " + count + " files of " + spiderId, err)));
+        .recover(err -> {
+          if (err instanceof Unimplemented) {
+            filesSupported = false;
+            return oneByOne(spiderId, paths, acceptDeflate, sink, 0);
+          }
+          return Future.failedFuture(GrpcSyncSource.classify("download of " + count + " files of " + spiderId, err));
+        });
+  }
+
+  /** The bulk call emulated with one whole-file download after another (for masters without StreamFiles). */
+  private Future<Void> oneByOne(String spiderId, List<String> paths, boolean acceptDeflate,
+      WriteStream<FilePiece> sink, int i) {
+    if (i >= paths.size()) {
+      return Future.succeededFuture();
+    }
+    String path = paths.get(i);
+    FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
+        .setAcceptDeflate(acceptDeflate).setNodeKey(nodeKey).build();
+    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+              receive(resp, sink, (FileDownloadChunk c) -> {
+                FilePiece p = piece(i, c.getOffset(), c.getData(), c.getCompression(), c.getRawSize(), c.getSize(),
+                    false);
+                return new FilePiece(i, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
+                    p.offset() + p.rawSize() >= c.getSize());
+              })));
+        })
+        .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)))
+        .compose(v -> oneByOne(spiderId, paths, acceptDeflate, sink, i + 1));
   }
 
   @Override
@@ -119,7 +165,7 @@ final class GrpcTransferClient implements TransferSource {
   private static <M> Future<Void> receive(GrpcClientResponse<?, M> resp, WriteStream<FilePiece> sink,
       Function<M, FilePiece> map) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-      return Future.failedFuture(GrpcSyncSource.statusError(resp));
+      return Future.failedFuture(failure(resp));
     }
     Promise<Void> result = Promise.promise();
     resp.handler(msg -> {
@@ -141,7 +187,7 @@ final class GrpcTransferClient implements TransferSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(GrpcSyncSource.statusError(resp));
+        result.tryFail(failure(resp));
       } else {
         result.tryComplete();
       }
@@ -149,8 +195,15 @@ final class GrpcTransferClient implements TransferSource {
     return result.future();
   }
 
+  private static RuntimeException failure(GrpcClientResponse<?, ?> resp) {
+    return resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented() : GrpcSyncSource.statusError(resp);
+  }
+
   @Override
   public Future<BlockHashes> blockHashes(String spiderId, String path, int[] groups) {
+    if (!hashesSupported) {
+      return Future.failedFuture(new TransportException(Kind.PROTOCOL, "the master offers no block hashes"));
+    }
     BlockHashesRequest.Builder b = BlockHashesRequest.newBuilder().setSpiderId(spiderId).setPath(path)
         .setNodeKey(nodeKey);
     if (groups != null) {
@@ -164,13 +217,18 @@ final class GrpcTransferClient implements TransferSource {
           owner.prepare(req, timeout);
           return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req, collect(resp)));
         })
-        .recover(err -> Future.failedFuture(
-            GrpcSyncSource.classify("block hashes of " + spiderId + "/" + path, err)));
+        .recover(err -> {
+          if (err instanceof Unimplemented) {
+            hashesSupported = false;
+            return Future.failedFuture(new TransportException(Kind.PROTOCOL, "the master offers no block hashes"));
+          }
+          return Future.failedFuture(GrpcSyncSource.classify("block hashes of " + spiderId + "/" + path, err));
+        });
   }
 
   private static Future<BlockHashes> collect(GrpcClientResponse<BlockHashesRequest, BlockHashesChunk> resp) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-      return Future.failedFuture(GrpcSyncSource.statusError(resp));
+      return Future.failedFuture(failure(resp));
     }
     Promise<BlockHashes> result = Promise.promise();
     List<BlockHashesChunk> chunks = new ArrayList<>();
@@ -181,7 +239,7 @@ final class GrpcTransferClient implements TransferSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(GrpcSyncSource.statusError(resp));
+        result.tryFail(failure(resp));
         return;
       }
       try {
