@@ -5,6 +5,7 @@ import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.SpiderPaths;
+import dev.syncnode.transport.PieceCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
  * on a worker thread, then piped from an {@link AsyncFile} with back-pressure. Headers:
  * {@code ETag} (the quoted SHA-256 of the content, see {@link ContentHashes}), {@code Content-Length},
  * {@code Accept-Ranges: bytes}; a {@code Range} of {@code bytes=N-}, {@code N-M} or {@code -S}
- * answers 206 with {@code Content-Range}, an unsatisfiable one 416.
+ * answers 206 with {@code Content-Range}, an unsatisfiable one 416. A whole-file answer is gzipped
+ * when the client accepts it and the content compresses (see {@link #worthCompressing}); partial
+ * answers never are.
  *
  * <p>Why the ETag is hashed here rather than taken from the cached manifest: the manifest may be up
  * to {@code grpcCacheTtl} old and may not be cached at all (a download must not trigger a whole
@@ -32,8 +35,8 @@ final class DownloadHandler implements Handler<RoutingContext> {
   static final String TRANSPORT = "http";
   static final int READ_BUFFER = 64 * 1024;
 
-  /** A resolved file and the hash of its content. */
-  private record Served(FileFacts facts, String hash) {
+  /** A resolved file, the hash of its content and whether gzip pays for it. */
+  private record Served(FileFacts facts, String hash, boolean compressible) {
     String etag() {
       return '"' + hash + '"';
     }
@@ -63,9 +66,13 @@ final class DownloadHandler implements Handler<RoutingContext> {
     NodeConfig c = config.get();
     SpiderPaths paths = new SpiderPaths(Path.of(c.node().workspace()));
     IgnoreRules ignore = IgnoreRules.of(c.sync().ignore());
+    boolean gzip = acceptsGzip(ctx.request().getHeader("Accept-Encoding")) && ctx.request().getHeader("Range") == null;
     throttled.run(ctx, HttpThrottle.Endpoint.DOWNLOAD, () -> vertx
-        .executeBlocking(() -> FileFacts.of(paths.file(spiderId, path, ignore)), false)
-        .compose(facts -> hashes.hash(facts).map(hash -> new Served(facts, hash)))
+        .executeBlocking(() -> {
+          FileFacts facts = FileFacts.of(paths.file(spiderId, path, ignore));
+          return new Served(facts, null, gzip && worthCompressing(facts.path(), path));
+        }, false)
+        .compose(s -> hashes.hash(s.facts()).map(hash -> new Served(s.facts(), hash, s.compressible())))
         .compose(served -> send(ctx, served)));
   }
 
@@ -85,10 +92,11 @@ final class DownloadHandler implements Handler<RoutingContext> {
           "range not satisfiable: " + rangeHeader + " for a file of " + size + " bytes"));
     }
     return vertx.fileSystem().open(served.facts().path().toString(), new OpenOptions().setRead(true))
-        .compose(file -> pipe(resp, file, range, size));
+        .compose(file -> pipe(resp, file, range, size, served.compressible()));
   }
 
-  private Future<Void> pipe(HttpServerResponse resp, AsyncFile file, ByteRange range, long size) {
+  private Future<Void> pipe(HttpServerResponse resp, AsyncFile file, ByteRange range, long size,
+      boolean compressible) {
     if (resp.closed()) {
       file.close();
       return Future.failedFuture(new ClientGoneException());
@@ -96,6 +104,10 @@ final class DownloadHandler implements Handler<RoutingContext> {
     resp.setStatusCode(range.partial() ? 206 : 200)
         .putHeader("Content-Type", OCTET_STREAM)
         .putHeader("Content-Length", Long.toString(range.length()));
+    if (range.partial() || !compressible) {
+      // ranges count bytes of the file itself, and incompressible content only costs CPU to gzip
+      resp.putHeader("Content-Encoding", "identity");
+    }
     if (range.partial()) {
       resp.putHeader("Content-Range", range.contentRange(size));
     }
@@ -106,6 +118,29 @@ final class DownloadHandler implements Handler<RoutingContext> {
           file.close();
           metrics.bytesSent(TRANSPORT, resp.bytesWritten());
         });
+  }
+
+  static boolean acceptsGzip(String acceptEncoding) {
+    return acceptEncoding != null && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+  }
+
+  /**
+   * Blocking: whether gzip pays for this file: not a known compressed format, and its first 64 KiB
+   * shrink by at least 10% (the same rule as for gRPC pieces).
+   */
+  static boolean worthCompressing(Path file, String name) {
+    if (PieceCodec.knownCompressed(name)) {
+      return false;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocate(64 * 1024);
+      while (probe.hasRemaining() && ch.read(probe) > 0) {
+        // fill the probe
+      }
+      return PieceCodec.deflate(probe.array(), 0, probe.position()) != null;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** Ends a complete response; a file that shrank since it was measured gets its connection cut. */

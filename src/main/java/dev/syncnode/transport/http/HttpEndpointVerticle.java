@@ -67,7 +67,10 @@ public final class HttpEndpointVerticle extends VerticleBase {
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(this::failure);
     NodeConfig.Endpoint ep = config.get().http();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(ep.host()).setPort(ep.port()))
+    // gzip (level 1) for clients that accept it: manifests and compressible downloads; handlers that
+    // must not be compressed (ranges, incompressible files) say Content-Encoding: identity
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(ep.host()).setPort(ep.port())
+            .setCompressionSupported(true).setCompressionLevel(1))
         .requestHandler(router);
     return server.listen().onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }

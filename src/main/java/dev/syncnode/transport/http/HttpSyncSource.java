@@ -3,6 +3,7 @@ package dev.syncnode.transport.http;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.ManifestDigest;
 import dev.syncnode.transport.Auth;
+import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
@@ -60,7 +61,8 @@ public final class HttpSyncSource implements SyncSource {
     this.scanTimeout = scanTimeout;
     this.downloadTimeout = downloadTimeout;
     this.client = vertx.createHttpClient(
-        new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true),
+        new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true)
+            .setDecompressionSupported(true), // Accept-Encoding: gzip, deflate; bodies arrive decoded
         new PoolOptions().setHttp1MaxSize(POOL_SIZE));
   }
 
@@ -91,6 +93,31 @@ public final class HttpSyncSource implements SyncSource {
     String url = syncUrl(spiderId, "scan", path);
     String what = "HTTP scan of " + spiderId;
     return exchange(what, url, 0, scanTimeout, resp -> readManifest(what, url, resp));
+  }
+
+  /**
+   * With a known digest the request carries {@code If-None-Match: "<digest>"}; a master that still
+   * has that manifest answers 304 and sends no list.
+   */
+  @Override
+  public Future<ScanResult> scan(String spiderId, String path, String knownDigest) {
+    if (knownDigest == null || knownDigest.isEmpty()) {
+      return scan(spiderId, path).map(ScanResult::of);
+    }
+    String url = syncUrl(spiderId, "scan", path);
+    String what = "HTTP scan of " + spiderId;
+    String etag = '"' + knownDigest + '"';
+    return exchange(what, url, 0, scanTimeout, opts -> opts.putHeader("If-None-Match", etag), resp -> {
+      if (resp.statusCode() == 304) {
+        String got = resp.getHeader("ETag");
+        if (got != null && !got.equals(etag)) {
+          return Future.failedFuture(new TransportException(Kind.PROTOCOL,
+              what + ": 304 for another manifest (ETag " + got + ")"));
+        }
+        return Future.succeededFuture(ScanResult.unchanged(knownDigest, 0));
+      }
+      return readManifest(what, url, resp).map(ScanResult::of);
+    });
   }
 
   @Override
@@ -138,11 +165,16 @@ public final class HttpSyncSource implements SyncSource {
    */
   private <T> Future<T> exchange(String what, String url, long offset, Duration timeout,
       Function<HttpClientResponse, Future<T>> reader) {
-    return onContext(() -> exchangeHere(what, url, offset, timeout, reader));
+    return exchange(what, url, offset, timeout, opts -> { }, reader);
+  }
+
+  private <T> Future<T> exchange(String what, String url, long offset, Duration timeout,
+      java.util.function.Consumer<RequestOptions> headers, Function<HttpClientResponse, Future<T>> reader) {
+    return onContext(() -> exchangeHere(what, url, offset, timeout, headers, reader));
   }
 
   private <T> Future<T> exchangeHere(String what, String url, long offset, Duration timeout,
-      Function<HttpClientResponse, Future<T>> reader) {
+      java.util.function.Consumer<RequestOptions> headers, Function<HttpClientResponse, Future<T>> reader) {
     long timeoutMs = timeout == null ? 0 : timeout.toMillis();
     Deadline deadline = new Deadline(vertx, timeoutMs);
     RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
@@ -153,6 +185,7 @@ public final class HttpSyncSource implements SyncSource {
     if (offset > 0) {
       opts.putHeader("Range", "bytes=" + offset + "-");
     }
+    headers.accept(opts);
     return client.request(opts)
         .map(deadline::watch)
         .compose(req -> req.send())
