@@ -6,6 +6,7 @@ import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
@@ -35,6 +36,8 @@ public final class SpiderWatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SpiderWatchVerticle.class);
   /** Invalidation message body that drops every spider. */
   public static final String ALL = "*";
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final ConfigHolder config;
   private WatchService watcher;
@@ -137,7 +140,7 @@ public final class SpiderWatchVerticle extends VerticleBase {
         handle(key, touched, ignore);
       } while ((key = watcher.poll()) != null);
       for (String spiderId : touched) {
-        vertx.eventBus().send(Addresses.CACHE_INVALIDATE, spiderId);
+        vertx.eventBus().send(Addresses.CACHE_INVALIDATE, spiderId, LOCAL);
       }
     }
   }

@@ -82,6 +82,16 @@ public final class Scanner {
     return new Result(manifest, walker.hashed, ms);
   }
 
+  /**
+   * Records that {@code relPath} below {@code root} holds content {@code hash} with this size and
+   * mtime: a worker that has just installed a verified file tells the scanner, so the next scan of
+   * the destination does not hash the file again. Any later change of the file changes its mtime.
+   */
+  public void remember(Path root, String relPath, long size, long mtimeNanos, String hash) {
+    memoByRoot.computeIfAbsent(root.toAbsolutePath().normalize(), k -> new ConcurrentHashMap<>())
+        .put(relPath, new Memo(size, mtimeNanos, hash));
+  }
+
   /** Drops the memo of a root (e.g. when a worker wipes a destination). */
   public void forget(Path root) {
     memoByRoot.remove(root.toAbsolutePath().normalize());

@@ -204,8 +204,8 @@ final class PieceWriter implements WriteStream<FilePiece> {
           + e.getMessage(), e));
     } catch (TransportException e) {
       fail(i, e);
-    } catch (IOException e) {
-      fail(i, new TransportException(Kind.LOCAL_IO, "cannot write " + t.entry().path() + ": " + e.getMessage(), e));
+    } catch (IOException | RuntimeException e) {
+      fail(i, new TransportException(Kind.LOCAL_IO, "cannot write " + t.entry().path() + ": " + e, e));
     }
   }
 
@@ -215,6 +215,9 @@ final class PieceWriter implements WriteStream<FilePiece> {
       Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE);
       if (t.truncate()) {
         opts.add(StandardOpenOption.TRUNCATE_EXISTING);
+      }
+      if (t.verify() && t.start() > 0) {
+        opts.add(StandardOpenOption.READ); // the existing prefix is hashed first
       }
       channels[i] = FileChannel.open(t.file(), opts);
       if (t.verify()) {

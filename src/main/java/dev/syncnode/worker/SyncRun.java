@@ -299,6 +299,10 @@ public final class SyncRun {
       try {
         LocalState.delete(dest);
         new LocalApplier(dest, tmpDir).apply(diff, staged);
+        for (FileEntry f : diff.downloads()) {
+          // installed and verified with the manifest's mtime: the next local scan need not hash it
+          localScanner.remember(dest, f.path(), f.size(), f.mtime() * 1_000_000L, f.hash());
+        }
         LocalState.write(dest, new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
             LocalState.fingerprint(dest, ignore)));
         return null;
