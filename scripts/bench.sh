@@ -213,15 +213,25 @@ measure "4 re-sync after 64 KiB changed in a 50 MiB file" \
   '$GEN patch "$M/full/data/blob5.bin" $((20000000 + ROUND * 1000003)) 65536 $((200 + ROUND))'
 
 echo "== 5. $WORKERS workers at once" >&2
+TCK=$(getconf CLK_TCK)
+# CPU ms (user + system) of processes; with "+children" the reaped children count too
+proc_ms() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $((s * 1000 / TCK)); }
+tree_ms() { echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat") * 1000 / TCK )); }
+# CPU ms of this shell's reaped children (the rsync clients it waited for)
+kids_ms() { times | tail -1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }'; }
 fan_sn() {
-  local i pids=()
+  local i pids=() m0 w0
+  m0=$(proc_ms "${PIDS[0]}"); w0=$(proc_ms "${PIDS[@]:1}")
   for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "fan-$ROUND" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
+  echo "$(( $(proc_ms "${PIDS[0]}") - m0 )) $(( $(proc_ms "${PIDS[@]:1}") - w0 ))" >>"$WORK/cpu5.sn"
 }
 fan_rs() {
-  local i pids=()
+  local i pids=() d0 c0
+  d0=$(tree_ms "$RSYNCD_PID"); c0=$(kids_ms)
   for i in $(seq 1 "$WORKERS"); do rs_sync "fan-$ROUND" "$WORK/r5/$ROUND/c$i" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
+  echo "$(( $(tree_ms "$RSYNCD_PID") - d0 )) $(( $(kids_ms) - c0 ))" >>"$WORK/cpu5.rs"
 }
 measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs'
 
@@ -253,4 +263,8 @@ for k in "${!CASES[@]}"; do
     "$(ratio "${SN_B[$k]}" "${RS_B[$k]}")"
 done
 echo
+med() { sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
+echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnode master $(cut -d' ' -f1 "$WORK/cpu5.sn" | med) ms," \
+  "$WORKERS worker nodes $(cut -d' ' -f2 "$WORK/cpu5.sn" | med) ms; rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
+  "$WORKERS rsync clients $(cut -d' ' -f2 "$WORK/cpu5.rs" | med) ms"
 echo "total bench time: $(( $(date +%s) - START )) s"

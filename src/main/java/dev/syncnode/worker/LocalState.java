@@ -7,6 +7,7 @@ import dev.syncnode.scan.Scanner;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,8 +18,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,42 +108,82 @@ public final class LocalState {
    */
   public static String fingerprint(Path dest, IgnoreRules ignore) throws IOException {
     Path root = dest.toAbsolutePath().normalize();
-    MessageDigest md = FileHasher.newDigest();
-    walk(root, "", ignore, md, ByteBuffer.allocate(64));
-    return HexFormat.of().formatHex(md.digest());
+    try {
+      return HexFormat.of().formatHex(WALKERS.invoke(new DirTask(root, "", ignore)));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
-  /** One lstat per entry (PosixFileAttributes carry mode and inode; the walker's basic ones do not). */
-  private static void walk(Path dir, String relDir, IgnoreRules ignore, MessageDigest md, ByteBuffer nums)
-      throws IOException {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        String rel = relDir.isEmpty() ? name : relDir + "/" + name;
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (PathRules.isReserved(rel) || ignore.isIgnored(rel, a.isDirectory())) {
-          continue;
-        }
-        nums.clear();
-        if (a.isDirectory()) {
-          nums.put((byte) 'd').putInt(Scanner.modeBits(a.permissions()));
-        } else if (a.isSymbolicLink()) {
-          nums.put((byte) 'l');
-        } else {
-          nums.put((byte) (a.isRegularFile() ? 'f' : 'o')).putLong(a.size())
-              .putLong(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).putInt(Scanner.modeBits(a.permissions()))
-              .putInt(Objects.hashCode(a.fileKey()));
-        }
-        md.update(rel.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-        md.update(nums.flip());
-        if (a.isSymbolicLink()) {
-          md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
+  /** Directories are walked in parallel (stat calls dominate, and they do not serialize). */
+  private static final ForkJoinPool WALKERS = new ForkJoinPool(
+      Math.max(2, Runtime.getRuntime().availableProcessors()),
+      pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("syncnode-fingerprint-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+      }, null, false);
+
+  /**
+   * The digest of one directory: one lstat per entry (PosixFileAttributes carry mode and inode; the
+   * walker's basic ones do not), in directory order, with each subdirectory's own digest (computed
+   * by a forked task) in place of its entries.
+   */
+  private static final class DirTask extends RecursiveTask<byte[]> {
+    private final Path dir;
+    private final String relDir;
+    private final IgnoreRules ignore;
+
+    DirTask(Path dir, String relDir, IgnoreRules ignore) {
+      this.dir = dir;
+      this.relDir = relDir;
+      this.ignore = ignore;
+    }
+
+    @Override
+    protected byte[] compute() {
+      MessageDigest md = FileHasher.newDigest();
+      ByteBuffer nums = ByteBuffer.allocate(64);
+      List<DirTask> subdirs = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          String name = p.getFileName().toString();
+          String rel = relDir.isEmpty() ? name : relDir + "/" + name;
+          PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (PathRules.isReserved(rel) || ignore.isIgnored(rel, a.isDirectory())) {
+            continue;
+          }
+          nums.clear();
+          if (a.isDirectory()) {
+            nums.put((byte) 'd').putInt(Scanner.modeBits(a.permissions()));
+          } else if (a.isSymbolicLink()) {
+            nums.put((byte) 'l');
+          } else {
+            nums.put((byte) (a.isRegularFile() ? 'f' : 'o')).putLong(a.size())
+                .putLong(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).putInt(Scanner.modeBits(a.permissions()))
+                .putInt(Objects.hashCode(a.fileKey()));
+          }
+          md.update(name.getBytes(StandardCharsets.UTF_8));
           md.update((byte) 0);
-        } else if (a.isDirectory()) {
-          walk(p, rel, ignore, md, nums);
+          md.update(nums.flip());
+          if (a.isSymbolicLink()) {
+            md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+          } else if (a.isDirectory()) {
+            DirTask sub = new DirTask(p, rel, ignore);
+            sub.fork();
+            subdirs.add(sub);
+            md.update((byte) subdirs.size()); // position marker; the digest follows below
+          }
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
+      for (DirTask sub : subdirs) {
+        md.update(sub.join());
+      }
+      return md.digest();
     }
   }
 }
