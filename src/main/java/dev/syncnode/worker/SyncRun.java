@@ -49,6 +49,8 @@ public final class SyncRun {
   private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
   /** Files downloaded at the same time. */
   public static final int PARALLEL_DOWNLOADS = 4;
+  /** Fresh manifests asked for after hash mismatches before a sync gives up. */
+  public static final int MAX_RESCANS = 2;
 
   private final Vertx vertx;
   private final NodeConfig config;
@@ -98,12 +100,7 @@ public final class SyncRun {
     } catch (PathViolation e) {
       return Future.failedFuture(new TransportException(Kind.INVALID, e.getMessage()));
     }
-    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, ""))
-        .compose(this::validate)
-        .compose(remote -> prepareLocal(remote).map(diff -> Map.entry(remote, diff)))
-        .compose(pair -> downloadAll(pair.getValue())
-            .compose(staged -> applyBlocking(pair.getValue(), staged))
-            .map(v -> report(pair.getKey(), pair.getValue())))
+    return attempt(MAX_RESCANS)
         .compose(report -> vertx.executeBlocking(() -> {
           cleanTemp(Set.of());
           return report;
@@ -116,6 +113,28 @@ public final class SyncRun {
         .onFailure(err -> {
           metrics.syncFinished(spiderId, current.name(), "failure", Duration.ofNanos(System.nanoTime() - started));
           LOG.warn("sync {} failed over {}: {}", spiderId, current.name(), err.getMessage());
+        });
+  }
+
+  /**
+   * One pass: manifest, validation, local diff, downloads, apply. A download that does not match its
+   * manifest hash (the master's file changed after its scan, or while it was streamed) means the
+   * manifest is stale: the pass is repeated with a fresh manifest, at most {@code rescans} times.
+   * The master drops a cached manifest that contradicts a file it serves, so the next scan is fresh.
+   */
+  private Future<SyncReport> attempt(int rescans) {
+    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, ""))
+        .compose(this::validate)
+        .compose(remote -> prepareLocal(remote).map(diff -> Map.entry(remote, diff)))
+        .compose(pair -> downloadAll(pair.getValue())
+            .compose(staged -> applyBlocking(pair.getValue(), staged))
+            .map(v -> report(pair.getKey(), pair.getValue())))
+        .recover(err -> {
+          if (rescans > 0 && TransportException.kindOf(err) == Kind.INTEGRITY) {
+            LOG.warn("sync {}: {}; asking the master for a fresh manifest", spiderId, err.getMessage());
+            return attempt(rescans - 1);
+          }
+          return Future.failedFuture(err);
         });
   }
 
@@ -174,10 +193,19 @@ public final class SyncRun {
     for (int i = 0; i < Math.min(PARALLEL_DOWNLOADS, queue.size()); i++) {
       lanes.add(lane(queue, staged));
     }
-    return Future.all(lanes).map(staged);
+    // join, not all: on a failure the other lanes stop taking files and the sync fails only once none
+    // of them still writes into the temp area (a retry or the next sync must not race with them).
+    return Future.join(lanes).map(staged).recover(err -> {
+      for (Future<Void> lane : lanes) {
+        if (lane.failed()) {
+          return Future.failedFuture(lane.cause());
+        }
+      }
+      return Future.failedFuture(err);
+    });
   }
 
-  /** Takes files off the shared queue one after another until it is empty. */
+  /** Takes files off the shared queue one after another until it is empty or a lane failed. */
   private Future<Void> lane(Deque<FileEntry> queue, Map<String, Path> staged) {
     FileEntry next = queue.poll();
     if (next == null) {
@@ -188,7 +216,8 @@ public final class SyncRun {
           staged.put(next.hash(), p);
           progress.advanced(1, next.size());
           return lane(queue, staged);
-        });
+        })
+        .onFailure(err -> queue.clear());
   }
 
   /** Downloads one file into {@code <tmp>/<hash>.part}, resuming from what is there, and verifies it. */
@@ -198,7 +227,15 @@ public final class SyncRun {
           if (entry.size() == 0) {
             Files.write(part, new byte[0]);
           }
-          return Files.exists(part) ? Files.size(part) : 0L;
+          long have = Files.exists(part) ? Files.size(part) : 0L;
+          if (have > entry.size()) {
+            Files.delete(part); // longer than the file: not a prefix of it
+            have = 0;
+          }
+          if (have > 0 && have < entry.size()) {
+            LOG.info("sync {}: resuming {} at byte {} of {}", spiderId, entry.path(), have, entry.size());
+          }
+          return have;
         }, false)
         .compose(have -> {
           if (have >= entry.size()) {
@@ -212,17 +249,27 @@ public final class SyncRun {
 
   private Future<Long> transfer(SyncSource src, FileEntry entry, AsyncFile file, long offset) {
     file.setWritePos(offset);
+    Throwable[] writeError = {null};
+    file.exceptionHandler(e -> {
+      if (writeError[0] == null) {
+        writeError[0] = e;
+      }
+    });
     Promise<Long> done = Promise.promise();
     src.download(spiderId, entry.path(), offset, entry.size(), file)
         .onComplete(ar -> file.close().onComplete(closed -> {
-          if (ar.failed()) {
-            done.fail(ar.cause());
-          } else if (closed.failed()) {
+          // every byte received counts, also those of a failed attempt (bytes re-sent show up)
+          long received = Math.max(0, file.getWritePos() - offset);
+          bytes.addAndGet(received);
+          metrics.bytesReceived(received);
+          Throwable io = writeError[0] != null ? writeError[0] : closed.failed() ? closed.cause() : null;
+          if (io != null) {
+            // a local write failure (disk full, I/O error) wins: retrying the master cannot fix it
             done.fail(new TransportException(Kind.LOCAL_IO,
-                "cannot write " + entry.path() + ": " + closed.cause().getMessage(), closed.cause()));
+                "cannot write " + entry.path() + " into " + tmpDir + ": " + io.getMessage(), io));
+          } else if (ar.failed()) {
+            done.fail(ar.cause());
           } else {
-            bytes.addAndGet(ar.result());
-            metrics.bytesReceived(ar.result());
             done.complete(ar.result());
           }
         }));

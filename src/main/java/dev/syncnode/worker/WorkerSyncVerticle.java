@@ -74,8 +74,14 @@ public final class WorkerSyncVerticle extends VerticleBase {
     }
     Future<SyncReport> running = inFlight.get(dest);
     if (running == null) {
-      SyncRun run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, sources.grpc(c),
-          sources.http(c), progress);
+      SyncRun run;
+      try {
+        run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, sources.grpc(c),
+            sources.http(c), progress);
+      } catch (RuntimeException e) { // e.g. an unreadable tls.caPath, a malformed master address
+        msg.fail(FAIL_INVALID, "cannot connect to the master: " + e.getMessage());
+        return;
+      }
       running = run.run();
       inFlight.put(dest, running);
       running.onComplete(ar -> inFlight.remove(dest));

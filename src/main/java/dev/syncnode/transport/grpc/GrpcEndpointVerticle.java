@@ -3,11 +3,13 @@ package dev.syncnode.transport.grpc;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.cache.ScanReply;
 import dev.syncnode.cache.ScanRequest;
+import dev.syncnode.cache.ServedFile;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;
+import dev.syncnode.manifest.PathRules;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
@@ -16,6 +18,7 @@ import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
 import dev.syncnode.scan.SpiderPaths;
+import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
 import com.google.protobuf.UnsafeByteOperations;
 import io.vertx.core.Future;
@@ -30,7 +33,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.nio.file.Path;
@@ -66,14 +68,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
+    GrpcServer grpc = GrpcServer.server(vertx, ServerOptions.grpc(MAX_MESSAGE_SIZE));
     grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
     grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
     NodeConfig.Endpoint ep = config.get().grpc();
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(ep.host())
-        .setPort(ep.port())
-        .setIdleTimeout(300);
+    HttpServerOptions options = ServerOptions.grpcPort(config.get());
     server = vertx.createHttpServer(options).requestHandler(grpc);
     return server.listen().onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
@@ -161,13 +160,16 @@ public final class GrpcEndpointVerticle extends VerticleBase {
             return Future.failedFuture(ScanException.invalid("negative offset"));
           }
           return vertx.executeBlocking(() -> paths.file(r.getSpiderId(), r.getPath(), ignore), false)
-              .compose(file -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)))
-              .compose(af -> sendFile(resp, af, r.getOffset()));
+              .compose(file -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
+              .compose(af -> sendFile(resp, af, r.getOffset(),
+                  () -> ServedFile.report(vertx, r.getSpiderId(), PathRules.normalize(r.getPath()), file))));
         })
         .onFailure(err -> fail(resp, err));
   }
 
-  private Future<Void> sendFile(GrpcServerResponse<?, FileDownloadChunk> resp, AsyncFile file, long offset) {
+  /** Streams {@code file} from {@code offset}; {@code beforeEnd} runs once every byte is out (stale-cache check). */
+  private Future<Void> sendFile(GrpcServerResponse<?, FileDownloadChunk> resp, AsyncFile file, long offset,
+      java.util.function.Supplier<Future<Void>> beforeEnd) {
     return file.size().compose(size -> {
       if (offset > size) {
         file.close();
@@ -186,7 +188,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       });
       file.endHandler(v -> {
         file.close();
-        resp.end(FileDownloadChunk.newBuilder().setOffset(pos[0]).setSize(size).build()).onComplete(done);
+        beforeEnd.get().onComplete(checked ->
+            resp.end(FileDownloadChunk.newBuilder().setOffset(pos[0]).setSize(size).build()).onComplete(done));
       });
       file.handler(buf -> {
         FileDownloadChunk chunk = FileDownloadChunk.newBuilder()

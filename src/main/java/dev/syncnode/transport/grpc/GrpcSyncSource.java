@@ -1,5 +1,6 @@
 package dev.syncnode.transport.grpc;
 
+import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.proto.FileDownloadChunk;
@@ -7,6 +8,7 @@ import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
+import dev.syncnode.security.TlsOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
@@ -45,6 +47,12 @@ public final class GrpcSyncSource implements SyncSource {
 
   public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
       Duration downloadTimeout) {
+    this(vertx, hostPort, token, nodeKey, scanTimeout, downloadTimeout, null);
+  }
+
+  /** @param tls TLS settings of the worker (see {@link TlsOptions#clientEnabled}); null: plaintext */
+  public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
+      Duration downloadTimeout, NodeConfig.Tls tls) {
     this.vertx = vertx;
     this.address = parse(hostPort);
     this.authHeader = Auth.header(token);
@@ -56,8 +64,14 @@ public final class GrpcSyncSource implements SyncSource {
         .setHttp2ClearTextUpgrade(false)
         .setConnectTimeout(5000)
         .setIdleTimeout(300);
-    this.client = GrpcClient.client(vertx,
-        new GrpcClientOptions().setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE), http);
+    if (TlsOptions.clientEnabled(tls)) {
+      TlsOptions.client(http, tls);
+    }
+    // The deadline is enforced here, not left to the master: a master that stalls or never ends a
+    // stream is cut off after sync.timeout.scan / sync.timeout.download.
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions()
+        .setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE)
+        .setScheduleDeadlineAutomatically(true), http);
   }
 
   static SocketAddress parse(String hostPort) {
@@ -90,7 +104,8 @@ public final class GrpcSyncSource implements SyncSource {
     return client.request(address, SyncServiceGrpcClient.StreamFileScan)
         .compose(req -> {
           prepare(req, scanTimeout);
-          return req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp)));
+          return deadline(req, scanTimeout,
+              req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp))));
         })
         .recover(err -> Future.failedFuture(classify("scan of " + spiderId, err)));
   }
@@ -161,8 +176,8 @@ public final class GrpcSyncSource implements SyncSource {
     return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           prepare(req, downloadTimeout);
-          return req.send(request)
-              .compose(resp -> cancelOnFailure(req, receive(resp, offset, expectedSize, sink)));
+          return deadline(req, downloadTimeout, req.send(request)
+              .compose(resp -> cancelOnFailure(req, receive(resp, offset, expectedSize, sink))));
         })
         .recover(err -> Future.failedFuture(classify("download of " + spiderId + "/" + path, err)));
   }
@@ -216,6 +231,18 @@ public final class GrpcSyncSource implements SyncSource {
       } catch (RuntimeException ignored) {
         // already ended
       }
+    });
+  }
+
+  /** A failure after the request's own deadline fired is a TIMEOUT, whatever the stream reported. */
+  private static <T> Future<T> deadline(GrpcClientRequest<?, ?> req, Duration timeout, Future<T> f) {
+    return f.recover(err -> {
+      io.vertx.core.Timer d = req.deadline();
+      if (d != null && d.succeeded() && !(err instanceof TransportException te && te.kind() == Kind.INTEGRITY)) {
+        return Future.failedFuture(new TransportException(Kind.TIMEOUT,
+            "no complete answer from the master within " + timeout.toMillis() + " ms", err));
+      }
+      return Future.failedFuture(err);
     });
   }
 

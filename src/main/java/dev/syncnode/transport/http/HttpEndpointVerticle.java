@@ -5,6 +5,8 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.security.HttpAuth;
+import dev.syncnode.security.ServerOptions;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Future;
@@ -12,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,6 +44,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    HttpAuth.install(router, config);
     router.get("/health").handler(NodeHealth.handler(vertx, config));
     router.get("/metrics").handler(this::metrics);
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
@@ -57,7 +59,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
       error(ctx, code, ctx.failure() != null ? ctx.failure().getMessage() : "request failed");
     });
     NodeConfig.Endpoint ep = config.get().http();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(ep.host()).setPort(ep.port()))
+    server = vertx.createHttpServer(ServerOptions.httpPort(config.get()))
         .requestHandler(router);
     return server.listen().onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
