@@ -51,9 +51,8 @@ final class GrpcProbe implements AutoCloseable {
     return await(client.request(address, SyncServiceGrpcClient.StreamFileScan)
         .compose(req -> {
           auth(req, authorization);
-          return req.send(request);
+          return req.send(request).compose(resp -> collect(resp, c -> c.toByteArray()));
         })
-        .compose(resp -> collect(resp, c -> c.toByteArray()))
         .recover(GrpcProbe::failed));
   }
 
@@ -61,9 +60,8 @@ final class GrpcProbe implements AutoCloseable {
     return await(client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           auth(req, authorization);
-          return req.send(request);
+          return req.send(request).compose(resp -> collect(resp, c -> c.getData().toByteArray()));
         })
-        .compose(resp -> collect(resp, c -> c.getData().toByteArray()))
         .recover(GrpcProbe::failed));
   }
 
@@ -72,9 +70,8 @@ final class GrpcProbe implements AutoCloseable {
     return await(client.request(address)
         .compose(req -> {
           req.fullMethodName(fullMethodName);
-          return req.send(message);
+          return req.send(message).compose(resp -> collect(resp, b -> b.getBytes()));
         })
-        .compose(resp -> collect(resp, b -> b.getBytes()))
         .recover(GrpcProbe::failed));
   }
 

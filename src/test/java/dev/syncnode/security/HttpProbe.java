@@ -53,8 +53,10 @@ final class HttpProbe implements AutoCloseable {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(o::putHeader);
     return await(client.request(o)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Result(resp.statusCode(), resp.headers(), b, null)))
+        // the body handler must be set in the same callback as the response arrives (not in a later
+        // compose stage), or a fast body is gone before anyone listens
+        .compose(req -> (body == null ? req.send() : req.send(body))
+            .compose(resp -> resp.body().map(b -> new Result(resp.statusCode(), resp.headers(), b, null))))
         .recover(err -> Future.succeededFuture(new Result(-1, MultiMap.caseInsensitiveMultiMap(), null,
             String.valueOf(err)))));
   }

@@ -37,7 +37,12 @@ final class Nodes {
           .withGrpc(new NodeConfig.Endpoint("127.0.0.1", 0)));
       config = new ConfigHolder(c);
       node = new NodeVerticle(config, metrics);
-      await(vertx.deployVerticle(node));
+      try {
+        await(vertx.deployVerticle(node));
+      } catch (Exception e) {
+        await(vertx.close());
+        throw e;
+      }
     }
 
     String grpc() {

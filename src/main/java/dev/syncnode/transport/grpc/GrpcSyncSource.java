@@ -293,6 +293,13 @@ public final class GrpcSyncSource implements SyncSource {
       return te;
     }
     String detail = err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage());
+    Throwable root = err;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != err && root.getMessage() != null) {
+      detail += "; " + root.getMessage(); // e.g. why a TLS handshake failed
+    }
     if (err instanceof ConnectException || err instanceof io.vertx.core.http.StreamResetException
         || err instanceof io.vertx.core.VertxException && String.valueOf(err.getMessage()).contains("Connection was closed")
         || err instanceof java.io.IOException) {
