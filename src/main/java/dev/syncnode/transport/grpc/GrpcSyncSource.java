@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcSyncSource implements SyncSource {
   /** Refuse manifests larger than this many entries (a hostile or broken master). */
   public static final int MAX_ENTRIES = 1_000_000;
+  /** How long after a call's deadline the backstop timer gives up on it. */
+  static final long DEADLINE_GRACE_MS = 250;
 
   private final Vertx vertx;
   private final GrpcClient client;
@@ -149,7 +151,7 @@ public final class GrpcSyncSource implements SyncSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(statusError(resp));
+        result.tryFail(endError(resp, ar.cause()));
       } else if (!last[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "manifest stream ended without its last chunk"));
       } else if (entries.size() != total[0]) {
@@ -216,7 +218,7 @@ public final class GrpcSyncSource implements SyncSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(statusError(resp));
+        result.tryFail(endError(resp, ar.cause()));
       } else {
         result.tryComplete(pos[0] - offset);
       }
@@ -234,16 +236,42 @@ public final class GrpcSyncSource implements SyncSource {
     });
   }
 
-  /** A failure after the request's own deadline fired is a TIMEOUT, whatever the stream reported. */
-  private static <T> Future<T> deadline(GrpcClientRequest<?, ?> req, Duration timeout, Future<T> f) {
-    return f.recover(err -> {
-      io.vertx.core.Timer d = req.deadline();
-      if (d != null && d.succeeded() && !(err instanceof TransportException te && te.kind() == Kind.INTEGRITY)) {
-        return Future.failedFuture(new TransportException(Kind.TIMEOUT,
-            "no complete answer from the master within " + timeout.toMillis() + " ms", err));
+  /**
+   * A failure after the request's own deadline fired is a TIMEOUT, whatever the stream reported. A
+   * backstop timer fails the call shortly after the deadline even if the stream never reports its
+   * cancellation (seen with a master flooding messages while its connection was being torn down).
+   */
+  private <T> Future<T> deadline(GrpcClientRequest<?, ?> req, Duration timeout, Future<T> f) {
+    if (timeout == null || timeout.isZero()) {
+      return f;
+    }
+    Promise<T> result = Promise.promise();
+    long backstop = vertx.setTimer(timeout.toMillis() + DEADLINE_GRACE_MS, id -> {
+      if (result.tryFail(timedOut(timeout, null))) {
+        try {
+          req.cancel();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
       }
-      return Future.failedFuture(err);
     });
+    f.onComplete(ar -> {
+      vertx.cancelTimer(backstop);
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+        return;
+      }
+      io.vertx.core.Timer d = req.deadline();
+      Throwable err = ar.cause();
+      boolean integrity = err instanceof TransportException te && te.kind() == Kind.INTEGRITY;
+      result.tryFail(d != null && d.succeeded() && !integrity ? timedOut(timeout, err) : err);
+    });
+    return result.future();
+  }
+
+  private static TransportException timedOut(Duration timeout, Throwable cause) {
+    return new TransportException(Kind.TIMEOUT,
+        "no complete answer from the master within " + timeout.toMillis() + " ms", cause);
   }
 
   private void prepare(GrpcClientRequest<?, ?> req, Duration timeout) {
@@ -253,6 +281,21 @@ public final class GrpcSyncSource implements SyncSource {
     if (timeout != null && !timeout.isZero()) {
       req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Why a response stream ended badly: its gRPC status, or what broke it before a status came. */
+  private static TransportException endError(GrpcClientResponse<?, ?> resp, Throwable cause) {
+    if (resp.status() == null && cause instanceof io.vertx.grpc.common.MessageSizeOverflowException big) {
+      return new TransportException(Kind.PROTOCOL, "the master sent a message of " + big.messageSize()
+          + " bytes, more than the limit of " + GrpcEndpointVerticle.MAX_MESSAGE_SIZE, cause);
+    }
+    if (resp.status() == null && cause instanceof io.vertx.grpc.common.InvalidMessageException) {
+      return new TransportException(Kind.PROTOCOL, "the master sent an invalid message: " + cause, cause);
+    }
+    if (resp.status() == null && cause != null && !(cause instanceof TransportException)) {
+      return classify("gRPC stream", cause);
+    }
+    return statusError(resp);
   }
 
   private static TransportException statusError(GrpcClientResponse<?, ?> resp) {
