@@ -249,20 +249,15 @@ public final class SyncRun {
 
   private Future<Long> transfer(SyncSource src, FileEntry entry, AsyncFile file, long offset) {
     file.setWritePos(offset);
-    Throwable[] writeError = {null};
-    file.exceptionHandler(e -> {
-      if (writeError[0] == null) {
-        writeError[0] = e;
-      }
-    });
+    RecordingWriteStream sink = new RecordingWriteStream(file);
     Promise<Long> done = Promise.promise();
-    src.download(spiderId, entry.path(), offset, entry.size(), file)
+    src.download(spiderId, entry.path(), offset, entry.size(), sink)
         .onComplete(ar -> file.close().onComplete(closed -> {
           // every byte received counts, also those of a failed attempt (bytes re-sent show up)
           long received = Math.max(0, file.getWritePos() - offset);
           bytes.addAndGet(received);
           metrics.bytesReceived(received);
-          Throwable io = writeError[0] != null ? writeError[0] : closed.failed() ? closed.cause() : null;
+          Throwable io = sink.failure() != null ? sink.failure() : closed.failed() ? closed.cause() : null;
           if (io != null) {
             // a local write failure (disk full, I/O error) wins: retrying the master cannot fix it
             done.fail(new TransportException(Kind.LOCAL_IO,
