@@ -1,5 +1,6 @@
 package dev.syncnode;
 
+import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
@@ -67,11 +68,15 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
       "-cluster-port", "--cluster-port", "-cluster-host", "--cluster-host",
       "-cluster-public-port", "--cluster-public-port", "-cluster-public-host", "--cluster-public-host");
 
+  private static final Set<String> CLUSTER_FLAGS = Set.of("-c", "-cluster", "--cluster");
+
+  private final boolean clustered;
   private final JsonObject deploymentConfig;
   private final NodeConfig config;
 
   protected Main(String[] launcherArgs, JsonObject deploymentConfig, NodeConfig config) {
     super(launcherArgs, null, false, false);
+    this.clustered = Arrays.stream(launcherArgs).anyMatch(CLUSTER_FLAGS::contains);
     this.deploymentConfig = deploymentConfig;
     this.config = config;
   }
@@ -109,6 +114,9 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
     VertxBuilder builder = Vertx.builder().with(options);
     if (options.getMetricsOptions() instanceof MicrometerMetricsOptions) {
       builder.withMetrics(new MicrometerMetricsFactory());
+    }
+    if (clustered && config != null) {
+      ClusterSupport.withCluster(builder, config); // cluster.name / members / port from the config
     }
     return builder;
   }

@@ -1,6 +1,7 @@
 package dev.syncnode;
 
 import dev.syncnode.cache.ScanCacheVerticle;
+import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
@@ -8,6 +9,7 @@ import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.ScannerVerticle;
 import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
 import dev.syncnode.transport.http.HttpEndpointVerticle;
+import dev.syncnode.worker.SyncRun;
 import dev.syncnode.worker.WorkerSyncVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,7 +48,8 @@ public class NodeVerticle extends VerticleBase {
       NodeConfig c = holder.get();
       LOG.info("starting {} node {} on workspace {}", c.node().role().name().toLowerCase(), c.node().key(),
           c.node().workspace());
-      return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker()).mapEmpty();
+      return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
+          .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()));
     });
   }
 
@@ -74,7 +77,8 @@ public class NodeVerticle extends VerticleBase {
 
   private Future<String> deployWorker() {
     http = new HttpEndpointVerticle(config, metrics);
-    return vertx.deployVerticle(new WorkerSyncVerticle(config, metrics))
+    return vertx.deployVerticle(new WorkerSyncVerticle(config, metrics, SyncRun.Progress.NONE,
+            ClusterSupport.masterLocator(vertx)))
         .compose(id -> vertx.deployVerticle(http));
   }
 

@@ -50,11 +50,11 @@ public final class ScanCacheVerticle extends VerticleBase {
     metrics.gauge("syncnode.scans.inflight", Map.of(), inFlight::size);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> evictExpired());
     return Future.all(
-        vertx.eventBus().<ScanRequest>consumer(Addresses.CACHE_SCAN, this::onScan).completion(),
-        vertx.eventBus().consumer(Addresses.CACHE_STATS,
+        vertx.eventBus().<ScanRequest>localConsumer(Addresses.CACHE_SCAN, this::onScan).completion(),
+        vertx.eventBus().localConsumer(Addresses.CACHE_STATS,
             m -> m.reply(new CacheStats(cache.size(), inFlight.size()))).completion(),
-        vertx.eventBus().<String>consumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
-        vertx.eventBus().<ServedFile>consumer(Addresses.CACHE_SERVED, this::onServed).completion());
+        vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
+        vertx.eventBus().<ServedFile>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
   }
 
   @Override

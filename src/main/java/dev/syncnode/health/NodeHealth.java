@@ -2,6 +2,7 @@ package dev.syncnode.health;
 
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.worker.MasterLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,11 +29,26 @@ public final class NodeHealth {
   private NodeHealth() {}
 
   public static HealthCheckHandler handler(Vertx vertx, ConfigHolder config) {
+    return handler(vertx, config, null);
+  }
+
+  /**
+   * @param locator where a clustered worker finds its master (null: the configured {@code master})
+   */
+  public static HealthCheckHandler handler(Vertx vertx, ConfigHolder config, MasterLocator locator) {
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("workspace", CHECK_TIMEOUT_MS, p -> workspace(vertx, config.get()).onComplete(p));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) CHECK_TIMEOUT_MS - 500));
-      checks.register("master", CHECK_TIMEOUT_MS, p -> master(net, config.get()).onComplete(p));
+      checks.register("master", CHECK_TIMEOUT_MS, p -> {
+        NodeConfig c = config.get();
+        Future<NodeConfig> resolved = locator == null ? Future.succeededFuture(c) : locator.locate(c).map(c::withMaster);
+        resolved
+            .compose(rc -> master(net, rc))
+            .recover(err -> Future.succeededFuture(
+                Status.KO(new JsonObject().put("reason", "no master: " + err.getMessage()))))
+            .onComplete(p);
+      });
     }
     return HealthCheckHandler.createWithHealthChecks(checks);
   }

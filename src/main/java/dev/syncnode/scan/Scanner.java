@@ -42,6 +42,21 @@ public final class Scanner {
   private record Memo(long size, long mtimeNanos, String hash) {}
 
   private final Map<Path, Map<String, Memo>> memoByRoot = new ConcurrentHashMap<>();
+  private final boolean listEscapingLinks;
+
+  /** The master's scanner: links leading outside the root are skipped. */
+  public Scanner() {
+    this(false);
+  }
+
+  /**
+   * @param listEscapingLinks also list links that lead outside the root, with their raw target. A
+   *     worker scans its destination this way so that the diff removes such links (no manifest from a
+   *     master can contain them) instead of leaving them or trying to write through them.
+   */
+  public Scanner(boolean listEscapingLinks) {
+    this.listEscapingLinks = listEscapingLinks;
+  }
 
   /**
    * Scans {@code root/subPath}. Entry paths are relative to {@code root}. The reserved worker area
@@ -55,7 +70,7 @@ public final class Scanner {
     Path realRoot = base.toRealPath();
     Map<String, Memo> oldMemo = memoByRoot.getOrDefault(base, Map.of());
     Map<String, Memo> newMemo = new ConcurrentHashMap<>();
-    Walker walker = new Walker(base, realRoot, ignore, oldMemo, newMemo);
+    Walker walker = new Walker(base, realRoot, ignore, oldMemo, newMemo, listEscapingLinks);
     Files.walkFileTree(start, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, walker);
     if (sub.isEmpty()) {
       memoByRoot.put(base, newMemo);
@@ -96,12 +111,15 @@ public final class Scanner {
     final IgnoreRules ignore;
     final Map<String, Memo> oldMemo;
     final Map<String, Memo> newMemo;
+    final boolean listEscapingLinks;
     final List<FileEntry> entries = new ArrayList<>();
     final long racyLimit = System.currentTimeMillis() * 1_000_000L - RACY_WINDOW_NANOS;
     int hashed;
 
-    Walker(Path base, Path realRoot, IgnoreRules ignore, Map<String, Memo> oldMemo, Map<String, Memo> newMemo) {
+    Walker(Path base, Path realRoot, IgnoreRules ignore, Map<String, Memo> oldMemo, Map<String, Memo> newMemo,
+        boolean listEscapingLinks) {
       this.base = base;
+      this.listEscapingLinks = listEscapingLinks;
       this.realRoot = realRoot;
       this.ignore = ignore;
       this.oldMemo = oldMemo;
@@ -169,18 +187,18 @@ public final class Scanner {
       Path rawTarget = Files.readSymbolicLink(file);
       Path parent = file.getParent();
       Path lexical = parent.resolve(rawTarget).normalize();
+      String raw = rawTarget.toString().replace(file.getFileSystem().getSeparator(), "/");
       if (!lexical.startsWith(base)) {
-        LOG.warn("skipping symlink {} -> {}: points outside the root", rel, rawTarget);
+        escaping(rel, raw, attrs, "points outside the root");
         return;
       }
       if (Files.exists(file)) {
         Path real = file.toRealPath();
         if (!real.startsWith(realRoot)) {
-          LOG.warn("skipping symlink {} -> {}: resolves outside the root", rel, rawTarget);
+          escaping(rel, raw, attrs, "resolves outside the root");
           return;
         }
       }
-      String raw = rawTarget.toString().replace(file.getFileSystem().getSeparator(), "/");
       String target = rawTarget.isAbsolute() || !PathRules.isNormalLinkTarget(raw)
           ? parent.relativize(lexical).toString().replace(file.getFileSystem().getSeparator(), "/")
           : raw;
@@ -188,10 +206,18 @@ public final class Scanner {
         target = ".";
       }
       if (!PathRules.linkStaysInside(rel, target)) {
-        LOG.warn("skipping symlink {} -> {}: points outside the root", rel, rawTarget);
+        escaping(rel, raw, attrs, "points outside the root");
         return;
       }
       entries.add(FileEntry.symlink(rel, target, attrs.lastModifiedTime().toMillis()));
+    }
+
+    private void escaping(String rel, String rawTarget, BasicFileAttributes attrs, String why) {
+      if (listEscapingLinks) {
+        entries.add(FileEntry.symlink(rel, rawTarget, attrs.lastModifiedTime().toMillis()));
+      } else {
+        LOG.warn("skipping symlink {} -> {}: {}", rel, rawTarget, why);
+      }
     }
 
     @Override

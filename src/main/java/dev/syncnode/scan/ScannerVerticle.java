@@ -33,7 +33,7 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx, List.of(ScanJob.class, Scanner.Result.class));
-    return vertx.eventBus().<ScanJob>consumer(Addresses.SCANNER_SCAN, this::onScan).completion();
+    return vertx.eventBus().<ScanJob>localConsumer(Addresses.SCANNER_SCAN, this::onScan).completion();
   }
 
   private void onScan(Message<ScanJob> msg) {

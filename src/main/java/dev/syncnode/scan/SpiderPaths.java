@@ -76,6 +76,12 @@ public final class SpiderPaths {
       if (!real.startsWith(realRoot)) {
         throw ScanException.invalid("path escapes the spider root: " + norm);
       }
+      // the ignore rules also hold for where a link leads: "link -> .git" must not serve .git/config
+      String realRel = realRoot.relativize(real).toString().replace(real.getFileSystem().getSeparator(), "/");
+      if (!realRel.isEmpty()
+          && (ignore.isIgnoredWithParents(realRel, Files.isDirectory(real)) || PathRules.isReserved(realRel))) {
+        throw ScanException.notFound("no such entry in spider " + spiderId + ": " + norm);
+      }
       return real;
     } catch (IOException e) {
       throw ScanException.notFound("no such entry in spider " + spiderId + ": " + norm);

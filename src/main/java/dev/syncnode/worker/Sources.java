@@ -53,7 +53,7 @@ final class Sources {
         http.close();
       }
       http = new HttpSyncSource(vertx, url, c.auth().token(), c.sync().timeout().scan(),
-          c.sync().timeout().download());
+          c.sync().timeout().download(), c.tls());
       httpKey = key;
     }
     return http;

@@ -193,31 +193,24 @@ public final class SyncRun {
     for (int i = 0; i < Math.min(PARALLEL_DOWNLOADS, queue.size()); i++) {
       lanes.add(lane(queue, staged));
     }
-    // join, not all: on a failure the other lanes stop taking files and the sync fails only once none
-    // of them still writes into the temp area (a retry or the next sync must not race with them).
-    return Future.join(lanes).map(staged).recover(err -> {
-      for (Future<Void> lane : lanes) {
-        if (lane.failed()) {
-          return Future.failedFuture(lane.cause());
-        }
-      }
-      return Future.failedFuture(err);
-    });
+    // join, not all: on a failure wait until every lane has stopped, so no download of this run
+    // still writes into the temp area when the next run starts
+    return Future.join(lanes).map(staged);
   }
 
-  /** Takes files off the shared queue one after another until it is empty or a lane failed. */
+  /** Takes files off the shared queue one after another until it is empty. */
   private Future<Void> lane(Deque<FileEntry> queue, Map<String, Path> staged) {
     FileEntry next = queue.poll();
     if (next == null) {
       return Future.succeededFuture();
     }
     return withRetry("download of " + next.path(), src -> fetchOne(src, next))
+        .onFailure(err -> queue.clear()) // one file failed: the sync fails, stop the other lanes
         .compose(p -> {
           staged.put(next.hash(), p);
           progress.advanced(1, next.size());
           return lane(queue, staged);
-        })
-        .onFailure(err -> queue.clear());
+        });
   }
 
   /** Downloads one file into {@code <tmp>/<hash>.part}, resuming from what is there, and verifies it. */
@@ -243,6 +236,7 @@ public final class SyncRun {
           }
           return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreate(true))
               .compose(file -> transfer(src, entry, file, have))
+              .recover(err -> discardIfCorrupt(part, err))
               .compose(n -> verify(part, entry));
         });
   }
@@ -269,6 +263,21 @@ public final class SyncRun {
           }
         }));
     return done.future();
+  }
+
+  /**
+   * After an INTEGRITY failure (the master sent more bytes than the manifest says, or its file has
+   * another size now) the bytes in the part cannot be trusted: delete it so the retry starts from
+   * zero instead of resuming on top of them. Other failures keep the part for resuming.
+   */
+  private Future<Long> discardIfCorrupt(Path part, Throwable err) {
+    if (TransportException.kindOf(err) != Kind.INTEGRITY) {
+      return Future.failedFuture(err);
+    }
+    return vertx.executeBlocking(() -> {
+      Files.deleteIfExists(part);
+      return 0L;
+    }, false).transform(ar -> Future.failedFuture(err));
   }
 
   private Future<Path> verify(Path part, FileEntry entry) {

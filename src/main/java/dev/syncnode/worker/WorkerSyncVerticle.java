@@ -8,6 +8,7 @@ import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.Scanner;
+import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,7 +34,9 @@ public final class WorkerSyncVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private final SyncRun.Progress progress;
-  private final Scanner localScanner = new Scanner();
+  private final MasterLocator masterLocator;
+  /** Lists links leading out of a destination too, so a sync removes them rather than keeping them. */
+  private final Scanner localScanner = new Scanner(true);
   private final Map<Path, Future<SyncReport>> inFlight = new HashMap<>();
   private Sources sources;
 
@@ -42,16 +45,23 @@ public final class WorkerSyncVerticle extends VerticleBase {
   }
 
   public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics, SyncRun.Progress progress) {
+    this(config, metrics, progress, null);
+  }
+
+  /** @param masterLocator consulted before each new sync (cluster mode); null: the configured master */
+  public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics, SyncRun.Progress progress,
+      MasterLocator masterLocator) {
     this.config = config;
     this.metrics = metrics;
     this.progress = progress;
+    this.masterLocator = masterLocator;
   }
 
   @Override
   public Future<?> start() {
     sources = new Sources(vertx);
     Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class));
-    return vertx.eventBus().<SyncRequest>consumer(Addresses.WORKER_SYNC, this::onSync).completion();
+    return vertx.eventBus().<SyncRequest>localConsumer(Addresses.WORKER_SYNC, this::onSync).completion();
   }
 
   @Override
@@ -74,19 +84,26 @@ public final class WorkerSyncVerticle extends VerticleBase {
     }
     Future<SyncReport> running = inFlight.get(dest);
     if (running == null) {
-      SyncRun run;
-      try {
-        run = new SyncRun(vertx, c, metrics, localScanner, req.spiderId(), dest, sources.grpc(c),
-            sources.http(c), progress);
-      } catch (RuntimeException e) { // e.g. an unreadable tls.caPath, a malformed master address
-        msg.fail(FAIL_INVALID, "cannot connect to the master: " + e.getMessage());
-        return;
-      }
-      running = run.run();
+      running = (masterLocator == null ? Future.succeededFuture(c) : masterLocator.locate(c).map(c::withMaster))
+          .compose(mc -> startRun(mc, req.spiderId(), dest));
       inFlight.put(dest, running);
       running.onComplete(ar -> inFlight.remove(dest));
     }
     running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), err.getMessage()));
+  }
+
+  /** Builds the clients for the (located) master and runs the sync; a bad address is INVALID. */
+  private Future<SyncReport> startRun(NodeConfig mc, String spiderId, Path dest) {
+    SyncSource grpc;
+    SyncSource http;
+    try {
+      grpc = sources.grpc(mc);
+      http = sources.http(mc);
+    } catch (IllegalArgumentException badAddress) { // also an unreadable tls.caPath
+      return Future.failedFuture(new TransportException(TransportException.Kind.INVALID,
+          "cannot connect to the master: " + badAddress.getMessage()));
+    }
+    return new SyncRun(vertx, mc, metrics, localScanner, spiderId, dest, grpc, http, progress).run();
   }
 
   static int failureCode(Throwable err) {

@@ -59,6 +59,33 @@ public final class Cluster implements AutoCloseable {
         new NodeConfig.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)), s.timeout()));
   }
 
+  /** The worker uses HTTP only ({@code sync.useGrpc=false}). */
+  public static NodeConfig httpOnly(NodeConfig c) {
+    NodeConfig.Sync s = c.sync();
+    return c.withSync(new NodeConfig.Sync(false, s.grpcCacheTtl(), s.grpcChunkSize(), s.ignore(), s.http(),
+        s.retry(), s.timeout()));
+  }
+
+  /** Other HTTP throttle limits. */
+  public static NodeConfig httpLimits(NodeConfig c, int scanMax, int downloadMax, int queueSize) {
+    NodeConfig.Sync s = c.sync();
+    return c.withSync(new NodeConfig.Sync(s.useGrpc(), s.grpcCacheTtl(), s.grpcChunkSize(), s.ignore(),
+        new NodeConfig.HttpLimits(scanMax, downloadMax, queueSize), s.retry(), s.timeout()));
+  }
+
+  /** Points the worker at other master addresses (hot: the worker reads its config per sync). */
+  public void pointWorkerAt(String grpcHostPort, String httpUrl) {
+    workerConfig.set(workerConfig.get().withMaster(new NodeConfig.Master(grpcHostPort, httpUrl)));
+  }
+
+  public String masterHttpUrl() {
+    return "http://127.0.0.1:" + master.httpPort();
+  }
+
+  public String masterGrpcAddress() {
+    return "127.0.0.1:" + master.grpcPort();
+  }
+
   public Future<SyncReport> syncAsync(String spiderId, Path dest) {
     return workerVertx.eventBus()
         .<SyncReport>request(Addresses.WORKER_SYNC, new SyncRequest(spiderId, dest == null ? null : dest.toString()),

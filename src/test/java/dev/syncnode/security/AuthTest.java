@@ -86,15 +86,15 @@ class AuthTest {
   void httpApiNeedsTheTokenHealthDoesNot() throws Exception {
     for (String uri : List.of("/api/spiders", "/api/sync/spider1/scan", "/api/sync/spider1/download?path=main.py",
         "/api/nothing-here", "/%61pi/spiders", "/api/../api/spiders", "/./api/spiders", "//api/spiders")) {
-      for (String header : new String[] {null, "Bearer nope", "Bearer " + TOKEN + " ", "Basic abc"}) {
+      for (String header : new String[] {null, "Bearer nope", "Bearer " + TOKEN + "x", "Basic abc", "Bearer"}) {
         HttpProbe.Result r = masterHttp.get(uri, header == null ? Map.of() : Map.of("Authorization", header));
-        assertTrue(r.status() == 401 || r.status() == 404, uri + " with " + header + ": " + r);
+        assertTrue(r.status() == 401 || r.status() == 400 || r.status() == 404, uri + " with " + header + ": " + r);
         assertFalse(r.text().contains("hello"), r.toString());
         assertFalse(r.text().contains(TOKEN), r.toString());
         if (r.status() == 401) {
-          assertEquals(new JsonObject().put("error", "unauthorized"), new JsonObject(r.text()));
+          assertEquals(new JsonObject(HttpAuth.UNAUTHORIZED), new JsonObject(r.text()), "no detail: " + r);
           assertTrue(r.headers().get("Content-Type").startsWith("application/json"));
-          assertEquals("Bearer realm=\"syncnode\"", r.headers().get("WWW-Authenticate"));
+          assertEquals("Bearer", r.headers().get("WWW-Authenticate"));
         }
       }
     }

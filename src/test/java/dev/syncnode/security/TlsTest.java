@@ -72,6 +72,23 @@ class TlsTest {
   }
 
   @Test
+  void workerOverHttpUsesHttpsAndTrustsTheCa() throws Exception {
+    Path dest = tmp.resolve("w-http");
+    NodeConfig c = Nodes.worker("", "http://127.0.0.1:" + master.httpPort()) // upgraded to https by tls.caPath
+        .withTls(new NodeConfig.Tls(false, "", "", certs.cert().toString()));
+    try (Nodes.Worker w = new Nodes.Worker(c)) {
+      SyncReport r = w.sync("spider1", dest);
+      assertEquals("http", r.transport());
+      assertEquals(Trees.describe(workspace.resolve("spider1"), Trees::notIgnored), Trees.describe(dest));
+    }
+    AuthTest.Cli cli = AuthTest.cli(Map.of(), "--master-http", "https://127.0.0.1:" + master.httpPort(),
+        "--http-only", "--spider", "spider1", "--dest", tmp.resolve("cli-http").toString(), "--ca",
+        certs.cert().toString(), "--json");
+    assertEquals(SyncCommand.OK, cli.code(), cli.err() + cli.out());
+    assertEquals("http", new JsonObject(cli.lastLine()).getString("transport"));
+  }
+
+  @Test
   void bothPortsServeTls() throws Exception {
     try (HttpProbe https = new HttpProbe(client, master.httpPort(), trusting(certs));
          GrpcProbe grpcs = new GrpcProbe(client, master.node.grpcPort(), trusting(certs))) {

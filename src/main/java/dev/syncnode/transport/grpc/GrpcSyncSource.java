@@ -179,13 +179,13 @@ public final class GrpcSyncSource implements SyncSource {
         .compose(req -> {
           prepare(req, downloadTimeout);
           return deadline(req, downloadTimeout, req.send(request)
-              .compose(resp -> cancelOnFailure(req, receive(resp, offset, expectedSize, sink))));
+              .compose(resp -> cancelOnFailure(req, receive(resp, path, offset, expectedSize, sink))));
         })
         .recover(err -> Future.failedFuture(classify("download of " + spiderId + "/" + path, err)));
   }
 
-  private Future<Long> receive(GrpcClientResponse<FileDownloadRequest, FileDownloadChunk> resp, long offset,
-      long expectedSize, WriteStream<Buffer> sink) {
+  private Future<Long> receive(GrpcClientResponse<FileDownloadRequest, FileDownloadChunk> resp, String path,
+      long offset, long expectedSize, WriteStream<Buffer> sink) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
       return Future.failedFuture(statusError(resp));
     }
@@ -201,12 +201,12 @@ public final class GrpcSyncSource implements SyncSource {
       }
       if (chunk.getOffset() != pos[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL,
-            "chunk at offset " + chunk.getOffset() + ", expected " + pos[0]));
+            path + ": chunk at offset " + chunk.getOffset() + ", expected " + pos[0]));
         return;
       }
       if (pos[0] + n > expectedSize) {
         result.tryFail(new TransportException(Kind.INTEGRITY,
-            "master sent more than the manifest size of " + expectedSize + " bytes"));
+            path + ": master sent more than the manifest size of " + expectedSize + " bytes"));
         return;
       }
       pos[0] += n;
@@ -307,6 +307,7 @@ public final class GrpcSyncSource implements SyncSource {
     if (msg != null) {
       msg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(msg);
     }
+    // GrpcStatus.toString() is the numeric code ("5"); operators need the name ("NOT_FOUND")
     String text = "gRPC " + status.name() + (msg == null ? "" : ": " + msg);
     switch (status) {
       case NOT_FOUND:

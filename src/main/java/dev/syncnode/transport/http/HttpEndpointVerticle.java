@@ -1,6 +1,8 @@
 package dev.syncnode.transport.http;
 
 import dev.syncnode.bus.Addresses;
+import dev.syncnode.cluster.ClusterRoutes;
+import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
@@ -13,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's HTTP port: {@code /health} and {@code /metrics} on every node; on a master the sync
- * fallback API; on a worker {@code POST /api/sync/{spiderId}}. Errors are JSON
- * {@code {"error": "..."}}.
+ * The node's HTTP port: {@code /health} and {@code /metrics} on every node (open); everything under
+ * {@code /api/} passes the {@link ApiGuard} (raw-path check, bearer token). On a master the sync
+ * fallback API ({@link MasterHttpRoutes}); on a worker {@code POST /api/sync/{spiderId}}. Errors are
+ * JSON {@code {"error": "..."}}. One instance per node: the throttle's counters live on its event
+ * loop.
  */
 public final class HttpEndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpointVerticle.class);
@@ -31,6 +36,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private HttpServer server;
+  private MasterHttpRoutes masterRoutes;
 
   public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -41,23 +47,27 @@ public final class HttpEndpointVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The master's HTTP throttle, or null on a worker. */
+  public HttpThrottle throttle() {
+    return masterRoutes == null ? null : masterRoutes.throttle();
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    HttpAuth.install(router, config);
-    router.get("/health").handler(NodeHealth.handler(vertx, config));
+    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
+    router.route("/metrics").handler(HttpAuth.metrics(config));
     router.get("/metrics").handler(this::metrics);
+    router.route("/api/*").handler(new ApiGuard(config));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       router.post("/api/sync/:spiderId").handler(this::workerSync);
+    } else {
+      masterRoutes = new MasterHttpRoutes(vertx, config, metrics);
+      masterRoutes.mount(router);
+      ClusterRoutes.mount(router, vertx, config);
     }
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
-    router.route().failureHandler(ctx -> {
-      int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      if (code >= 500) {
-        LOG.warn("HTTP {} failed", ctx.request().path(), ctx.failure());
-      }
-      error(ctx, code, ctx.failure() != null ? ctx.failure().getMessage() : "request failed");
-    });
+    router.route().failureHandler(this::failure);
     NodeConfig.Endpoint ep = config.get().http();
     server = vertx.createHttpServer(ServerOptions.httpPort(config.get()))
         .requestHandler(router);
@@ -67,6 +77,22 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Thrown exceptions and {@code ctx.fail(..)}: bad input stays a 4xx, never a 500. */
+  private void failure(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    if (err == null) {
+      int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      error(ctx, code, code == 404 ? "no such endpoint: " + ctx.request().path() : "request failed");
+    } else if (err instanceof IllegalArgumentException) {
+      // malformed URL encoding and the like, found by the router itself
+      error(ctx, ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 400, err.getMessage());
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      error(ctx, ctx.statusCode(), err.getMessage());
+    } else {
+      HttpReplies.fail(ctx, err);
+    }
   }
 
   private void metrics(RoutingContext ctx) {
@@ -85,21 +111,27 @@ public final class HttpEndpointVerticle extends VerticleBase {
     vertx.eventBus().<SyncReport>request(Addresses.WORKER_SYNC, new SyncRequest(spiderId, null),
             new DeliveryOptions().setSendTimeout(timeout))
         .onSuccess(m -> json(ctx, 200, m.body().toJson()))
-        .onFailure(err -> {
-          int code = err instanceof ReplyException re && re.failureCode() >= 400 ? re.failureCode() : 500;
-          error(ctx, code, err.getMessage());
-        });
+        .onFailure(err -> error(ctx, workerFailureStatus(err), err.getMessage()));
+  }
+
+  /** The worker verticle fails with an HTTP-like code; an event-bus timeout becomes 504. */
+  static int workerFailureStatus(Throwable err) {
+    if (err instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
+        return 504;
+      }
+      if (re.failureCode() >= 400 && re.failureCode() < 600) {
+        return re.failureCode();
+      }
+    }
+    return 500;
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    HttpReplies.json(ctx, status, body);
   }
 
   static void error(RoutingContext ctx, int status, String message) {
-    if (ctx.response().headWritten()) {
-      ctx.response().reset();
-      return;
-    }
-    json(ctx, status, new JsonObject().put("error", message == null ? "error" : message));
+    HttpReplies.error(ctx, status, message);
   }
 }

@@ -1,5 +1,12 @@
 /**
- * The HTTP transport: the node's HTTP port (health, metrics, the master's fallback sync API with its
- * throttle, the worker's sync API) and the worker's HTTP client to a master.
+ * The HTTP transport. Node side: {@link dev.syncnode.transport.http.HttpEndpointVerticle} (health,
+ * metrics, the {@code /api/*} guard, the worker's sync API) and, on a master,
+ * {@link dev.syncnode.transport.http.MasterHttpRoutes}: spider list, scan (manifest streamed as
+ * chunked JSON from the shared scan cache) and download (AsyncFile piped with back-pressure, ETag,
+ * ranges), both behind the counter-bounded FIFO {@link dev.syncnode.transport.http.HttpThrottle}
+ * (503 + Retry-After beyond its queue). Worker side: {@link dev.syncnode.transport.http.HttpSyncSource},
+ * which checks status, content type and body before believing an answer, classifies failures for
+ * retry and fallback, and resumes downloads with {@code Range}. These classes translate between HTTP
+ * and the manifest model; they hold no sync logic.
  */
 package dev.syncnode.transport.http;

@@ -1,0 +1,126 @@
+package dev.syncnode.transport.http;
+
+import dev.syncnode.cache.ServedFile;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.scan.SpiderPaths;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/sync/{spiderId}/download?path=}: streams one file of a spider. The file is found
+ * through {@link SpiderPaths} (id, normalised path, ignore rules, real path inside the spider root)
+ * on a worker thread, then piped from an {@link AsyncFile} with back-pressure. Headers:
+ * {@code ETag} (the quoted SHA-256 of the content, see {@link ContentHashes}), {@code Content-Length},
+ * {@code Accept-Ranges: bytes}; a {@code Range} of {@code bytes=N-}, {@code N-M} or {@code -S}
+ * answers 206 with {@code Content-Range}, an unsatisfiable one 416.
+ *
+ * <p>Why the ETag is hashed here rather than taken from the cached manifest: the manifest may be up
+ * to {@code grpcCacheTtl} old and may not be cached at all (a download must not trigger a whole
+ * spider scan), while the ETag must describe the bytes actually served. The memo makes it one hash
+ * per file version, shared by concurrent downloads.
+ */
+final class DownloadHandler implements Handler<RoutingContext> {
+  static final String OCTET_STREAM = "application/octet-stream";
+  static final String TRANSPORT = "http";
+  static final int READ_BUFFER = 64 * 1024;
+
+  /** A resolved file and the hash of its content. */
+  private record Served(FileFacts facts, String hash) {
+    String etag() {
+      return '"' + hash + '"';
+    }
+  }
+
+  private final Vertx vertx;
+  private final ConfigHolder config;
+  private final SyncMetrics metrics;
+  private final Throttled throttled;
+  private final ContentHashes hashes;
+
+  DownloadHandler(Vertx vertx, ConfigHolder config, SyncMetrics metrics, Throttled throttled) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+    this.throttled = throttled;
+    this.hashes = new ContentHashes(vertx);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String spiderId = RequestParams.spiderId(ctx);
+    String path = RequestParams.path(ctx);
+    if (path.isEmpty()) {
+      throw HttpStatusException.badRequest("path is required");
+    }
+    NodeConfig c = config.get();
+    SpiderPaths paths = new SpiderPaths(Path.of(c.node().workspace()));
+    IgnoreRules ignore = IgnoreRules.of(c.sync().ignore());
+    throttled.run(ctx, HttpThrottle.Endpoint.DOWNLOAD, () -> vertx
+        .executeBlocking(() -> FileFacts.of(paths.file(spiderId, path, ignore)), false)
+        .compose(facts -> hashes.hash(facts).map(hash -> new Served(facts, hash)))
+        .compose(served -> send(ctx, served,
+            () -> ServedFile.report(vertx, spiderId, path, served.facts().path()))));
+  }
+
+  /** {@code beforeEnd}: runs once every byte is out, before the response ends (stale-cache check). */
+  private Future<Void> send(RoutingContext ctx, Served served, Supplier<Future<Void>> beforeEnd) {
+    long size = served.facts().size();
+    HttpServerResponse resp = ctx.response();
+    resp.putHeader("ETag", served.etag()).putHeader("Accept-Ranges", "bytes");
+    String rangeHeader = ctx.request().getHeader("Range");
+    String ifRange = ctx.request().getHeader("If-Range");
+    if (ifRange != null && !ifRange.trim().equals(served.etag())) {
+      rangeHeader = null; // the client's partial copy is of another version: send it all
+    }
+    ByteRange range = ByteRange.parse(rangeHeader, size);
+    if (range == null) {
+      resp.putHeader("Content-Range", "bytes */" + size);
+      return Future.failedFuture(new HttpStatusException(416,
+          "range not satisfiable: " + rangeHeader + " for a file of " + size + " bytes"));
+    }
+    return vertx.fileSystem().open(served.facts().path().toString(), new OpenOptions().setRead(true))
+        .compose(file -> pipe(resp, file, range, size, beforeEnd));
+  }
+
+  private Future<Void> pipe(HttpServerResponse resp, AsyncFile file, ByteRange range, long size,
+      Supplier<Future<Void>> beforeEnd) {
+    if (resp.closed()) {
+      file.close();
+      return Future.failedFuture(new ClientGoneException());
+    }
+    resp.setStatusCode(range.partial() ? 206 : 200)
+        .putHeader("Content-Type", OCTET_STREAM)
+        .putHeader("Content-Length", Long.toString(range.length()));
+    if (range.partial()) {
+      resp.putHeader("Content-Range", range.contentRange(size));
+    }
+    file.setReadPos(range.start()).setReadLength(range.length()).setReadBufferSize(READ_BUFFER);
+    return file.pipe().endOnComplete(false).to(resp)
+        .compose(v -> beforeEnd.get())
+        .compose(v -> finish(resp, range))
+        .onComplete(ar -> {
+          file.close();
+          metrics.bytesSent(TRANSPORT, resp.bytesWritten());
+        });
+  }
+
+  /** Ends a complete response; a file that shrank since it was measured gets its connection cut. */
+  private static Future<Void> finish(HttpServerResponse resp, ByteRange range) {
+    if (resp.bytesWritten() != range.length()) {
+      resp.reset();
+      return Future.failedFuture(new IllegalStateException(
+          "file changed while it was sent: " + resp.bytesWritten() + " of " + range.length() + " bytes"));
+    }
+    return resp.end();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.syncnode.transport.http;
+
+import dev.syncnode.scan.ScanException;
+import io.vertx.core.VertxException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.channels.ClosedChannelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON replies of the HTTP endpoint and the one mapping from failures to status codes. Every error
+ * is {@code {"error": "..."}}; bad input maps to 4xx, overload to 503 with {@code Retry-After},
+ * and only a genuine server fault to 500.
+ */
+final class HttpReplies {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
+  static final String JSON = "application/json";
+  /** Seconds a rejected client should wait before it tries again. */
+  static final int RETRY_AFTER_SECONDS = 1;
+
+  private HttpReplies() {}
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerResponse resp = ctx.response();
+    if (resp.closed() || resp.ended()) {
+      return;
+    }
+    resp.setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    HttpServerResponse resp = ctx.response();
+    if (resp.closed() || resp.ended()) {
+      return;
+    }
+    if (resp.headWritten()) {
+      // a body is half written: cutting the connection is the only honest signal left
+      resp.reset();
+      return;
+    }
+    if (status == 503) {
+      resp.putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    }
+    json(ctx, status, new JsonObject().put("error", message == null || message.isEmpty() ? "error" : message));
+  }
+
+  /** Answers a failed request with the status its failure deserves. */
+  static void fail(RoutingContext ctx, Throwable err) {
+    if (clientGone(ctx, err)) {
+      LOG.debug("HTTP {} {}: client went away ({})", ctx.request().method(), ctx.request().path(), err.toString());
+      return;
+    }
+    int status = statusOf(err);
+    if (status >= 500 && status != 503) {
+      LOG.warn("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), err);
+    }
+    error(ctx, status, err.getMessage());
+  }
+
+  /**
+   * Whether the failure only says that the client's connection is gone (it closed it, possibly right
+   * after reading the last byte of a complete body): nothing to answer, nothing to log loudly.
+   */
+  static boolean clientGone(RoutingContext ctx, Throwable err) {
+    return err instanceof ClientGoneException
+        || ctx.response().closed()
+        || err instanceof ClosedChannelException
+        || err instanceof HttpClosedException
+        || err instanceof VertxException && "Connection was closed".equals(err.getMessage());
+  }
+
+  static int statusOf(Throwable err) {
+    if (err instanceof HttpStatusException se) {
+      return se.status();
+    }
+    if (err instanceof ThrottledException) {
+      return 503;
+    }
+    if (err instanceof ScanException se) {
+      return se.kind().code;
+    }
+    if (err instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 400) {
+        return re.failureCode();
+      }
+      // timeout or no handler: the scan side is overloaded or not there yet; try again later
+      return 503;
+    }
+    return 500;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.syncnode.transport.http;
+
+/** A request that must be answered with a given status and message ({@code {"error": message}}). */
+final class HttpStatusException extends RuntimeException {
+  private final int status;
+
+  HttpStatusException(int status, String message) {
+    super(message, null, false, false);
+    this.status = status;
+  }
+
+  int status() {
+    return status;
+  }
+
+  static HttpStatusException badRequest(String message) {
+    return new HttpStatusException(400, message);
+  }
+}

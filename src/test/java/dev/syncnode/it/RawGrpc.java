@@ -1,0 +1,81 @@
+package dev.syncnode.it;
+
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FileScanChunk;
+import dev.syncnode.proto.FileScanRequest;
+import dev.syncnode.proto.SyncServiceGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** A plain gRPC client (vertx-grpc low-level API) for poking the master's endpoint directly. */
+public final class RawGrpc implements AutoCloseable {
+  /** Everything a call produced: its messages, then its status. */
+  public record Result<T>(GrpcStatus status, String message, List<T> messages) {}
+
+  private final Vertx vertx;
+  private final GrpcClient client;
+  private final SocketAddress address;
+
+  public RawGrpc(int port) {
+    this.vertx = Vertx.vertx();
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions(),
+        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    this.address = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+  }
+
+  public Result<FileScanChunk> scan(String spiderId, String path) throws Exception {
+    return Cluster.await(call(SyncServiceGrpcClient.StreamFileScan,
+        FileScanRequest.newBuilder().setSpiderId(spiderId).setPath(path).setNodeKey("raw-test").build()));
+  }
+
+  public Result<FileDownloadChunk> download(String spiderId, String path, long offset) throws Exception {
+    return Cluster.await(call(SyncServiceGrpcClient.StreamFileDownload,
+        FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path).setOffset(offset).build()));
+  }
+
+  /** The concatenated data of a download result. */
+  public static byte[] bytes(Result<FileDownloadChunk> r) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (FileDownloadChunk c : r.messages()) {
+      out.writeBytes(c.getData().toByteArray());
+    }
+    return out.toByteArray();
+  }
+
+  private <Req, Resp> Future<Result<Resp>> call(ServiceMethod<Resp, Req> method, Req request) {
+    return client.request(address, method).compose(req -> req.send(request)).compose(resp -> {
+      List<Resp> got = Collections.synchronizedList(new ArrayList<>());
+      Promise<Result<Resp>> done = Promise.promise();
+      resp.handler(got::add);
+      resp.end().onComplete(ar -> done.complete(new Result<>(resp.status(), message(resp), List.copyOf(got))));
+      return done.future();
+    });
+  }
+
+  private static String message(GrpcClientResponse<?, ?> resp) {
+    String m = resp.statusMessage();
+    if (m == null && resp.trailers() != null) {
+      m = resp.trailers().get("grpc-message");
+    }
+    return m == null ? "" : io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(m);
+  }
+
+  @Override
+  public void close() throws Exception {
+    Cluster.await(client.close().compose(v -> vertx.close()));
+  }
+}
