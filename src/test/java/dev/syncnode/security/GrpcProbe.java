@@ -95,11 +95,8 @@ final class GrpcProbe implements AutoCloseable {
   }
 
   private static String message(GrpcClientResponse<?, ?> resp) {
-    String m = resp.statusMessage();
-    if (m == null && resp.trailers() != null) {
-      m = resp.trailers().get("grpc-message");
-    }
-    return m == null ? "" : io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(m);
+    String m = dev.syncnode.transport.grpc.GrpcSyncSource.statusMessage(resp);
+    return m == null ? "" : m;
   }
 
   private static Future<Result> failed(Throwable err) {

@@ -166,6 +166,12 @@ class HostileMasterTest {
             "INTERNAL"),
         scan("unknown spider", req -> req.response().status(GrpcStatus.NOT_FOUND).statusMessage("unknown spider")
             .end(), "NOT_FOUND"),
+        scan("status message with percent signs", req -> req.response().status(GrpcStatus.NOT_FOUND)
+            .statusMessage("no such entry: %/%00%2f 100%").end(), "no such entry: %/%00%2f 100%"),
+        scan("malformed status message encoding", req -> {
+          req.response().trailers().set("grpc-message", "bad %zz%");
+          req.response().status(GrpcStatus.NOT_FOUND).end();
+        }, "NOT_FOUND"),
         scan("oversized message", req -> req.last().onSuccess(r -> req.response().end(
             chunk(List.of(link("big", "x".repeat(5 * 1024 * 1024))), 1, true))), "more than the limit"),
         download("wrong hash", FakeMaster.files(Map.of("keep.txt", "evil content".getBytes(StandardCharsets.UTF_8),

@@ -73,7 +73,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
     NodeConfig.Endpoint ep = config.get().grpc();
     HttpServerOptions options = ServerOptions.grpcPort(config.get());
-    server = vertx.createHttpServer(options).requestHandler(grpc);
+    server = ServerOptions.quiet(vertx.createHttpServer(options)).requestHandler(grpc);
     return server.listen().onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
@@ -102,7 +102,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     }
     int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
-    req.last()
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
             new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts))
         .map(Message::body)
@@ -154,7 +154,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
     SpiderPaths paths = new SpiderPaths(Path.of(config.get().node().workspace()));
     IgnoreRules ignore = IgnoreRules.of(config.get().sync().ignore());
-    req.last()
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getOffset() < 0) {
             return Future.failedFuture(ScanException.invalid("negative offset"));
@@ -207,6 +207,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       });
       return done.future();
     });
+  }
+
+  /** A request message that cannot be decoded, or none at all, is the client's fault. */
+  private static <T> Future<T> badRequestMessage(Throwable err) {
+    return Future.failedFuture(ScanException.invalid("malformed or missing request message"));
   }
 
   private void fail(GrpcServerResponse<?, ?> resp, Throwable err) {

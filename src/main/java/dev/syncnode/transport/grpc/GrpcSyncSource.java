@@ -298,15 +298,37 @@ public final class GrpcSyncSource implements SyncSource {
     return statusError(resp);
   }
 
+  /**
+   * The status message, percent-decoded exactly once ({@code statusMessage()} has already decoded
+   * it; decoding again broke on messages that contain a '%', such as a path). A malformed encoding
+   * from a hostile master is shown raw instead of throwing, which would leave the call unanswered.
+   */
+  public static String statusMessage(GrpcClientResponse<?, ?> resp) {
+    try {
+      String msg = resp.statusMessage();
+      if (msg != null) {
+        return msg;
+      }
+    } catch (IllegalArgumentException malformed) {
+      // fall through to the raw header
+    }
+    String raw = resp.headers() == null ? null : resp.headers().get("grpc-message");
+    if (raw == null && resp.trailers() != null) {
+      raw = resp.trailers().get("grpc-message");
+    }
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw);
+    } catch (IllegalArgumentException malformed) {
+      return raw;
+    }
+  }
+
   private static TransportException statusError(GrpcClientResponse<?, ?> resp) {
     GrpcStatus status = resp.status() == null ? GrpcStatus.UNKNOWN : resp.status();
-    String msg = resp.statusMessage();
-    if (msg == null && resp.trailers() != null) {
-      msg = resp.trailers().get("grpc-message");
-    }
-    if (msg != null) {
-      msg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(msg);
-    }
+    String msg = statusMessage(resp);
     // GrpcStatus.toString() is the numeric code ("5"); operators need the name ("NOT_FOUND")
     String text = "gRPC " + status.name() + (msg == null ? "" : ": " + msg);
     switch (status) {

@@ -9,6 +9,7 @@ import dev.syncnode.health.NodeHealth;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.security.HttpAuth;
 import dev.syncnode.security.ServerOptions;
+import dev.syncnode.security.UrlGuard;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Future;
@@ -55,6 +56,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(new UrlGuard());
     router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
     router.route("/metrics").handler(HttpAuth.metrics(config));
     router.get("/metrics").handler(this::metrics);
@@ -69,7 +71,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(this::failure);
     NodeConfig.Endpoint ep = config.get().http();
-    server = vertx.createHttpServer(ServerOptions.httpPort(config.get()))
+    server = ServerOptions.quiet(vertx.createHttpServer(ServerOptions.httpPort(config.get())))
         .requestHandler(router);
     return server.listen().onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
