@@ -77,7 +77,7 @@ EXTRA_PIDS+=("$POLLER")
 CLIENT_ENV=(SYNCNODE_SYNC_RETRY_MAXATTEMPTS="$RETRIES" SYNCNODE_SYNC_RETRY_MAXBACKOFF=5s)
 echo "firing $N_DRIVER driver syncs + $N_CLI CLI syncs at once (files: $FILES x ${FILE_KB} KiB)" >&2
 G=$(( N_DRIVER / 2 )); H=$(( N_DRIVER - G ))
-env "${CLIENT_ENV[@]}" timeout "$MAX_TIME" java -Xmx1g -cp "$JAR:$ROOT/target/test-classes" dev.syncnode.load.LoadDriver \
+timeout "$MAX_TIME" env "${CLIENT_ENV[@]}" java -Xmx1g -cp "$JAR:$ROOT/target/test-classes" dev.syncnode.load.LoadDriver \
   "127.0.0.1:$GRPC_PORT" "http://127.0.0.1:$HTTP_PORT" "$SPIDER" "$SRC" "$WORK/driver" "$G" "$H" \
   > "$WORK/driver.out" 2> "$WORK/driver.log" &
 DRIVER=$!
@@ -85,7 +85,7 @@ EXTRA_PIDS+=("$DRIVER")
 CLI_PIDS=()
 for i in $(seq 1 "$N_CLI"); do
   if (( i % 2 == 0 )); then mode=(--master-http "http://127.0.0.1:$HTTP_PORT" --http-only); else mode=(--master "127.0.0.1:$GRPC_PORT"); fi
-  env "${CLIENT_ENV[@]}" timeout "$MAX_TIME" java -Xmx128m -XX:TieredStopAtLevel=1 -jar "$JAR" sync "${mode[@]}" \
+  timeout "$MAX_TIME" env "${CLIENT_ENV[@]}" java -Xmx128m -XX:TieredStopAtLevel=1 -jar "$JAR" sync "${mode[@]}" \
     --spider "$SPIDER" --dest "$WORK/cli/c$i" --json > "$WORK/cli$i.out" 2> "$WORK/cli$i.log" &
   CLI_PIDS+=($!)
   EXTRA_PIDS+=($!)

@@ -64,6 +64,7 @@ public final class SyncRun {
   private final Backoff backoff;
   private final AtomicLong bytes = new AtomicLong();
   private SyncSource current;
+  private volatile DestinationLock lock;
   private long started;
 
   /** Receives progress; called on the event loop. */
@@ -105,6 +106,7 @@ public final class SyncRun {
           cleanTemp(Set.of());
           return report;
         }, false))
+        .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
           LOG.info("sync {}: transport={} files={} downloaded={} deleted={} bytes={} in {} ms", spiderId,
@@ -138,6 +140,18 @@ public final class SyncRun {
         });
   }
 
+  private Future<Void> releaseLock() {
+    DestinationLock held = lock;
+    if (held == null) {
+      return Future.succeededFuture();
+    }
+    lock = null;
+    return vertx.executeBlocking(() -> {
+      held.close();
+      return null;
+    }, false);
+  }
+
   /** Runs {@code op} on the current transport with retries; a transport failure of gRPC switches to HTTP. */
   private <T> Future<T> withRetry(String what, java.util.function.Function<SyncSource, Future<T>> op) {
     return backoff.run(what, () -> op.apply(current).recover(err -> {
@@ -165,6 +179,9 @@ public final class SyncRun {
   private Future<ManifestDiff> prepareLocal(Manifest remote) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
+      if (lock == null) {
+        lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
+      }
       try {
         Files.createDirectories(tmpDir);
         Scanner.Result local = localScanner.scan(spiderId, dest, "", ignore);

@@ -195,6 +195,23 @@ class FaultToleranceTest {
     assertEquals("not a directory", Files.readString(dest.resolve(".syncnode")));
   }
 
+  @Test
+  void aSecondWriterOfTheSameDestinationIsRefused() throws Exception {
+    Path dest = tmp.resolve("w");
+    worker.sync("spider1", dest);
+    Map<String, String> before = Trees.describe(dest);
+    rewrite(spider.resolve("small.txt"), "changed\n".getBytes());
+    await(master.vertx.eventBus().request(dev.syncnode.bus.Addresses.CACHE_INVALIDATE, "spider1"));
+    // another process (here: this test) is syncing into dest
+    try (dev.syncnode.worker.DestinationLock other = dev.syncnode.worker.DestinationLock.acquire(dest)) {
+      String error = worker.failure("spider1", dest);
+      assertTrue(error.contains("another sync is writing"), error);
+      assertEquals(before, Trees.describe(dest));
+    }
+    worker.sync("spider1", dest);
+    assertEquals(Trees.describe(spider), Trees.describe(dest));
+  }
+
   /** Delegates to a real source; on the first chunk of one file it holds the stream while a blocking action runs. */
   static final class PausingSource implements SyncSource {
     interface Action {
