@@ -147,7 +147,7 @@ verify "2 master kill -9, HTTP" "$D2" "$CUT2" "$(cat "$WORK/cli2.log" "$WORK/cli
 
 # ---- 3. worker kill -9 during a gRPC download, then a new sync ----
 D3="$WORK/w-restart"
-SENT_BEFORE=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk 'index($0, "syncnode_bytes_sent_total") == 1 { s += $NF } END { printf "%d", s }')
+SENT_BEFORE=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk 'index($0, "syncnode_bytes_sent_total") == 1 { s += $NF } END { printf "%.0f", s }')
 start_cli cli3a "$D3" --master "127.0.0.1:$GRPC_PORT"
 watch_until_mb "$D3" "$KILL_AT_MB" || { echo "phase 3: the download ended before the kill point; raise SIZE_MB" >&2; exit 1; }
 kill -9 "$CLI_PID"; wait "$CLI_PID" 2>/dev/null || true; CLI_PID=""
@@ -158,7 +158,7 @@ echo junk > "$D3/.syncnode/tmp/stale-junk"
 start_cli cli3b "$D3" --master "127.0.0.1:$GRPC_PORT"
 finish_cli cli3b "$D3" || { echo "phase 3: sync failed: $(tail -1 "$WORK/cli3b.out")" >&2; exit 1; }
 R3=$(tail -1 "$WORK/cli3b.out")
-SENT_AFTER=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk 'index($0, "syncnode_bytes_sent_total") == 1 { s += $NF } END { printf "%d", s }')
+SENT_AFTER=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk 'index($0, "syncnode_bytes_sent_total") == 1 { s += $NF } END { printf "%.0f", s }')
 # the master stayed up in phase 3: its own counter says what went over the wire in both runs
 verify "3 worker kill -9, gRPC" "$D3" "$CUT3" "$(resumed_at "$WORK/cli3b.log" "$WORK/cli3b.out")" "$(( SENT_AFTER - SENT_BEFORE ))"
 

@@ -106,7 +106,7 @@ done
 rm -f "$WORK/polling"; wait "$POLLER" 2>/dev/null || true
 
 METRICS="$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")"
-metric() { echo "$METRICS" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%d", s }'; }
+metric() { echo "$METRICS" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
 echo
 echo "== load-200: $((N_DRIVER + N_CLI)) concurrent syncs of $FILES files against one master =="
 echo "driver (exit $driver_rc): $(tail -1 "$WORK/driver.out")"
