@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileMasterTest {
   static final byte[] NEW_KEEP = "new content\n".getBytes(StandardCharsets.UTF_8);
   static final byte[] A = "a\n".getBytes(StandardCharsets.UTF_8);
-  static final Duration TIMEOUT = Duration.ofMillis(700);
+  static final Duration TIMEOUT = Duration.ofMillis(1000);
 
   @org.junit.jupiter.api.io.TempDir static Path tmp;
   static FakeMaster fake;

@@ -16,6 +16,7 @@ import dev.syncnode.proto.FileScanRequest;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -123,7 +124,7 @@ class LimitsTest {
             .getBytes(StandardCharsets.US_ASCII));
         await(held.future()); // it holds the only download slot and never reads
         await(freed.future()); // the idle timeout closed its connection and freed the slot
-        try (HttpProbe http = new HttpProbe(client, endpoint.actualPort())) {
+        try (HttpProbe http = new HttpProbe(client, endpoint.actualPort(), new HttpClientOptions().setKeepAlive(false))) {
           HttpProbe.Result r = http.get("/api/sync/spider1/download?path=big.bin");
           assertEquals(200, r.status(), r.toString());
           assertEquals(BIG, r.body().length());
@@ -136,7 +137,7 @@ class LimitsTest {
 
   @Test
   void oversizedInputIsRefused() throws Exception {
-    try (HttpProbe http = new HttpProbe(client, master.httpPort())) {
+    try (HttpProbe http = new HttpProbe(client, master.httpPort(), new HttpClientOptions().setKeepAlive(false))) {
       HttpProbe.Result longUrl = http.get("/api/sync/spider1/scan?path=" + "a".repeat(10_000));
       assertTrue(longUrl.status() == 414 || longUrl.status() == 400, longUrl.toString());
       HttpProbe.Result bigHeader = http.get("/health", Map.of("X-Big", "b".repeat(20_000)));
@@ -153,7 +154,7 @@ class LimitsTest {
 
   @Test
   void grpcPortSpeaksGrpcOverHttp2Only() throws Exception {
-    try (HttpProbe http = new HttpProbe(client, master.node.grpcPort())) {
+    try (HttpProbe http = new HttpProbe(client, master.node.grpcPort(), new HttpClientOptions().setKeepAlive(false))) {
       for (String type : new String[] {"application/json", "application/grpc-web", "application/grpc-web-text",
           "application/grpc"}) {
         HttpProbe.Result r = http.request(HttpMethod.POST, "/syncnode.v1.SyncService/StreamFileScan",
