@@ -18,7 +18,6 @@ import dev.syncnode.proto.FileScanRequest;
 import io.vertx.core.Handler;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
-import io.vertx.grpc.common.GrpcWriteStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,18 +200,28 @@ class HostileMasterTest {
     return c;
   }
 
-  /** Writes messages until the client goes away, honouring back-pressure. */
-  static <T> void endless(GrpcWriteStream<T> out, Supplier<T> next) {
+  /**
+   * Writes messages until the client goes away, honouring back-pressure. Works in batches and
+   * yields the event loop between them, so a closed connection (whose writes fail without the queue
+   * ever filling) is noticed and the fake stays responsive.
+   */
+  static <T> void endless(io.vertx.core.streams.WriteStream<T> out, Supplier<T> next) {
     boolean[] stop = {false};
     out.exceptionHandler(e -> stop[0] = true);
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
     Runnable[] pump = new Runnable[1];
     pump[0] = () -> {
       try {
-        while (!stop[0] && !out.writeQueueFull()) {
-          out.write(next.get());
+        for (int i = 0; i < 16 && !stop[0] && !out.writeQueueFull(); i++) {
+          out.write(next.get()).onFailure(e -> stop[0] = true);
         }
-        if (!stop[0]) {
+        if (stop[0]) {
+          return;
+        }
+        if (out.writeQueueFull()) {
           out.drainHandler(v -> pump[0].run());
+        } else {
+          ctx.runOnContext(v -> pump[0].run());
         }
       } catch (RuntimeException closed) {
         stop[0] = true;
