@@ -10,6 +10,11 @@ public final class Addresses {
   public static final String CACHE_STATS = "syncnode.cache.stats";
   /** Scan cache verticle: drop every cached manifest of the spider named in the body (String). */
   public static final String CACHE_INVALIDATE = "syncnode.cache.invalidate";
+  /**
+   * Scan cache verticle: a download endpoint reports a {@code ServedFile} (size and mtime of a file it
+   * just served); manifests of that spider that list the file differently are dropped. Replies null.
+   */
+  public static final String CACHE_SERVED = "syncnode.cache.served";
   /** Worker sync verticle: {@code SyncRequest} -> {@code SyncReport}. */
   public static final String WORKER_SYNC = "syncnode.worker.sync";
 

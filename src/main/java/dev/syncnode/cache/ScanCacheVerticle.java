@@ -47,7 +47,7 @@ public final class ScanCacheVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx, List.of(ScanRequest.class, ScanReply.class, CacheStats.class,
-        ScanJob.class, Scanner.Result.class));
+        ScanJob.class, Scanner.Result.class, ServedFile.class));
     metrics.gauge("syncnode.cache.size", Map.of(), cache::size);
     metrics.gauge("syncnode.scans.inflight", Map.of(), inFlight::size);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> evictExpired());
@@ -55,7 +55,8 @@ public final class ScanCacheVerticle extends VerticleBase {
         vertx.eventBus().<ScanRequest>localConsumer(Addresses.CACHE_SCAN, this::onScan).completion(),
         vertx.eventBus().localConsumer(Addresses.CACHE_STATS,
             m -> m.reply(new CacheStats(cache.size(), inFlight.size()))).completion(),
-        vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion());
+        vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
+        vertx.eventBus().<ServedFile>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
   }
 
   @Override
@@ -127,6 +128,17 @@ public final class ScanCacheVerticle extends VerticleBase {
     } else {
       cache.keySet().removeIf(k -> k.spiderId().equals(spiderId));
       generations.merge(spiderId, 1L, Long::sum);
+    }
+    msg.reply(null);
+  }
+
+  /** A file was served whose size or mtime differs from a cached entry: the scan is stale, drop it. */
+  private void onServed(Message<ServedFile> msg) {
+    ServedFile f = msg.body();
+    boolean stale = cache.entrySet().stream().anyMatch(e -> e.getKey().spiderId().equals(f.spiderId())
+        && f.contradicts(e.getValue().reply.manifest(), e.getKey().path()));
+    if (stale) {
+      cache.keySet().removeIf(k -> k.spiderId().equals(f.spiderId()));
     }
     msg.reply(null);
   }

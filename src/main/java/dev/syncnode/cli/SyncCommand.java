@@ -1,7 +1,9 @@
 package dev.syncnode.cli;
 
 import dev.syncnode.bus.Addresses;
+import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.ConfigLoader;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.SyncReport;
@@ -45,6 +47,11 @@ public final class SyncCommand {
         "  --master-http URL      master HTTP base URL (fallback transport, e.g. http://127.0.0.1:8000)",
         "  --http-only            use HTTP only (needs --master-http)",
         "  --token T              bearer token (default: $SYNCNODE_AUTH_TOKEN)",
+        "  --ca FILE              talk TLS to the master and trust the CA certificate(s) in this PEM file",
+        "                         (default: $SYNCNODE_TLS_CAPATH)",
+        "  --tls                  talk TLS to the master, trusting the JVM's default CAs",
+        "",
+        "Other settings (retries, timeouts, ignore rules) come from SYNCNODE_* environment variables.",
         "  --json                 print only the JSON report",
         "  --quiet                no progress output",
         "  --help                 this text");
@@ -52,7 +59,7 @@ public final class SyncCommand {
 
   /** Parsed command line. */
   record Options(String master, String masterHttp, String spider, String dest, boolean httpOnly, String token,
-      boolean json, boolean quiet) {}
+      boolean json, boolean quiet, String ca, boolean tls) {}
 
   static Options parse(String[] args, Map<String, String> env) {
     String master = null;
@@ -60,6 +67,8 @@ public final class SyncCommand {
     String spider = null;
     String dest = null;
     String token = env.getOrDefault("SYNCNODE_AUTH_TOKEN", "");
+    String ca = null;
+    boolean tls = false;
     boolean httpOnly = false;
     boolean json = false;
     boolean quiet = false;
@@ -77,6 +86,7 @@ public final class SyncCommand {
         case "--spider":
         case "--dest":
         case "--token":
+        case "--ca":
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException("missing value for " + a);
@@ -88,11 +98,15 @@ public final class SyncCommand {
             case "--master-http" -> masterHttp = value;
             case "--spider" -> spider = value;
             case "--dest" -> dest = value;
+            case "--ca" -> ca = value;
             default -> token = value;
           }
           break;
         case "--http-only":
           httpOnly = true;
+          break;
+        case "--tls":
+          tls = true;
           break;
         case "--json":
           json = true;
@@ -114,7 +128,10 @@ public final class SyncCommand {
     if (master == null && masterHttp == null) {
       throw new IllegalArgumentException("--master HOST:PORT (or --master-http URL) is required");
     }
-    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet);
+    if (ca != null && !java.nio.file.Files.isReadable(Path.of(ca))) {
+      throw new IllegalArgumentException("--ca: cannot read " + ca);
+    }
+    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet, ca, tls);
   }
 
   static NodeConfig toConfig(Options o, NodeConfig base) {
@@ -127,7 +144,9 @@ public final class SyncCommand {
         .withMaster(new NodeConfig.Master(o.master() == null ? "" : o.master(),
             o.masterHttp() == null ? "" : o.masterHttp()))
         .withSync(sync)
-        .withAuth(new NodeConfig.Auth(o.token() == null ? "" : o.token()));
+        .withAuth(new NodeConfig.Auth(o.token() == null ? "" : o.token()))
+        .withTls(new NodeConfig.Tls(base.tls().enabled() || o.tls(), base.tls().certPath(), base.tls().keyPath(),
+            o.ca() != null ? o.ca() : base.tls().caPath()));
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
@@ -145,7 +164,13 @@ public final class SyncCommand {
       err.println(usage());
       return USAGE;
     }
-    NodeConfig config = toConfig(o, NodeConfig.defaults());
+    NodeConfig config;
+    try {
+      config = toConfig(o, ConfigLoader.load(null, env));
+    } catch (ConfigException e) {
+      err.println("sync: " + e.getMessage());
+      return USAGE;
+    }
     boolean showProgress = !o.quiet() && !o.json() && System.console() != null;
     ProgressPrinter progress = showProgress ? new ProgressPrinter(err) : null;
     Vertx vertx = Vertx.vertx();

@@ -78,10 +78,12 @@ public final class ConfigLoader {
         s.get("node.workspace", d.node().workspace(), ConfigLoader::nonBlank));
     Endpoint http = new Endpoint(
         s.get("http.host", d.http().host(), ConfigLoader::nonBlank),
-        s.get("http.port", d.http().port(), ConfigLoader::port));
+        s.get("http.port", d.http().port(), ConfigLoader::port),
+        s.get("http.idleTimeout", d.http().idleTimeout(), ConfigLoader::duration));
     Endpoint grpc = new Endpoint(
         s.get("grpc.host", d.grpc().host(), ConfigLoader::nonBlank),
-        s.get("grpc.port", d.grpc().port(), ConfigLoader::port));
+        s.get("grpc.port", d.grpc().port(), ConfigLoader::port),
+        s.get("grpc.idleTimeout", d.grpc().idleTimeout(), ConfigLoader::duration));
     Master master = new Master(
         s.get("master.grpc", d.master().grpc(), ConfigLoader::hostPort),
         s.get("master.http", d.master().http(), ConfigLoader::httpUrl));
@@ -117,7 +119,9 @@ public final class ConfigLoader {
         s.get("tls.certPath", d.tls().certPath(), ConfigLoader::string),
         s.get("tls.keyPath", d.tls().keyPath(), ConfigLoader::string),
         s.get("tls.caPath", d.tls().caPath(), ConfigLoader::string));
-    Metrics metrics = new Metrics(s.get("metrics.enabled", d.metrics().enabled(), ConfigLoader::bool));
+    Metrics metrics = new Metrics(
+        s.get("metrics.enabled", d.metrics().enabled(), ConfigLoader::bool),
+        s.get("metrics.requireAuth", d.metrics().requireAuth(), ConfigLoader::bool));
     Cluster cluster = new Cluster(
         s.get("cluster.name", d.cluster().name(), ConfigLoader::nonBlank),
         s.get("cluster.members", d.cluster().members(), ConfigLoader::stringList),
@@ -183,8 +187,10 @@ public final class ConfigLoader {
     m.put("node.workspace", c.node().workspace());
     m.put("http.host", c.http().host());
     m.put("http.port", c.http().port());
+    m.put("http.idleTimeout", c.http().idleTimeout());
     m.put("grpc.host", c.grpc().host());
     m.put("grpc.port", c.grpc().port());
+    m.put("grpc.idleTimeout", c.grpc().idleTimeout());
     m.put("master.grpc", c.master().grpc());
     m.put("master.http", c.master().http());
     Sync s = c.sync();
@@ -208,6 +214,7 @@ public final class ConfigLoader {
     m.put("tls.keyPath", c.tls().keyPath());
     m.put("tls.caPath", c.tls().caPath());
     m.put("metrics.enabled", c.metrics().enabled());
+    m.put("metrics.requireAuth", c.metrics().requireAuth());
     m.put("cluster.name", c.cluster().name());
     m.put("cluster.members", c.cluster().members());
     m.put("cluster.port", c.cluster().port());

@@ -23,7 +23,21 @@ public record NodeConfig(
 
   public record Node(Role role, String key, String workspace) {}
 
-  public record Endpoint(String host, int port) {}
+  /**
+   * A listening port. {@code idleTimeout}: a connection with no bytes in either direction for this
+   * long is closed (0: never), so a stalled client cannot hold a slot forever.
+   */
+  public record Endpoint(String host, int port, Duration idleTimeout) {
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    public Endpoint {
+      idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+    }
+
+    public Endpoint(String host, int port) {
+      this(host, port, DEFAULT_IDLE_TIMEOUT);
+    }
+  }
 
   /** Where a worker finds its master: gRPC as host:port, HTTP as a base URL. */
   public record Master(String grpc, String http) {}
@@ -68,7 +82,12 @@ public record NodeConfig(
 
   public record Tls(boolean enabled, String certPath, String keyPath, String caPath) {}
 
-  public record Metrics(boolean enabled) {}
+  /** {@code requireAuth}: {@code GET /metrics} needs the bearer token too (default: open). */
+  public record Metrics(boolean enabled, boolean requireAuth) {
+    public Metrics(boolean enabled) {
+      this(enabled, false);
+    }
+  }
 
   public record Cluster(String name, List<String> members, int port) {}
 
@@ -79,8 +98,8 @@ public record NodeConfig(
   public static NodeConfig defaults() {
     return new NodeConfig(
         new Node(Role.MASTER, "node-1", "data/workspace"),
-        new Endpoint("0.0.0.0", 8000),
-        new Endpoint("0.0.0.0", 9666),
+        new Endpoint("0.0.0.0", 8000, Duration.ofSeconds(60)),
+        new Endpoint("0.0.0.0", 9666, Duration.ofMinutes(5)),
         new Master("127.0.0.1:9666", "http://127.0.0.1:8000"),
         new Sync(
             true,
@@ -94,7 +113,7 @@ public record NodeConfig(
             true),
         new Auth(""),
         new Tls(false, "", "", ""),
-        new Metrics(true),
+        new Metrics(true, false),
         new Cluster("syncnode", List.of("127.0.0.1"), 5701));
   }
 
@@ -120,5 +139,13 @@ public record NodeConfig(
 
   public NodeConfig withAuth(Auth a) {
     return new NodeConfig(node, http, grpc, master, sync, a, tls, metrics, cluster);
+  }
+
+  public NodeConfig withTls(Tls t) {
+    return new NodeConfig(node, http, grpc, master, sync, auth, t, metrics, cluster);
+  }
+
+  public NodeConfig withMetrics(Metrics m) {
+    return new NodeConfig(node, http, grpc, master, sync, auth, tls, m, cluster);
   }
 }

@@ -20,8 +20,11 @@ public class TransportException extends RuntimeException {
     INVALID(false, false),
     /** Token missing or wrong. */
     UNAUTHENTICATED(false, false),
-    /** Downloaded bytes do not match the manifest hash. */
-    INTEGRITY(true, false),
+    /**
+     * Downloaded bytes do not match the manifest (hash, or more bytes than its size). Not retried as
+     * is: the manifest is likely stale, so the sync asks for a fresh one (see SyncRun).
+     */
+    INTEGRITY(false, false),
     /** Local I/O failed (disk full, permissions). */
     LOCAL_IO(false, false);
 

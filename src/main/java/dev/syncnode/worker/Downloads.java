@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -31,7 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,8 @@ final class Downloads {
   static final int BATCH_FILES = 512;
   static final long BATCH_BYTES = 4L * 1024 * 1024;
   static final int BULK_LANES = 2;
+  /** Bulk lanes write into {@code <tmp>/bulk-<n>/}; verified files there survive a failed pass. */
+  static final String BULK_DIR_PREFIX = "bulk-";
   static final int RANGE_LANES = 4;
   /** A delta that would fetch more than this share of the file is not worth it. */
   static final double DELTA_MAX_SHARE = 0.75;
@@ -81,7 +84,7 @@ final class Downloads {
   private final int parallel;
   private final Retrier retry;
   private final WholeFile whole;
-  private final AtomicLong wireBytes;
+  private final LongConsumer received;
   private final SyncMetrics metrics;
   private final SyncRun.Progress progress;
   private final Map<String, Path> staged = new ConcurrentHashMap<>();
@@ -91,7 +94,7 @@ final class Downloads {
   private int deltas;
 
   Downloads(Vertx vertx, String spiderId, Path dest, Path tmpDir, boolean compression, int parallel, Retrier retry,
-      WholeFile whole, AtomicLong wireBytes, SyncMetrics metrics, SyncRun.Progress progress) {
+      WholeFile whole, LongConsumer received, SyncMetrics metrics, SyncRun.Progress progress) {
     this.vertx = vertx;
     this.spiderId = spiderId;
     this.dest = dest;
@@ -100,7 +103,7 @@ final class Downloads {
     this.parallel = Math.max(1, parallel);
     this.retry = retry;
     this.whole = whole;
-    this.wireBytes = wireBytes;
+    this.received = received;
     this.metrics = metrics;
     this.progress = progress;
   }
@@ -144,7 +147,7 @@ final class Downloads {
           Deque<List<FileEntry>> batches = batches(small);
           List<Future<Void>> lanes = new ArrayList<>();
           for (int i = 0; i < Math.min(BULK_LANES, batches.size()); i++) {
-            lanes.add(bulkLane(batches, tmpDir.resolve("bulk-" + i)));
+            lanes.add(bulkLane(batches, tmpDir.resolve(BULK_DIR_PREFIX + i)));
           }
           for (int i = 0; i < Math.min(parallel, large.size()); i++) {
             lanes.add(largeLane(large, localByPath, partSizes));
@@ -166,11 +169,31 @@ final class Downloads {
 
   // ---- reuse ----
 
-  /** Blocking: copies contents found elsewhere in the destination; returns sizes of resumable temp files. */
+  /**
+   * Blocking: takes verified files a failed earlier pass left in the bulk lanes' directories,
+   * copies contents found elsewhere in the destination, and returns the sizes of resumable temp files.
+   */
   private Map<String, Long> reuseLocal(Map<String, FileEntry> needed, Map<String, FileEntry> localByHash)
       throws IOException {
     Map<String, Long> partSizes = new HashMap<>();
+    for (int lane = 0; lane < BULK_LANES; lane++) {
+      Path dir = tmpDir.resolve(BULK_DIR_PREFIX + lane);
+      for (FileEntry f : needed.values()) {
+        Path done = dir.resolve(SyncRun.partName(f.hash()));
+        if (!staged.containsKey(f.hash()) && Files.isRegularFile(done, LinkOption.NOFOLLOW_LINKS)) {
+          if (Files.size(done) == f.size() && FileHasher.sha256(done).equals(f.hash())) {
+            staged.put(f.hash(), done);
+            progress.advanced(1, f.size());
+          } else {
+            Files.delete(done);
+          }
+        }
+      }
+    }
     for (FileEntry f : needed.values()) {
+      if (staged.containsKey(f.hash())) {
+        continue;
+      }
       Path part = tmpDir.resolve(SyncRun.partName(f.hash()));
       FileEntry have = localByHash.get(f.hash());
       if (have != null && have.size() == f.size()) {
@@ -244,7 +267,7 @@ final class Downloads {
       targets.add(new PieceWriter.Target(f, laneDir.resolve(SyncRun.partName(f.hash())), 0, f.size(), true, true));
       paths.add(f.path());
     }
-    PieceWriter writer = new PieceWriter(vertx, targets, wireBytes);
+    PieceWriter writer = new PieceWriter(vertx, targets, received);
     return vertx.executeBlocking(() -> Files.createDirectories(laneDir), false)
         .compose(d -> t.files(spiderId, paths, compression, writer))
         .transform(ar -> writer.end().transform(v -> ar.succeeded() ? Future.succeededFuture()
@@ -327,7 +350,14 @@ final class Downloads {
   /** Whole file through the transfer call (compressed where it pays), resuming a partial temp file. */
   private Future<Path> wholeRange(TransferSource t, FileEntry f) {
     Path part = tmpDir.resolve(SyncRun.partName(f.hash()));
-    return vertx.executeBlocking(() -> Files.exists(part) ? Files.size(part) : 0L, false).compose(have -> {
+    return vertx.executeBlocking(() -> {
+      long size = Files.exists(part) ? Files.size(part) : 0L;
+      if (size > f.size()) {
+        Files.delete(part); // longer than the file: not a prefix of it
+        return 0L;
+      }
+      return size;
+    }, false).compose(have -> {
       if (have >= f.size() && f.size() > 0) {
         return vertx.executeBlocking(() -> {
           if (Files.size(part) == f.size() && FileHasher.sha256(part).equals(f.hash())) {
@@ -338,7 +368,7 @@ final class Downloads {
         }, false);
       }
       PieceWriter.Target target = new PieceWriter.Target(f, part, have, f.size(), true, false);
-      PieceWriter writer = new PieceWriter(vertx, List.of(target), wireBytes);
+      PieceWriter writer = new PieceWriter(vertx, List.of(target), received);
       return t.range(spiderId, f.path(), have, 0, f.size(), compression, writer)
           .transform(ar -> writer.end().transform(v -> {
             if (writer.done(0)) {
@@ -362,7 +392,7 @@ final class Downloads {
     Path work = tmpDir.resolve(f.hash() + ".delta");
     Path part = tmpDir.resolve(SyncRun.partName(f.hash()));
     return t.blockHashes(spiderId, f.path(), null).compose(top -> {
-      wireBytes.addAndGet(top.wireBytes());
+      received.accept(top.wireBytes());
       if (top.fileSize() != f.size() || !top.fileHash().equals(f.hash())) {
         LOG.info("master's {} no longer matches the manifest; no delta", f.path());
         return Future.succeededFuture(null);
@@ -373,7 +403,7 @@ final class Downloads {
         return new Planned(plan, plan.differingGroups(top.groupHashes()), local);
       }, false).compose(p -> p.groups().length == 0 ? Future.succeededFuture(p.plan())
           : t.blockHashes(spiderId, f.path(), p.groups()).compose(blocks -> {
-            wireBytes.addAndGet(blocks.wireBytes());
+            received.accept(blocks.wireBytes());
             return vertx.executeBlocking(() -> resolveBlocks(p, blocks, oldPath, top), false);
           }))
           .compose(plan -> {
@@ -467,7 +497,7 @@ final class Downloads {
       return Future.succeededFuture();
     }
     PieceWriter.Target target = new PieceWriter.Target(f, work, op.dst(), op.dst() + op.length(), false, false);
-    PieceWriter writer = new PieceWriter(vertx, List.of(target), wireBytes);
+    PieceWriter writer = new PieceWriter(vertx, List.of(target), received);
     return t.range(spiderId, f.path(), op.dst(), op.length(), f.size(), compression, writer)
         .transform(ar -> writer.end().transform(v -> {
           if (writer.done(0)) {

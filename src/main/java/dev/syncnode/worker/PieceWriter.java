@@ -23,7 +23,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Writes incoming file pieces into temp files, off the event loop: pieces queue up on the event loop
@@ -45,7 +45,7 @@ final class PieceWriter implements WriteStream<FilePiece> {
 
   private final Vertx vertx;
   private final List<Target> targets;
-  private final AtomicLong wireBytes;
+  private final LongConsumer received;
   private final long[] written;
   private final FileChannel[] channels;
   private final MessageDigest[] digests;
@@ -56,11 +56,13 @@ final class PieceWriter implements WriteStream<FilePiece> {
   private boolean flushing;
   private Handler<Void> drainHandler;
   private Promise<Void> ended;
+  /** The first failed target: the stream is abandoned (what completed before it is kept). */
+  private volatile Throwable firstFailure;
 
-  PieceWriter(Vertx vertx, List<Target> targets, AtomicLong wireBytes) {
+  PieceWriter(Vertx vertx, List<Target> targets, LongConsumer received) {
     this.vertx = vertx;
     this.targets = targets;
-    this.wireBytes = wireBytes;
+    this.received = received;
     this.written = new long[targets.size()];
     this.channels = new FileChannel[targets.size()];
     this.digests = new MessageDigest[targets.size()];
@@ -76,10 +78,13 @@ final class PieceWriter implements WriteStream<FilePiece> {
     if (ended != null) {
       return Future.failedFuture(new IllegalStateException("writer ended"));
     }
+    if (firstFailure != null) {
+      return Future.failedFuture(firstFailure);
+    }
     if (piece.index() < 0 || piece.index() >= targets.size()) {
       return Future.failedFuture(new TransportException(Kind.PROTOCOL, "piece for unknown file #" + piece.index()));
     }
-    wireBytes.addAndGet(piece.data().remaining());
+    received.accept(piece.data().remaining());
     pending.add(piece);
     pendingBytes += piece.data().remaining();
     flush();
@@ -171,8 +176,8 @@ final class PieceWriter implements WriteStream<FilePiece> {
             + ", expected " + written[i]);
       }
       if (p.offset() + p.rawSize() > t.end()) {
-        throw new TransportException(Kind.INTEGRITY, "master sent more than " + t.end() + " bytes of "
-            + t.entry().path());
+        throw new TransportException(Kind.INTEGRITY, t.entry().path() + ": master sent more than the manifest size"
+            + " of " + t.entry().size() + " bytes");
       }
       ByteBuffer bytes;
       if (p.deflated()) {
@@ -196,8 +201,8 @@ final class PieceWriter implements WriteStream<FilePiece> {
       if (written[i] == t.end()) {
         complete(i);
       } else if (p.eof()) {
-        throw new TransportException(Kind.INTEGRITY, t.entry().path() + " ended after " + written[i]
-            + " bytes, expected " + t.end());
+        throw new TransportException(Kind.INTEGRITY, "hash mismatch for " + t.entry().path() + ": it ended after "
+            + written[i] + " bytes, expected " + t.end() + "; not installed");
       }
     } catch (IllegalArgumentException e) {
       fail(i, new TransportException(Kind.INTEGRITY, "bad compressed piece of " + t.entry().path() + ": "
@@ -268,8 +273,12 @@ final class PieceWriter implements WriteStream<FilePiece> {
 
   private void fail(int i, Throwable err) {
     failed[i] = err;
+    if (firstFailure == null) {
+      firstFailure = err;
+    }
     closeQuietly(i);
-    if (targets.get(i).verify()) {
+    // bytes that cannot be trusted go; after a local write failure the prefix stays for resuming
+    if (targets.get(i).verify() && TransportException.kindOf(err) != Kind.LOCAL_IO) {
       try {
         Files.deleteIfExists(targets.get(i).file());
       } catch (IOException ignored) {

@@ -23,6 +23,7 @@ import io.vertx.core.file.OpenOptions;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncRun {
   private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
+  /** Fresh manifests asked for after hash mismatches before a sync gives up. */
+  public static final int MAX_RESCANS = 2;
 
   private final Vertx vertx;
   private final NodeConfig config;
@@ -55,6 +58,7 @@ public final class SyncRun {
   private final Backoff backoff;
   private final AtomicLong bytes = new AtomicLong();
   private SyncSource current;
+  private volatile DestinationLock lock;
   private Downloads downloads;
   private long started;
   private long lastPhase;
@@ -109,19 +113,21 @@ public final class SyncRun {
             }
             ScanResult result = scan.result();
             if (!result.unchanged()) {
-              return fullSync(result.manifest());
+              return attempt(result.manifest(), MAX_RESCANS);
             }
             LocalState.State state = verified.result();
             if (state != null && result.digest().equals(state.digest())) {
               return Future.succeededFuture(unchangedReport(state));
             }
             LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
-            return withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", null))
-                .compose(full -> full.unchanged()
-                    ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
-                    : fullSync(full.manifest()));
+            return fullScan().compose(m -> attempt(m, MAX_RESCANS));
           });
         })
+        .compose(report -> report.unchanged() ? Future.succeededFuture(report) : vertx.executeBlocking(() -> {
+          cleanTemp(Set.of());
+          return report;
+        }, false))
+        .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
           LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} bytes={} in {} ms{}{}",
@@ -134,8 +140,21 @@ public final class SyncRun {
         });
   }
 
-  /** Manifest -> local scan and diff -> transfers -> apply -> state for the next sync. */
-  private Future<SyncReport> fullSync(Manifest manifest) {
+  private Future<Manifest> fullScan() {
+    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", null))
+        .compose(r -> r.unchanged()
+            ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
+            : Future.succeededFuture(r.manifest()));
+  }
+
+  /**
+   * One pass: validation, local diff, transfers, apply, state for the next sync. A download that does
+   * not match its manifest hash (the master's file changed after its scan, or while it was streamed)
+   * means the manifest is stale: the pass is repeated with a fresh manifest, at most {@code rescans}
+   * times. The master drops a cached manifest that contradicts a file it serves, so the next scan is
+   * fresh.
+   */
+  private Future<SyncReport> attempt(Manifest manifest, int rescans) {
     phase("manifest");
     return validate(manifest)
         .compose(remote -> prepareLocal(remote).compose(local -> {
@@ -150,10 +169,13 @@ public final class SyncRun {
                 return report(remote, local.diff());
               });
         }))
-        .compose(report -> vertx.executeBlocking(() -> {
-          cleanTemp(Set.of());
-          return report;
-        }, false));
+        .recover(err -> {
+          if (rescans > 0 && TransportException.kindOf(err) == Kind.INTEGRITY) {
+            LOG.warn("sync {}: {}; asking the master for a fresh manifest", spiderId, err.getMessage());
+            return fullScan().compose(m -> attempt(m, rescans - 1));
+          }
+          return Future.failedFuture(err);
+        });
   }
 
   /** Notes how long the step that just ended took, for the log line of the sync. */
@@ -169,6 +191,18 @@ public final class SyncRun {
   private SyncReport unchangedReport(LocalState.State state) {
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0);
+  }
+
+  private Future<Void> releaseLock() {
+    DestinationLock held = lock;
+    if (held == null) {
+      return Future.succeededFuture();
+    }
+    lock = null;
+    return vertx.executeBlocking(() -> {
+      held.close();
+      return null;
+    }, false);
   }
 
   /** Runs {@code op} on the current transport with retries; a transport failure of gRPC switches to HTTP. */
@@ -194,13 +228,16 @@ public final class SyncRun {
     }
   }
 
-  /** Creates dest and temp area, cleans stale temp files (keeping resumable ones), scans and diffs. */
   /** The local tree as scanned and what to do to it. */
   private record LocalTree(Manifest manifest, ManifestDiff diff) {}
 
+  /** Creates dest and temp area, cleans stale temp files (keeping resumable ones), scans and diffs. */
   private Future<LocalTree> prepareLocal(Manifest remote) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
+      if (lock == null) {
+        lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
+      }
       try {
         Files.createDirectories(tmpDir);
         Scanner.Result local = localScanner.scan(spiderId, dest, "", ignore);
@@ -221,9 +258,11 @@ public final class SyncRun {
     ManifestDiff diff = local.diff();
     progress.planned(diff.downloads().size(), diff.downloadBytes());
     downloads = new Downloads(vertx, spiderId, dest, tmpDir, config.sync().compression(),
-        config.sync().parallelDownloads(), this::withRetry, this::fetchOne, bytes, metrics, progress);
-    long before = bytes.get();
-    return downloads.run(diff, local.manifest()).onComplete(ar -> metrics.bytesReceived(bytes.get() - before));
+        config.sync().parallelDownloads(), this::withRetry, this::fetchOne, n -> {
+          bytes.addAndGet(n);
+          metrics.bytesReceived(n);
+        }, metrics, progress);
+    return downloads.run(diff, local.manifest());
   }
 
   /** Downloads one file into {@code <tmp>/<hash>.part}, resuming from what is there, and verifies it. */
@@ -233,7 +272,15 @@ public final class SyncRun {
           if (entry.size() == 0) {
             Files.write(part, new byte[0]);
           }
-          return Files.exists(part) ? Files.size(part) : 0L;
+          long have = Files.exists(part) ? Files.size(part) : 0L;
+          if (have > entry.size()) {
+            Files.delete(part); // longer than the file: not a prefix of it
+            have = 0;
+          }
+          if (have > 0 && have < entry.size()) {
+            LOG.info("sync {}: resuming {} at byte {} of {}", spiderId, entry.path(), have, entry.size());
+          }
+          return have;
         }, false)
         .compose(have -> {
           if (have >= entry.size()) {
@@ -248,16 +295,22 @@ public final class SyncRun {
 
   private Future<Long> transfer(SyncSource src, FileEntry entry, AsyncFile file, long offset) {
     file.setWritePos(offset);
+    RecordingWriteStream sink = new RecordingWriteStream(file);
     Promise<Long> done = Promise.promise();
-    src.download(spiderId, entry.path(), offset, entry.size(), file)
+    src.download(spiderId, entry.path(), offset, entry.size(), sink)
         .onComplete(ar -> file.close().onComplete(closed -> {
-          if (ar.failed()) {
-            done.fail(ar.cause());
-          } else if (closed.failed()) {
+          // every byte received counts, also those of a failed attempt (bytes re-sent show up)
+          long received = Math.max(0, file.getWritePos() - offset);
+          bytes.addAndGet(received);
+          metrics.bytesReceived(received);
+          Throwable io = sink.failure() != null ? sink.failure() : closed.failed() ? closed.cause() : null;
+          if (io != null) {
+            // a local write failure (disk full, I/O error) wins: retrying the master cannot fix it
             done.fail(new TransportException(Kind.LOCAL_IO,
-                "cannot write " + entry.path() + ": " + closed.cause().getMessage(), closed.cause()));
+                "cannot write " + entry.path() + " into " + tmpDir + ": " + io.getMessage(), io));
+          } else if (ar.failed()) {
+            done.fail(ar.cause());
           } else {
-            bytes.addAndGet(ar.result());
             done.complete(ar.result());
           }
         }));
@@ -333,10 +386,30 @@ public final class SyncRun {
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir)) {
       for (Path p : ds) {
-        if (!keep.contains(p.getFileName().toString())) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(Downloads.BULK_DIR_PREFIX) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          cleanBulkDir(p, keep);
+        } else if (!keep.contains(name)) {
           LocalApplier.deleteRecursively(p);
         }
       }
+    }
+  }
+
+  /** A bulk lane's directory keeps the verified files still wanted, and goes once it is empty. */
+  private static void cleanBulkDir(Path dir, Set<String> keep) throws IOException {
+    boolean empty = true;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (keep.contains(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          empty = false;
+        } else {
+          LocalApplier.deleteRecursively(p);
+        }
+      }
+    }
+    if (empty) {
+      Files.delete(dir);
     }
   }
 }

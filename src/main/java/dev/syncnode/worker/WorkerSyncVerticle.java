@@ -99,9 +99,9 @@ public final class WorkerSyncVerticle extends VerticleBase {
     try {
       grpc = sources.grpc(mc);
       http = sources.http(mc);
-    } catch (IllegalArgumentException badAddress) {
+    } catch (IllegalArgumentException badAddress) { // also an unreadable tls.caPath
       return Future.failedFuture(new TransportException(TransportException.Kind.INVALID,
-          "bad master address: " + badAddress.getMessage()));
+          "cannot connect to the master: " + badAddress.getMessage()));
     }
     return new SyncRun(vertx, mc, metrics, localScanner, spiderId, dest, grpc, http, progress).run();
   }

@@ -226,8 +226,8 @@ class ConfigLoaderTest {
     NodeConfig current = NodeConfig.defaults();
     JsonObject changedEverything = yaml("""
         node: { role: worker, key: k2, workspace: /w }
-        http: { host: 127.0.0.1, port: 1 }
-        grpc: { host: 127.0.0.1, port: 2 }
+        http: { host: 127.0.0.1, port: 1, idleTimeout: 1s }
+        grpc: { host: 127.0.0.1, port: 2, idleTimeout: 2s }
         master: { grpc: 'h:1', http: 'http://h:2' }
         sync:
           useGrpc: false
@@ -241,7 +241,7 @@ class ConfigLoaderTest {
           compression: false
         auth: { token: t }
         tls: { enabled: true, certPath: c, keyPath: k, caPath: a }
-        metrics: { enabled: false }
+        metrics: { enabled: false, requireAuth: true }
         cluster: { name: n, members: [m], port: 3 }
         """);
     NodeConfig candidate = ConfigLoader.load(changedEverything, Map.of());

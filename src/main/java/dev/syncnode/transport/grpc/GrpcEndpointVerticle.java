@@ -14,6 +14,7 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
+import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,7 +26,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.List;
@@ -61,7 +61,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
+    GrpcServer grpc = GrpcServer.server(vertx, ServerOptions.grpc(MAX_MESSAGE_SIZE));
     grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
     transfers = new TransferService(vertx, config, metrics, this::fail);
     grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
@@ -76,11 +76,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       }
     });
     NodeConfig.Endpoint ep = config.get().grpc();
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(ep.host())
-        .setPort(ep.port())
-        .setIdleTimeout(300);
-    server = vertx.createHttpServer(options).requestHandler(grpc);
+    HttpServerOptions options = ServerOptions.grpcPort(config.get());
+    server = ServerOptions.quiet(vertx.createHttpServer(options)).requestHandler(grpc);
     return server.listen().onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
@@ -107,7 +104,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
     String[] known = {""};
-    req.last()
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           known[0] = r.getKnownDigest();
           return vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
@@ -170,6 +167,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       return;
     }
     transfers.download(req);
+  }
+
+  /** A request message that cannot be decoded, or none at all, is the client's fault. */
+  static <T> Future<T> badRequestMessage(Throwable err) {
+    return Future.failedFuture(ScanException.invalid("malformed or missing request message"));
   }
 
   void fail(GrpcServerResponse<?, ?> resp, Throwable err) {

@@ -1,5 +1,6 @@
 package dev.syncnode.transport.grpc;
 
+import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.proto.FileDownloadChunk;
@@ -7,6 +8,7 @@ import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
+import dev.syncnode.security.TlsOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
@@ -37,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcSyncSource implements SyncSource {
   /** Refuse manifests larger than this many entries (a hostile or broken master). */
   public static final int MAX_ENTRIES = 1_000_000;
+  /** How long after a call's deadline the backstop timer gives up on it. */
+  static final long DEADLINE_GRACE_MS = 250;
   /** HTTP/2 flow-control window per stream granted to the master. */
   static final int STREAM_WINDOW = 2 * 1024 * 1024;
   /** Largest HTTP/2 frame the master may send (fewer frames per 128 KiB piece). */
@@ -53,6 +57,12 @@ public final class GrpcSyncSource implements SyncSource {
 
   public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
       Duration downloadTimeout) {
+    this(vertx, hostPort, token, nodeKey, scanTimeout, downloadTimeout, null);
+  }
+
+  /** @param tls TLS settings of the worker (see {@link TlsOptions#clientEnabled}); null: plaintext */
+  public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
+      Duration downloadTimeout, NodeConfig.Tls tls) {
     this.vertx = vertx;
     this.address = parse(hostPort);
     this.authHeader = Auth.header(token);
@@ -69,8 +79,14 @@ public final class GrpcSyncSource implements SyncSource {
         // while its writer is behind, and then stops granting window).
         .setHttp2ConnectionWindowSize(STREAM_WINDOW * 8)
         .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW).setMaxFrameSize(MAX_FRAME));
-    this.client = GrpcClient.client(vertx,
-        new GrpcClientOptions().setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE), http);
+    if (TlsOptions.clientEnabled(tls)) {
+      TlsOptions.client(http, tls);
+    }
+    // The deadline is enforced here, not left to the master: a master that stalls or never ends a
+    // stream is cut off after sync.timeout.scan / sync.timeout.download.
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions()
+        .setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE)
+        .setScheduleDeadlineAutomatically(true), http);
     this.transfers = new GrpcTransferClient(this, client, address, this.nodeKey, downloadTimeout);
   }
 
@@ -112,7 +128,8 @@ public final class GrpcSyncSource implements SyncSource {
     return client.request(address, SyncServiceGrpcClient.StreamFileScan)
         .compose(req -> {
           prepare(req, scanTimeout);
-          return req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp, request.getKnownDigest())));
+          return deadline(req, scanTimeout,
+              req.send(request).compose(resp -> cancelOnFailure(req, collectManifest(resp, request.getKnownDigest()))));
         })
         .recover(err -> Future.failedFuture(classify("scan of " + spiderId, err)));
   }
@@ -175,7 +192,7 @@ public final class GrpcSyncSource implements SyncSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(statusError(resp));
+        result.tryFail(endError(resp, ar.cause()));
       } else if (!last[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "manifest stream ended without its last chunk"));
       } else if (unchanged[0]) {
@@ -204,8 +221,8 @@ public final class GrpcSyncSource implements SyncSource {
     return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           prepare(req, downloadTimeout);
-          return req.send(request)
-              .compose(resp -> cancelOnFailure(req, receive(resp, path, offset, expectedSize, sink)));
+          return deadline(req, downloadTimeout, req.send(request)
+              .compose(resp -> cancelOnFailure(req, receive(resp, path, offset, expectedSize, sink))));
         })
         .recover(err -> Future.failedFuture(classify("download of " + spiderId + "/" + path, err)));
   }
@@ -244,7 +261,7 @@ public final class GrpcSyncSource implements SyncSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(statusError(resp));
+        result.tryFail(endError(resp, ar.cause()));
       } else {
         result.tryComplete(pos[0] - offset);
       }
@@ -262,6 +279,44 @@ public final class GrpcSyncSource implements SyncSource {
     });
   }
 
+  /**
+   * A failure after the request's own deadline fired is a TIMEOUT, whatever the stream reported. A
+   * backstop timer fails the call shortly after the deadline even if the stream never reports its
+   * cancellation (seen with a master flooding messages while its connection was being torn down).
+   */
+  <T> Future<T> deadline(GrpcClientRequest<?, ?> req, Duration timeout, Future<T> f) {
+    if (timeout == null || timeout.isZero()) {
+      return f;
+    }
+    Promise<T> result = Promise.promise();
+    long backstop = vertx.setTimer(timeout.toMillis() + DEADLINE_GRACE_MS, id -> {
+      if (result.tryFail(timedOut(timeout, null))) {
+        try {
+          req.cancel();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
+      }
+    });
+    f.onComplete(ar -> {
+      vertx.cancelTimer(backstop);
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+        return;
+      }
+      io.vertx.core.Timer d = req.deadline();
+      Throwable err = ar.cause();
+      boolean integrity = err instanceof TransportException te && te.kind() == Kind.INTEGRITY;
+      result.tryFail(d != null && d.succeeded() && !integrity ? timedOut(timeout, err) : err);
+    });
+    return result.future();
+  }
+
+  private static TransportException timedOut(Duration timeout, Throwable cause) {
+    return new TransportException(Kind.TIMEOUT,
+        "no complete answer from the master within " + timeout.toMillis() + " ms", cause);
+  }
+
   void prepare(GrpcClientRequest<?, ?> req, Duration timeout) {
     if (authHeader != null) {
       req.headers().set("authorization", authHeader);
@@ -271,15 +326,52 @@ public final class GrpcSyncSource implements SyncSource {
     }
   }
 
+  /** Why a response stream ended badly: its gRPC status, or what broke it before a status came. */
+  static TransportException endError(GrpcClientResponse<?, ?> resp, Throwable cause) {
+    if (resp.status() == null && cause instanceof io.vertx.grpc.common.MessageSizeOverflowException big) {
+      return new TransportException(Kind.PROTOCOL, "the master sent a message of " + big.messageSize()
+          + " bytes, more than the limit of " + GrpcEndpointVerticle.MAX_MESSAGE_SIZE, cause);
+    }
+    if (resp.status() == null && cause instanceof io.vertx.grpc.common.InvalidMessageException) {
+      return new TransportException(Kind.PROTOCOL, "the master sent an invalid message: " + cause, cause);
+    }
+    if (resp.status() == null && cause != null && !(cause instanceof TransportException)) {
+      return classify("gRPC stream", cause);
+    }
+    return statusError(resp);
+  }
+
+  /**
+   * The status message, percent-decoded exactly once ({@code statusMessage()} has already decoded
+   * it; decoding again broke on messages that contain a '%', such as a path). A malformed encoding
+   * from a hostile master is shown raw instead of throwing, which would leave the call unanswered.
+   */
+  public static String statusMessage(GrpcClientResponse<?, ?> resp) {
+    try {
+      String msg = resp.statusMessage();
+      if (msg != null) {
+        return msg;
+      }
+    } catch (IllegalArgumentException malformed) {
+      // fall through to the raw header
+    }
+    String raw = resp.headers() == null ? null : resp.headers().get("grpc-message");
+    if (raw == null && resp.trailers() != null) {
+      raw = resp.trailers().get("grpc-message");
+    }
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw);
+    } catch (IllegalArgumentException malformed) {
+      return raw;
+    }
+  }
+
   static TransportException statusError(GrpcClientResponse<?, ?> resp) {
     GrpcStatus status = resp.status() == null ? GrpcStatus.UNKNOWN : resp.status();
-    String msg = resp.statusMessage();
-    if (msg == null && resp.trailers() != null) {
-      msg = resp.trailers().get("grpc-message");
-    }
-    if (msg != null) {
-      msg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(msg);
-    }
+    String msg = statusMessage(resp);
     // GrpcStatus.toString() is the numeric code ("5"); operators need the name ("NOT_FOUND")
     String text = "gRPC " + status.name() + (msg == null ? "" : ": " + msg);
     switch (status) {
@@ -310,6 +402,13 @@ public final class GrpcSyncSource implements SyncSource {
       return te;
     }
     String detail = err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage());
+    Throwable root = err;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != err && root.getMessage() != null) {
+      detail += "; " + root.getMessage(); // e.g. why a TLS handshake failed
+    }
     if (err instanceof ConnectException || err instanceof io.vertx.core.http.StreamResetException
         || err instanceof io.vertx.core.VertxException && String.valueOf(err.getMessage()).contains("Connection was closed")
         || err instanceof java.io.IOException) {

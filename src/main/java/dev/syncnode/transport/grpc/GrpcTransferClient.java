@@ -74,14 +74,14 @@ final class GrpcTransferClient implements TransferSource {
     return client.request(address, SyncServiceGrpcClient.StreamFiles)
         .compose(req -> {
           owner.prepare(req, timeout);
-          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
               receive(resp, sink, (FileData d) -> {
                 if (d.getIndex() < 0 || d.getIndex() >= count) {
                   throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
                 }
                 return piece(d.getIndex(), d.getOffset(), d.getData(), d.getCompression(),
                     d.getRawSize(), d.getSize(), d.getEof());
-              })));
+              }))));
         })
         .recover(err -> {
           if (err instanceof Unimplemented) {
@@ -104,13 +104,13 @@ final class GrpcTransferClient implements TransferSource {
     return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           owner.prepare(req, timeout);
-          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
               receive(resp, sink, (FileDownloadChunk c) -> {
                 FilePiece p = piece(i, c.getOffset(), c.getData(), c.getCompression(), c.getRawSize(), c.getSize(),
                     false);
                 return new FilePiece(i, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
                     p.offset() + p.rawSize() >= c.getSize());
-              })));
+              }))));
         })
         .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)))
         .compose(v -> oneByOne(spiderId, paths, acceptDeflate, sink, i + 1));
@@ -125,7 +125,7 @@ final class GrpcTransferClient implements TransferSource {
     return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           owner.prepare(req, timeout);
-          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
               receive(resp, sink, (FileDownloadChunk c) -> {
                 if (c.getSize() != expectedFileSize) {
                   throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
@@ -135,7 +135,7 @@ final class GrpcTransferClient implements TransferSource {
                     c.getSize(), false);
                 return new FilePiece(0, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
                     p.offset() + p.rawSize() >= end);
-              })));
+              }))));
         })
         .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)));
   }
@@ -187,7 +187,8 @@ final class GrpcTransferClient implements TransferSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(failure(resp));
+        result.tryFail(resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented()
+            : GrpcSyncSource.endError(resp, ar.cause()));
       } else {
         result.tryComplete();
       }
@@ -215,7 +216,8 @@ final class GrpcTransferClient implements TransferSource {
     return client.request(address, SyncServiceGrpcClient.StreamBlockHashes)
         .compose(req -> {
           owner.prepare(req, timeout);
-          return req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req, collect(resp)));
+          return owner.deadline(req, timeout,
+              req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req, collect(resp))));
         })
         .recover(err -> {
           if (err instanceof Unimplemented) {
@@ -239,7 +241,8 @@ final class GrpcTransferClient implements TransferSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(failure(resp));
+        result.tryFail(resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented()
+            : GrpcSyncSource.endError(resp, ar.cause()));
         return;
       }
       try {

@@ -1,6 +1,8 @@
 package dev.syncnode.transport.grpc;
 
+import dev.syncnode.cache.ServedFile;
 import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.PathRules;
 import dev.syncnode.scan.ScanException;
 import dev.syncnode.scan.SpiderPaths;
 import dev.syncnode.transport.PieceCodec;
@@ -35,6 +37,9 @@ final class PieceReader {
 
   /** One piece, ready for the wire. */
   record Piece(int index, long offset, byte[] data, boolean deflated, int rawSize, long fileSize, boolean eof) {}
+
+  /** What one round read: the pieces, and the files it finished (their size and mtime after reading). */
+  record Round(List<Piece> pieces, List<ServedFile> served) {}
 
   private final SpiderPaths paths;
   private final IgnoreRules ignore;
@@ -85,8 +90,9 @@ final class PieceReader {
   }
 
   /** Reads the next round of pieces. Blocking. */
-  List<Piece> round() throws IOException {
+  Round round() throws IOException {
     List<Piece> out = new ArrayList<>();
+    List<ServedFile> served = new ArrayList<>();
     long bytes = 0;
     try {
       while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
@@ -97,6 +103,7 @@ final class PieceReader {
         out.add(p);
         bytes += p.rawSize();
         if (p.eof()) {
+          served.add(served());
           closeFile();
           fileIdx++;
         }
@@ -108,7 +115,22 @@ final class PieceReader {
     if (cancelled) {
       close();
     }
-    return out;
+    return new Round(out, served);
+  }
+
+  /**
+   * The file just sent as it is now, for the scan cache's stale-entry check: a file that changed
+   * after the scan makes the cache drop the spider's manifest, so the worker's retry gets a fresh one.
+   */
+  private ServedFile served() throws IOException {
+    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    String rel;
+    try {
+      rel = PathRules.normalize(files.get(fileIdx));
+    } catch (RuntimeException e) {
+      rel = files.get(fileIdx);
+    }
+    return new ServedFile(spiderId, rel, a.size(), a.lastModifiedTime().toMillis());
   }
 
   private void open() throws IOException {

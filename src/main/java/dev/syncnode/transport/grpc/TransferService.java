@@ -1,6 +1,8 @@
 package dev.syncnode.transport.grpc;
 
 import com.google.protobuf.UnsafeByteOperations;
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.cache.ServedFile;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.delta.BlockIndex;
 import dev.syncnode.manifest.IgnoreRules;
@@ -17,6 +19,7 @@ import dev.syncnode.scan.SpiderPaths;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.nio.file.Files;
@@ -42,6 +45,8 @@ final class TransferService {
   static final int BLOCKS_PER_CHUNK = 16 * 1024;
   private static final long PIECE_CACHE_BYTES = 64L * 1024 * 1024;
   private static final long INDEX_CACHE_BYTES = 64L * 1024 * 1024;
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final ConfigHolder config;
@@ -72,7 +77,7 @@ final class TransferService {
     GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    req.last()
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getOffset() < 0 || r.getLength() < 0) {
             return Future.failedFuture(ScanException.invalid("negative offset or length"));
@@ -96,7 +101,7 @@ final class TransferService {
     GrpcServerResponse<FilesRequest, FileData> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    req.last()
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getPathsCount() > MAX_FILES) {
             return Future.failedFuture(ScanException.invalid("too many paths in one request: " + r.getPathsCount()
@@ -141,8 +146,12 @@ final class TransferService {
         return;
       }
       long sent = 0;
+      for (ServedFile f : ar.result().served()) {
+        // delivered to the scan cache before anything the worker can send after this stream ends
+        vertx.eventBus().send(Addresses.CACHE_SERVED, f, LOCAL);
+      }
       try {
-        for (PieceReader.Piece p : ar.result()) {
+        for (PieceReader.Piece p : ar.result().pieces()) {
           resp.write(toMessage.apply(p));
           sent += p.data().length;
         }
@@ -168,7 +177,7 @@ final class TransferService {
     GrpcServerResponse<BlockHashesRequest, BlockHashesChunk> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    req.last()
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> vertx.executeBlocking(() -> {
               Path file = paths.file(r.getSpiderId(), r.getPath(), ignore);
               return identity(file);

@@ -1,5 +1,6 @@
 package dev.syncnode.transport.http;
 
+import dev.syncnode.cache.ServedFile;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.IgnoreRules;
@@ -14,6 +15,7 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/sync/{spiderId}/download?path=}: streams one file of a spider. The file is found
@@ -73,10 +75,12 @@ final class DownloadHandler implements Handler<RoutingContext> {
           return new Served(facts, null, gzip && worthCompressing(facts.path(), path));
         }, false)
         .compose(s -> hashes.hash(s.facts()).map(hash -> new Served(s.facts(), hash, s.compressible())))
-        .compose(served -> send(ctx, served)));
+        .compose(served -> send(ctx, served,
+            () -> ServedFile.report(vertx, spiderId, path, served.facts().path()))));
   }
 
-  private Future<Void> send(RoutingContext ctx, Served served) {
+  /** {@code beforeEnd}: runs once every byte is out, before the response ends (stale-cache check). */
+  private Future<Void> send(RoutingContext ctx, Served served, Supplier<Future<Void>> beforeEnd) {
     long size = served.facts().size();
     HttpServerResponse resp = ctx.response();
     resp.putHeader("ETag", served.etag()).putHeader("Accept-Ranges", "bytes");
@@ -92,11 +96,11 @@ final class DownloadHandler implements Handler<RoutingContext> {
           "range not satisfiable: " + rangeHeader + " for a file of " + size + " bytes"));
     }
     return vertx.fileSystem().open(served.facts().path().toString(), new OpenOptions().setRead(true))
-        .compose(file -> pipe(resp, file, range, size, served.compressible()));
+        .compose(file -> pipe(resp, file, range, size, served.compressible(), beforeEnd));
   }
 
   private Future<Void> pipe(HttpServerResponse resp, AsyncFile file, ByteRange range, long size,
-      boolean compressible) {
+      boolean compressible, Supplier<Future<Void>> beforeEnd) {
     if (resp.closed()) {
       file.close();
       return Future.failedFuture(new ClientGoneException());
@@ -113,6 +117,7 @@ final class DownloadHandler implements Handler<RoutingContext> {
     }
     file.setReadPos(range.start()).setReadLength(range.length()).setReadBufferSize(READ_BUFFER);
     return file.pipe().endOnComplete(false).to(resp)
+        .compose(v -> beforeEnd.get())
         .compose(v -> finish(resp, range))
         .onComplete(ar -> {
           file.close();

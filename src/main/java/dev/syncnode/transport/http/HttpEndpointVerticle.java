@@ -7,6 +7,9 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.security.HttpAuth;
+import dev.syncnode.security.ServerOptions;
+import dev.syncnode.security.UrlGuard;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Future;
@@ -15,7 +18,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -54,7 +56,9 @@ public final class HttpEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(new UrlGuard());
     router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
+    router.route("/metrics").handler(HttpAuth.metrics(config));
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(new ApiGuard(config));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
@@ -69,8 +73,8 @@ public final class HttpEndpointVerticle extends VerticleBase {
     NodeConfig.Endpoint ep = config.get().http();
     // gzip (level 1) for clients that accept it: manifests and compressible downloads; handlers that
     // must not be compressed (ranges, incompressible files) say Content-Encoding: identity
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(ep.host()).setPort(ep.port())
-            .setCompressionSupported(true).setCompressionLevel(1))
+    server = ServerOptions.quiet(vertx.createHttpServer(ServerOptions.httpPort(config.get())
+            .setCompressionSupported(true).setCompressionLevel(1)))
         .requestHandler(router);
     return server.listen().onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }

@@ -1,7 +1,9 @@
 package dev.syncnode.transport.http;
 
+import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.ManifestDigest;
+import dev.syncnode.security.TlsOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
@@ -55,15 +57,28 @@ public final class HttpSyncSource implements SyncSource {
   private final Duration downloadTimeout;
 
   public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout) {
+    this(vertx, baseUrl, token, scanTimeout, downloadTimeout, null);
+  }
+
+  /**
+   * @param tls the worker's TLS settings: with {@code tls.enabled} or a {@code tls.caPath} the master
+   *     is reached over https (an {@code http://} URL is upgraded), trusting {@code caPath}
+   */
+  public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
+      NodeConfig.Tls tls) {
     this.vertx = vertx;
-    this.baseUrl = checkBaseUrl(baseUrl);
+    String url = checkBaseUrl(baseUrl);
+    boolean secure = TlsOptions.clientEnabled(tls) || url.startsWith("https://");
+    this.baseUrl = secure && url.startsWith("http://") ? "https://" + url.substring("http://".length()) : url;
     this.authHeader = Auth.header(token);
     this.scanTimeout = scanTimeout;
     this.downloadTimeout = downloadTimeout;
-    this.client = vertx.createHttpClient(
-        new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true)
-            .setDecompressionSupported(true), // Accept-Encoding: gzip, deflate; bodies arrive decoded
-        new PoolOptions().setHttp1MaxSize(POOL_SIZE));
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true)
+        .setDecompressionSupported(true); // Accept-Encoding: gzip, deflate; bodies arrive decoded
+    if (secure) {
+      TlsOptions.client(options, tls);
+    }
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
   }
 
   static String checkBaseUrl(String url) {

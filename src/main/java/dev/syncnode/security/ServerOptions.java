@@ -1,0 +1,76 @@
+package dev.syncnode.security;
+
+import dev.syncnode.config.NodeConfig;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcProtocol;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hardened options of the node's two listening ports.
+ *
+ * <ul>
+ *   <li>Idle timeout ({@code grpc.idleTimeout}, {@code http.idleTimeout}): a connection that moves no
+ *       byte in either direction for that long is closed, so a stalled client (one that stopped
+ *       reading a download, or never finishes its request) cannot hold a throttle slot, a file handle
+ *       or a stream forever; closing the connection is what frees its slot. A worker's HTTP port has
+ *       none: {@code POST /api/sync/{id}} answers only when the whole sync is done.
+ *   <li>TLS from {@code tls.*} ({@link TlsOptions}).
+ *   <li>The gRPC port serves gRPC over HTTP/2 only (no gRPC-Web, no JSON transcoding over HTTP/1.1),
+ *       with a bounded message size. Vert.x's HTTP/2 defaults stay: 100 concurrent streams per
+ *       connection, 8 KiB header lists, RST-flood protection; HTTP/1.1: 4 KiB request line, 8 KiB
+ *       headers.
+ * </ul>
+ */
+public final class ServerOptions {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerOptions.class);
+
+  private ServerOptions() {}
+
+  /** Options of the master's gRPC port. */
+  public static HttpServerOptions grpcPort(NodeConfig c) {
+    NodeConfig.Endpoint ep = c.grpc();
+    HttpServerOptions o = new HttpServerOptions().setHost(ep.host()).setPort(ep.port());
+    idle(o, ep.idleTimeout());
+    return TlsOptions.server(o, c.tls());
+  }
+
+  /** Options of the HTTP port (idle timeout on a master only). */
+  public static HttpServerOptions httpPort(NodeConfig c) {
+    NodeConfig.Endpoint ep = c.http();
+    HttpServerOptions o = new HttpServerOptions().setHost(ep.host()).setPort(ep.port());
+    if (c.node().role() == NodeConfig.Role.MASTER) {
+      idle(o, ep.idleTimeout());
+    }
+    return TlsOptions.server(o, c.tls());
+  }
+
+  /** gRPC over HTTP/2 only, messages up to {@code maxMessageSize} bytes. */
+  public static GrpcServerOptions grpc(long maxMessageSize) {
+    return new GrpcServerOptions()
+        .setMaxMessageSize(maxMessageSize)
+        .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
+        .removeEnabledProtocol(GrpcProtocol.WEB)
+        .removeEnabledProtocol(GrpcProtocol.WEB_TEXT);
+  }
+
+  /**
+   * Connection-level errors (garbage instead of an HTTP/2 preface, a TLS handshake from a plaintext
+   * client, a reset) are the client's problem: logged at debug level instead of as an error with a
+   * stack trace each, so random bytes on a port cannot flood the log.
+   */
+  public static HttpServer quiet(HttpServer server) {
+    return server.connectionHandler(conn -> conn.exceptionHandler(err ->
+        LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString())));
+  }
+
+  private static void idle(HttpServerOptions o, Duration d) {
+    if (d != null && !d.isZero() && !d.isNegative()) {
+      o.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+  }
+}
