@@ -136,8 +136,8 @@ declare -a SN_MS SN_B RS_MS RS_B
 CASES=()
 
 # measure NAME SN_CMD RS_CMD [PREP_CMD]: REPEAT rounds of PREP (unmeasured) then both tools, in
-# alternating order (syncnode first in odd rounds); keeps the median time of each tool (with the
-# bytes of that run). $ROUND is set for the commands.
+# alternating order (syncnode first in odd rounds); keeps the median time and the median bytes of
+# each tool (every round changes the same files for both). $ROUND is set for the commands.
 measure() {
   local name="$1" sn="$2" rs="$3" prep="${4:-true}" r
   local -a sn_runs=() rs_runs=()
@@ -164,11 +164,11 @@ measure() {
     done
     echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)" >&2
   done
-  local mid=$(( (REPEAT + 1) / 2 )) a b
-  read -r a b < <(printf '%s\n' "${sn_runs[@]}" | sort -n | sed -n "${mid}p")
-  SN_MS[$k]=$a; SN_B[$k]=$b
-  read -r a b < <(printf '%s\n' "${rs_runs[@]}" | sort -n | sed -n "${mid}p")
-  RS_MS[$k]=$a; RS_B[$k]=$b
+  local mid=$(( (REPEAT + 1) / 2 ))
+  SN_MS[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
+  SN_B[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
+  RS_MS[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
+  RS_B[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
 }
 
 echo "== warm-up (not measured)" >&2
@@ -217,8 +217,12 @@ TCK=$(getconf CLK_TCK)
 # CPU ms (user + system) of processes; with "+children" the reaped children count too
 proc_ms() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $((s * 1000 / TCK)); }
 tree_ms() { echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat") * 1000 / TCK )); }
-# CPU ms of this shell's reaped children (the rsync clients it waited for)
-kids_ms() { times | tail -1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }'; }
+# CPU ms of this shell's reaped children (the rsync clients it waited for) into $KIDS_MS; `times`
+# must run in this shell, not in a command substitution (a subshell has children of its own)
+kids_ms() {
+  times >"$WORK/times.txt"
+  KIDS_MS=$(tail -1 "$WORK/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
+}
 fan_sn() {
   local i pids=() m0 w0
   m0=$(proc_ms "${PIDS[0]}"); w0=$(proc_ms "${PIDS[@]:1}")
@@ -228,10 +232,11 @@ fan_sn() {
 }
 fan_rs() {
   local i pids=() d0 c0
-  d0=$(tree_ms "$RSYNCD_PID"); c0=$(kids_ms)
+  d0=$(tree_ms "$RSYNCD_PID"); kids_ms; c0=$KIDS_MS
   for i in $(seq 1 "$WORKERS"); do rs_sync "fan-$ROUND" "$WORK/r5/$ROUND/c$i" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
-  echo "$(( $(tree_ms "$RSYNCD_PID") - d0 )) $(( $(kids_ms) - c0 ))" >>"$WORK/cpu5.rs"
+  kids_ms
+  echo "$(( $(tree_ms "$RSYNCD_PID") - d0 )) $(( KIDS_MS - c0 ))" >>"$WORK/cpu5.rs"
 }
 measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs'
 

@@ -31,7 +31,7 @@ final class PieceReader {
    * Piece size (also the unit of the compression cache). Messages stay well below the 256 KiB
    * default message limit of gRPC clients such as Vert.x's.
    */
-  static final int PIECE = 128 * 1024;
+  static final int PIECE = GrpcEndpointVerticle.DOWNLOAD_CHUNK;
   static final int ROUND_BYTES = 2 * 1024 * 1024;
   static final int ROUND_PIECES = 512;
 
@@ -163,25 +163,30 @@ final class PieceReader {
     if (len == 0) {
       return new Piece(index, at, new byte[0], false, 0, size, true);
     }
-    PieceCache.Key key = compress ? fileKey(at, len) : null;
-    byte[] cached = key == null ? null : cache.get(key);
     Piece piece;
-    if (cached != null && cached != PieceCache.RAW) {
-      piece = new Piece(index, at, cached, true, len, size, eof);
+    if (!compress) {
+      piece = new Piece(index, at, read(at, len), false, len, size, eof);
     } else {
-      byte[] raw = read(at, len);
-      byte[] packed = compress && cached == null ? PieceCodec.deflate(raw, 0, len) : null;
-      if (compress && cached == null && unchanged()) {
-        cache.put(key, packed == null ? PieceCache.RAW : packed);
-        if (packed == null && firstPiece) {
+      // one reader compresses a piece, concurrent readers of the same piece wait for its result
+      byte[][] rawHolder = {null};
+      byte[] packed = cache.getOrCompute(fileKey(at, len), () -> {
+        byte[] raw = read(at, len);
+        rawHolder[0] = raw;
+        byte[] p = PieceCodec.deflate(raw, 0, len);
+        return new PieceCache.Computed(p == null ? PieceCache.RAW : p, unchanged());
+      });
+      if (packed == PieceCache.RAW && firstPiece) {
+        compress = false; // the probe did not shrink: send the rest of the file raw
+        if (unchanged()) {
           cache.put(fileKey(-1, 0), PieceCache.RAW);
         }
       }
-      if (packed == null && firstPiece) {
-        compress = false; // the probe did not shrink: send the rest of the file raw
+      if (packed != PieceCache.RAW) {
+        piece = new Piece(index, at, packed, true, len, size, eof);
+      } else {
+        byte[] raw = rawHolder[0] != null ? rawHolder[0] : read(at, len);
+        piece = new Piece(index, at, raw, false, len, size, eof);
       }
-      piece = packed != null ? new Piece(index, at, packed, true, len, size, eof)
-          : new Piece(index, at, raw, false, len, size, eof);
     }
     firstPiece = false;
     pos += len;
