@@ -1,5 +1,8 @@
 package dev.syncnode.cluster;
 
+import static dev.syncnode.transport.http.HttpReplies.error;
+import static dev.syncnode.transport.http.HttpReplies.json;
+
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.transport.Auth;
 import io.vertx.core.Vertx;
@@ -141,16 +144,5 @@ public final class ClusterRoutes {
       }
     }
     error(ctx, 503, "task manager unavailable: " + err.getMessage());
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-  }
-
-  private static void error(RoutingContext ctx, int status, String message) {
-    if (status == 503) {
-      ctx.response().putHeader("Retry-After", "1");
-    }
-    json(ctx, status, new JsonObject().put("error", message));
   }
 }

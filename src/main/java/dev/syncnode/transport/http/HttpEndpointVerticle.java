@@ -1,5 +1,8 @@
 package dev.syncnode.transport.http;
 
+import static dev.syncnode.transport.http.HttpReplies.error;
+import static dev.syncnode.transport.http.HttpReplies.json;
+
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.cluster.ClusterRoutes;
 import dev.syncnode.cluster.ClusterSupport;
@@ -18,7 +21,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -130,13 +132,5 @@ public final class HttpEndpointVerticle extends VerticleBase {
       }
     }
     return 500;
-  }
-
-  static void json(RoutingContext ctx, int status, JsonObject body) {
-    HttpReplies.json(ctx, status, body);
-  }
-
-  static void error(RoutingContext ctx, int status, String message) {
-    HttpReplies.error(ctx, status, message);
   }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * is {@code {"error": "..."}}; bad input maps to 4xx, overload to 503 with {@code Retry-After},
  * and only a genuine server fault to 500.
  */
-final class HttpReplies {
+public final class HttpReplies {
   private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
   static final String JSON = "application/json";
   /** Seconds a rejected client should wait before it tries again. */
@@ -25,7 +25,7 @@ final class HttpReplies {
 
   private HttpReplies() {}
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
     HttpServerResponse resp = ctx.response();
     if (resp.closed() || resp.ended()) {
       return;
@@ -33,7 +33,7 @@ final class HttpReplies {
     resp.setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
   }
 
-  static void error(RoutingContext ctx, int status, String message) {
+  public static void error(RoutingContext ctx, int status, String message) {
     HttpServerResponse resp = ctx.response();
     if (resp.closed() || resp.ended()) {
       return;
