@@ -2,6 +2,7 @@ package dev.syncnode.health;
 
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.transport.grpc.GrpcSyncSource;
 import dev.syncnode.worker.MasterLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -81,9 +82,7 @@ public final class NodeHealth {
     try {
       if (c.sync().useGrpc() && !c.master().grpc().isBlank()) {
         target = c.master().grpc();
-        int colon = target.lastIndexOf(':');
-        address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
-            target.substring(0, colon));
+        address = GrpcSyncSource.parse(target);
       } else {
         target = c.master().http();
         URI uri = URI.create(target);

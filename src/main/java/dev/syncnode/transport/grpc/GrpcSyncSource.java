@@ -90,7 +90,8 @@ public final class GrpcSyncSource implements SyncSource {
     this.transfers = new GrpcTransferClient(this, client, address, this.nodeKey, downloadTimeout);
   }
 
-  static SocketAddress parse(String hostPort) {
+  /** Parses {@code HOST:PORT} (IPv6 hosts in brackets) into a socket address. */
+  public static SocketAddress parse(String hostPort) {
     int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("master gRPC address must be HOST:PORT, got " + hostPort);
