@@ -1,12 +1,12 @@
 package dev.syncnode.delta;
 
+import dev.syncnode.manifest.ManifestDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -89,9 +89,9 @@ public final class BlockIndex {
     long[] strong = new long[blocks];
     int[] weak = withWeak ? new int[blocks] : null;
     long[] groupHashes = new long[groups];
-    MessageDigest whole = sha256();
-    MessageDigest block = sha256();
-    MessageDigest group = sha256();
+    MessageDigest whole = ManifestDigest.sha256();
+    MessageDigest block = ManifestDigest.sha256();
+    MessageDigest group = ManifestDigest.sha256();
     byte[] buf = blockSize <= READ_BUFFER ? BUFFER.get() : new byte[blockSize];
     int perRead = Math.max(1, buf.length / blockSize) * blockSize;
     long pos = 0;
@@ -138,13 +138,6 @@ public final class BlockIndex {
     return v;
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   public long fileSize() {
     return fileSize;

@@ -1,5 +1,6 @@
 package dev.syncnode.delta;
 
+import dev.syncnode.manifest.ManifestDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -39,7 +40,7 @@ public final class RollingMatcher {
       int h = slot(w);
       filter[h >>> 6] |= 1L << (h & 63);
     }
-    MessageDigest md = BlockIndex.sha256();
+    MessageDigest md = ManifestDigest.sha256();
     byte[] buf = new byte[Math.max(BUFFER, blockSize) + blockSize];
     long bufStart = from;
     int filled = fill(ch, buf, 0, bufStart, to);

@@ -48,7 +48,8 @@ public final class ManifestDigest {
         + Integer.toOctalString(e.mode()) + '\0' + e.hash() + '\0' + e.target();
   }
 
-  static MessageDigest sha256() {
+  /** A new SHA-256 digest: the one hash of the project (contents, manifests, blocks, tokens). */
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

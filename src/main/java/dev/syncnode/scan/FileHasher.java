@@ -1,11 +1,11 @@
 package dev.syncnode.scan;
 
+import dev.syncnode.manifest.ManifestDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -15,7 +15,7 @@ import java.util.HexFormat;
 public final class FileHasher {
   private static final int BUFFER_SIZE = 256 * 1024;
   private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
-  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(FileHasher::newDigest);
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(ManifestDigest::sha256);
 
   private FileHasher() {}
 
@@ -33,11 +33,4 @@ public final class FileHasher {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  public static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 not available", e);
-    }
-  }
 }

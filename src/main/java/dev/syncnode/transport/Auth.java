@@ -1,9 +1,9 @@
 package dev.syncnode.transport;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.ManifestDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Bearer-token check shared by both endpoints. Both sides are hashed (SHA-256) before a
@@ -35,10 +35,6 @@ public final class Auth {
   }
 
   private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ManifestDigest.sha256().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 }

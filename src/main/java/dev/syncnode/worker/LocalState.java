@@ -1,6 +1,7 @@
 package dev.syncnode.worker;
 
 import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.ManifestDigest;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.scan.FileHasher;
 import dev.syncnode.scan.Scanner;
@@ -143,7 +144,7 @@ public final class LocalState {
 
     @Override
     protected byte[] compute() {
-      MessageDigest md = FileHasher.newDigest();
+      MessageDigest md = ManifestDigest.sha256();
       ByteBuffer nums = ByteBuffer.allocate(64);
       List<DirTask> subdirs = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

@@ -1,11 +1,12 @@
 package dev.syncnode.worker;
 
 import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.ManifestDigest;
 import dev.syncnode.scan.FileHasher;
 import dev.syncnode.transport.FilePiece;
 import dev.syncnode.transport.PieceCodec;
-import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
+import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -17,8 +18,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -226,7 +227,7 @@ final class PieceWriter implements WriteStream<FilePiece> {
       }
       channels[i] = FileChannel.open(t.file(), opts);
       if (t.verify()) {
-        digests[i] = FileHasher.newDigest();
+        digests[i] = ManifestDigest.sha256();
         if (t.start() > 0) {
           hashPrefix(channels[i], t.start(), digests[i]);
         }
