@@ -25,6 +25,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 WORKERS="${BENCH_WORKERS:-10}"
+CASES_WANTED=" ${BENCH_CASES:-1 2 3 4 5 x} "  # e.g. BENCH_CASES=5 runs only case 5
+want() { [[ "$CASES_WANTED" == *" $1 "* ]]; }
 REPEAT="${BENCH_REPEAT:-3}"
 GEN="java -Xmx512m $ROOT/scripts/bench/GenTree.java"
 START=$(date +%s)
@@ -56,7 +58,7 @@ $GEN big "$M/full"
 $GEN many "$M/many" 10000 2
 $GEN small "$M/fan" 1000 5
 $GEN python "$M/py" 20 7
-$GEN small "$M/warm" 300 9
+$GEN small "$M/warm" 1000 9
 $GEN blob "$M/warm/data/w.bin" 8 9
 # Fresh copies are separate spiders (hard links of one tree), never deleted while measuring:
 # deleting thousands of files right before a run makes ext4's inode allocation slow for whoever
@@ -64,7 +66,8 @@ $GEN blob "$M/warm/data/w.bin" 8 9
 for r in $(seq 1 "$REPEAT"); do
   cp -al "$M/full" "$M/full-$r"; cp -al "$M/fan" "$M/fan-$r"; cp -al "$M/py" "$M/py-$r"
 done
-for r in 1 2 3 4; do cp -al "$M/warm" "$M/warm-$r"; done
+WARM="${BENCH_WARM:-8}" # warm-up rounds: every worker syncs a fresh 1000-file spider each round
+for r in $(seq 1 "$WARM"); do cp -al "$M/warm" "$M/warm-$r"; done
 
 # ---- rsync daemon ----
 R_PORT=$(free_port)
@@ -93,7 +96,8 @@ for i in $(seq 1 "$WORKERS"); do
   p=$(free_port)
   W_PORT+=("$p")
   mkdir -p "$WORK/w$i"
-  JAVA_OPTS="${BENCH_WORKER_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}" start_node "worker$i" "$WORK/worker$i.log" \
+  wopts="${BENCH_WORKER_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}"
+  JAVA_OPTS="${wopts//%i/$i}" start_node "worker$i" "$WORK/worker$i.log" \
     SYNCNODE_NODE_ROLE=worker SYNCNODE_NODE_KEY="w$i" SYNCNODE_NODE_WORKSPACE="$WORK/w$i" \
     SYNCNODE_HTTP_HOST=127.0.0.1 SYNCNODE_HTTP_PORT="$p" \
     SYNCNODE_MASTER_GRPC="127.0.0.1:$M_GRPC" SYNCNODE_MASTER_HTTP="http://127.0.0.1:$M_HTTP" \
@@ -111,7 +115,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 wire_bytes() {
   ss -tinH state established "( sport = :$M_GRPC )" | awk '{
     for (i = 1; i <= NF; i++) if ($i ~ /^bytes_(sent|received):/) { split($i, kv, ":"); s += kv[2] }
-  } END { print s + 0 }'
+  } END { printf "%.0f\n", s }'
 }
 
 # sn_sync WORKER_INDEX SPIDER: one sync through the worker's API; fails on an error answer.
@@ -129,7 +133,7 @@ sn_sync() {
 rs_sync() {
   mkdir -p "$2"
   rsync -a --stats "rsync://127.0.0.1:$R_PORT/ws/$1/" "$2/" >"$2.stats"
-  awk '/^Total bytes (sent|received):/ {gsub(",", "", $4); s += $4} END {print s + 0}' "$2.stats" >>"$WORK/rsync.bytes"
+  awk '/^Total bytes (sent|received):/ {gsub(",", "", $4); s += $4} END {printf "%.0f\n", s}' "$2.stats" >>"$WORK/rsync.bytes"
 }
 
 declare -a SN_MS SN_B RS_MS RS_B
@@ -159,7 +163,7 @@ measure() {
         t0=$(now_ms)
         eval "$rs"
         t1=$(now_ms)
-        rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {print s + 0}' "$WORK/rsync.bytes")")
+        rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {printf "%.0f\n", s}' "$WORK/rsync.bytes")")
       fi
     done
     echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)" >&2
@@ -177,7 +181,7 @@ warm_all() { # every worker syncs spider $1, all at once
   for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "$1" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
 }
-for r in 1 2 3 4; do warm_all "warm-$r"; done
+for r in $(seq 1 "$WARM"); do warm_all "warm-$r"; done
 for r in 1 2 3; do
   $GEN patch "$M/warm/data/w.bin" $((3000000 + r * 77777)) 65536 $((300 + r))
   $GEN touch "$M/warm" 2 $((400 + r)) >/dev/null
@@ -187,35 +191,42 @@ done
 rs_sync warm "$WORK/r1/warm"
 
 echo "== 1. full copy (1000 small files + five 5-50 MiB binaries)" >&2
-measure "1 full copy (1000 files + 5 binaries, $(du -sm "$M/full" | cut -f1) MiB)" \
+want 1 && measure "1 full copy (1000 files + 5 binaries, $(du -sm "$M/full" | cut -f1) MiB)" \
   'sn_sync 0 "full-$ROUND"' 'rs_sync "full-$ROUND" "$WORK/r1/full-$ROUND"'
 
 check_copy() { # check_copy SPIDER SYNCNODE_DIR RSYNC_DIR: both copies equal the master's tree
   diff -r --exclude=.syncnode "$M/$1" "$2" >/dev/null || { echo "syncnode copy of $1 differs" >&2; exit 1; }
   [[ -z "${3:-}" ]] || diff -r "$M/$1" "$3" >/dev/null || { echo "rsync copy of $1 differs" >&2; exit 1; }
 }
-check_copy "full-$REPEAT" "$WORK/w1/full-$REPEAT" "$WORK/r1/full-$REPEAT" # before full/ changes (hard links)
+want 1 && check_copy "full-$REPEAT" "$WORK/w1/full-$REPEAT" "$WORK/r1/full-$REPEAT" # before full/ changes (hard links)
 
+if want 2; then
 echo "== 2. no-change re-sync of 10,000 files" >&2
 sn_sync 0 many
 rs_sync many "$WORK/r1/many"
 measure "2 no-change re-sync, 10,000 files" 'sn_sync 0 many' 'rs_sync many "$WORK/r1/many"'
+fi
 
+if want 3; then
 echo "== 3. 1% of the small files changed" >&2
 sn_sync 0 full
 rs_sync full "$WORK/r1/full"
 measure "3 re-sync after 1% of small files changed" \
   'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' '$GEN touch "$M/full" 1 $((100 + ROUND)) >/dev/null'
+fi
 
+if want 4; then
 echo "== 4. 64 KiB changed inside the 50 MiB file" >&2
 measure "4 re-sync after 64 KiB changed in a 50 MiB file" \
   'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' \
   '$GEN patch "$M/full/data/blob5.bin" $((20000000 + ROUND * 1000003)) 65536 $((200 + ROUND))'
+fi
 
 echo "== 5. $WORKERS workers at once" >&2
 TCK=$(getconf CLK_TCK)
 # CPU ms (user + system) of processes; with "+children" the reaped children count too
 proc_ms() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $((s * 1000 / TCK)); }
+sys_ms() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $15}' "/proc/$p/stat"))); done; echo $((s * 1000 / TCK)); }
 tree_ms() { echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat") * 1000 / TCK )); }
 # CPU ms of this shell's reaped children (the rsync clients it waited for) into $KIDS_MS; `times`
 # must run in this shell, not in a command substitution (a subshell has children of its own)
@@ -224,30 +235,44 @@ kids_ms() {
   KIDS_MS=$(tail -1 "$WORK/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
 }
 fan_sn() {
-  local i pids=() m0 w0
-  m0=$(proc_ms "${PIDS[0]}"); w0=$(proc_ms "${PIDS[@]:1}")
+  local i pids=() m0 w0 ms0 ws0
+  m0=$(proc_ms "${PIDS[0]}"); w0=$(proc_ms "${PIDS[@]:1}"); ms0=$(sys_ms "${PIDS[0]}"); ws0=$(sys_ms "${PIDS[@]:1}")
+  local perf=""
+  if [[ -n "${BENCH_PERF:-}" ]]; then # BENCH_PERF=FILE: system-wide perf profile of each syncnode round
+    perf record -a -g -q -o "$BENCH_PERF.$ROUND" 2>/dev/null & perf=$!
+    sleep 0.3
+  fi
   for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "fan-$ROUND" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
-  echo "$(( $(proc_ms "${PIDS[0]}") - m0 )) $(( $(proc_ms "${PIDS[@]:1}") - w0 ))" >>"$WORK/cpu5.sn"
+  [[ -z "$perf" ]] || { kill -INT "$perf"; wait "$perf" || true; }
+  echo "$(( $(proc_ms "${PIDS[0]}") - m0 )) $(( $(proc_ms "${PIDS[@]:1}") - w0 )) $(( $(sys_ms "${PIDS[0]}") - ms0 )) $(( $(sys_ms "${PIDS[@]:1}") - ws0 ))" >>"$WORK/cpu5.sn"
 }
 fan_rs() {
   local i pids=() d0 c0
   d0=$(tree_ms "$RSYNCD_PID"); kids_ms; c0=$KIDS_MS
+  local perf=""
+  if [[ -n "${BENCH_PERF:-}" ]]; then
+    perf record -a -g -q -o "$BENCH_PERF.rsync.$ROUND" 2>/dev/null & perf=$!
+    sleep 0.3
+  fi
   for i in $(seq 1 "$WORKERS"); do rs_sync "fan-$ROUND" "$WORK/r5/$ROUND/c$i" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
+  [[ -z "$perf" ]] || { kill -INT "$perf"; wait "$perf" || true; }
   kids_ms
   echo "$(( $(tree_ms "$RSYNCD_PID") - d0 )) $(( KIDS_MS - c0 ))" >>"$WORK/cpu5.rs"
 }
-measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs'
+want 5 && measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs'
 
+if want x; then
 echo "== extra: 20 MiB of Python source (compression)" >&2
 measure "x 20 MiB Python source, full copy" 'sn_sync 0 "py-$ROUND"' 'rs_sync "py-$ROUND" "$WORK/r1/py-$ROUND"'
+fi
 
 # ---- checks: every copy identical to the master ----
-for spider in full many "py-$REPEAT"; do
-  check_copy "$spider" "$WORK/w1/$spider" "$WORK/r1/$spider"
-done
-for i in $(seq 1 "$WORKERS"); do
+want 2 && check_copy many "$WORK/w1/many" "$WORK/r1/many"
+{ want 3 || want 4; } && check_copy full "$WORK/w1/full" "$WORK/r1/full"
+want x && check_copy "py-$REPEAT" "$WORK/w1/py-$REPEAT" "$WORK/r1/py-$REPEAT"
+want 5 && for i in $(seq 1 "$WORKERS"); do
   check_copy "fan-$REPEAT" "$WORK/w$i/fan-$REPEAT" "$WORK/r5/$REPEAT/c$i"
 done
 
@@ -269,7 +294,7 @@ for k in "${!CASES[@]}"; do
 done
 echo
 med() { sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
-echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnode master $(cut -d' ' -f1 "$WORK/cpu5.sn" | med) ms," \
-  "$WORKERS worker nodes $(cut -d' ' -f2 "$WORK/cpu5.sn" | med) ms; rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
+want 5 && echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnode master $(cut -d' ' -f1 "$WORK/cpu5.sn" | med) ms," \
+  "$WORKERS worker nodes $(cut -d' ' -f2 "$WORK/cpu5.sn" | med) ms (system part: master $(cut -d' ' -f3 "$WORK/cpu5.sn" | med) ms, workers $(cut -d' ' -f4 "$WORK/cpu5.sn" | med) ms); rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
   "$WORKERS rsync clients $(cut -d' ' -f2 "$WORK/cpu5.rs" | med) ms"
 echo "total bench time: $(( $(date +%s) - START )) s"
