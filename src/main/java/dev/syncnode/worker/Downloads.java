@@ -18,8 +18,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -28,9 +31,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import java.util.function.Function;
@@ -172,15 +177,18 @@ final class Downloads {
   /**
    * Blocking: takes verified files a failed earlier pass left in the bulk lanes' directories,
    * copies contents found elsewhere in the destination, and returns the sizes of resumable temp files.
+   * The temp directories are listed once, so a sync into a clean temp area costs no call per file.
    */
   private Map<String, Long> reuseLocal(Map<String, FileEntry> needed, Map<String, FileEntry> localByHash)
       throws IOException {
     Map<String, Long> partSizes = new HashMap<>();
     for (int lane = 0; lane < BULK_LANES; lane++) {
       Path dir = tmpDir.resolve(BULK_DIR_PREFIX + lane);
+      Set<String> left = names(dir);
       for (FileEntry f : needed.values()) {
         Path done = dir.resolve(SyncRun.partName(f.hash()));
-        if (!staged.containsKey(f.hash()) && Files.isRegularFile(done, LinkOption.NOFOLLOW_LINKS)) {
+        if (left.contains(done.getFileName().toString()) && !staged.containsKey(f.hash())
+            && Files.isRegularFile(done, LinkOption.NOFOLLOW_LINKS)) {
           if (Files.size(done) == f.size() && FileHasher.sha256(done).equals(f.hash())) {
             staged.put(f.hash(), done);
             progress.advanced(1, f.size());
@@ -190,11 +198,13 @@ final class Downloads {
         }
       }
     }
+    Set<String> parts = names(tmpDir);
     for (FileEntry f : needed.values()) {
       if (staged.containsKey(f.hash())) {
         continue;
       }
       Path part = tmpDir.resolve(SyncRun.partName(f.hash()));
+      boolean partExists = parts.contains(part.getFileName().toString());
       FileEntry have = localByHash.get(f.hash());
       if (have != null && have.size() == f.size()) {
         Path source = PathRules.resolveInside(dest, have.path());
@@ -210,12 +220,26 @@ final class Downloads {
           LOG.debug("cannot reuse {} for {}: {}", have.path(), f.path(), e.getMessage());
         }
         Files.deleteIfExists(part); // changed since the scan: download it
+        partExists = false;
       }
-      if (Files.exists(part)) {
+      if (partExists && Files.exists(part)) {
         partSizes.put(f.hash(), Files.size(part));
       }
     }
     return partSizes;
+  }
+
+  /** Names in a directory; empty when it does not exist. Blocking. */
+  private static Set<String> names(Path dir) throws IOException {
+    Set<String> out = new HashSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        out.add(p.getFileName().toString());
+      }
+    } catch (NoSuchFileException | NotDirectoryException absent) {
+      // nothing left there
+    }
+    return out;
   }
 
   // ---- bulk ----

@@ -98,11 +98,25 @@ public final class LocalApplier {
         }
         setMode(ready, f.mode());
         Files.setLastModifiedTime(ready, FileTime.fromMillis(f.mtime()));
-        if (Files.isDirectory(finalPath, LinkOption.NOFOLLOW_LINKS)) {
-          deleteRecursively(finalPath);
-        }
-        Files.move(ready, finalPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        install(ready, finalPath);
       }
+    }
+  }
+
+  /**
+   * Renames a ready temp file to its final path. A directory in the way (the master turned a
+   * directory into a file) is removed first; it is only looked for when the rename fails, so the
+   * common case costs one call.
+   */
+  private static void install(Path ready, Path finalPath) throws IOException {
+    try {
+      Files.move(ready, finalPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      if (!Files.isDirectory(finalPath, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+      deleteRecursively(finalPath);
+      Files.move(ready, finalPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -257,10 +257,10 @@ final class PieceWriter implements WriteStream<FilePiece> {
     if (channels[i] == null) {
       channel(i); // an empty file still has to exist
     }
+    long size = channels[i].size(); // fstat of the open file, no path lookup
     channels[i].close();
     channels[i] = null;
     if (t.verify()) {
-      long size = Files.size(t.file());
       String hash = size == t.entry().size() ? HexFormat.of().formatHex(digests[i].digest()) : "";
       digests[i] = null;
       if (!hash.equals(t.entry().hash())) {
