@@ -26,8 +26,9 @@ import java.util.Set;
  * leading to a file are opened one name at a time, each inside the one above it and never through a
  * symlink ({@code openat} with {@code O_NOFOLLOW}, through a {@link SecureDirectoryStream}), and stay
  * open for the following files that share them; the file is then stat'ed and opened by its name in
- * its directory, again without following a symlink. So no symlink is ever followed on this fast path,
- * its real path is the requested one, and what is opened is the entry that was checked.
+ * its directory, again without following a symlink. So no symlink is ever followed on this fast path
+ * and its real path is the requested one. (A directory held open is the one that was checked: should it
+ * be renamed meanwhile, the next files sharing it are still read from it.)
  *
  * <p>Whatever the fast path does not plainly accept (a symlink anywhere on the way, an ignored or
  * reserved name, anything but a regular file, any error) goes through {@link SpiderPaths#file}, so
