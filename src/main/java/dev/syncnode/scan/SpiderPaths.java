@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * Resolves spider roots and files inside them on the master, with every confinement check: valid id,
  * normalised relative path, not ignored, and a real path (symlinks resolved) inside the spider's real
- * root. Blocking: call from a worker thread.
+ * root. Blocking: call from a worker thread. {@link SpiderFiles} serves the files of one request with
+ * the same rules and fewer system calls.
  */
 public final class SpiderPaths {
   private final Path workspace;
@@ -63,7 +64,7 @@ public final class SpiderPaths {
   private Path confined(String spiderId, String relPath, IgnoreRules ignore) {
     Path root = spiderRoot(spiderId);
     String norm = normalize(relPath);
-    if (ignore.isIgnoredWithParents(norm, false) || PathRules.isReserved(norm)) {
+    if (hidden(norm, false, ignore)) {
       throw ScanException.notFound("no such entry in spider " + spiderId + ": " + norm);
     }
     Path lexical = PathRules.resolveInside(root, norm);
@@ -78,14 +79,18 @@ public final class SpiderPaths {
       }
       // the ignore rules also hold for where a link leads: "link -> .git" must not serve .git/config
       String realRel = realRoot.relativize(real).toString().replace(real.getFileSystem().getSeparator(), "/");
-      if (!realRel.isEmpty()
-          && (ignore.isIgnoredWithParents(realRel, Files.isDirectory(real)) || PathRules.isReserved(realRel))) {
+      if (!realRel.isEmpty() && hidden(realRel, Files.isDirectory(real), ignore)) {
         throw ScanException.notFound("no such entry in spider " + spiderId + ": " + norm);
       }
       return real;
     } catch (IOException e) {
       throw ScanException.notFound("no such entry in spider " + spiderId + ": " + norm);
     }
+  }
+
+  /** Whether a normalised path is never served: it or a directory above it is ignored, or it is reserved. */
+  static boolean hidden(String norm, boolean isDir, IgnoreRules ignore) {
+    return ignore.isIgnoredWithParents(norm, isDir) || PathRules.isReserved(norm);
   }
 
   private static String normalize(String relPath) {

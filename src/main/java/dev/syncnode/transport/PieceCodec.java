@@ -17,6 +17,11 @@ public final class PieceCodec {
   public static final int MAX_RAW_PIECE = 1024 * 1024;
   /** A compressed piece must be at most this fraction of the raw size, else it is sent raw. */
   public static final double MIN_GAIN_RATIO = 0.9;
+  /**
+   * Head of a longer input that is deflated first: if it does not shrink below {@link #MIN_GAIN_RATIO},
+   * the input counts as incompressible and the rest is not deflated at all.
+   */
+  public static final int PROBE_BYTES = 4096;
 
   private static final Set<String> COMPRESSED = Set.of(
       "gz", "tgz", "zip", "jar", "war", "whl", "egg", "xz", "txz", "bz2", "tbz2", "zst", "lz4", "lzma", "7z",
@@ -38,7 +43,9 @@ public final class PieceCodec {
 
   /**
    * DEFLATE of {@code buf[off, off+len)}, or null when it does not shrink below
-   * {@link #MIN_GAIN_RATIO} of the input (the caller then sends it raw). Blocking CPU work.
+   * {@link #MIN_GAIN_RATIO} of the input (the caller then sends it raw). Longer inputs are probed:
+   * when their first {@link #PROBE_BYTES} do not shrink either, this returns null having deflated
+   * only those. Blocking CPU work.
    */
   public static byte[] deflate(byte[] buf, int off, int len) {
     if (len < 64) {
@@ -47,10 +54,20 @@ public final class PieceCodec {
     int limit = (int) (len * MIN_GAIN_RATIO);
     Deflater d = DEFLATER.get();
     d.reset();
-    d.setInput(buf, off, len);
-    d.finish();
     byte[] out = new byte[limit];
     int n = 0;
+    if (len > PROBE_BYTES) {
+      // the head, flushed so its size is known; the stream then simply goes on with the rest
+      d.setInput(buf, off, PROBE_BYTES);
+      n = d.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+      if (n > PROBE_BYTES * MIN_GAIN_RATIO) {
+        return null;
+      }
+      d.setInput(buf, off + PROBE_BYTES, len - PROBE_BYTES);
+    } else {
+      d.setInput(buf, off, len);
+    }
+    d.finish();
     while (!d.finished()) {
       if (n == out.length) {
         return null;

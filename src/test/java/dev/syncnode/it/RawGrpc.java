@@ -1,9 +1,11 @@
 package dev.syncnode.it;
 
+import dev.syncnode.proto.FileData;
 import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
+import dev.syncnode.proto.FilesRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,6 +47,12 @@ public final class RawGrpc implements AutoCloseable {
   public Result<FileDownloadChunk> download(String spiderId, String path, long offset) throws Exception {
     return Cluster.await(call(SyncServiceGrpcClient.StreamFileDownload,
         FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path).setOffset(offset).build()));
+  }
+
+  /** The bulk call: {@code paths} of a spider in one stream. */
+  public Result<FileData> files(String spiderId, List<String> paths, boolean acceptDeflate) throws Exception {
+    return Cluster.await(call(SyncServiceGrpcClient.StreamFiles, FilesRequest.newBuilder().setSpiderId(spiderId)
+        .addAllPaths(paths).setAcceptDeflate(acceptDeflate).setNodeKey("raw-test").build()));
   }
 
   /** The concatenated data of a download result. */

@@ -29,6 +29,64 @@ class PieceCodecTest {
     assertNull(PieceCodec.deflate(noise, 0, noise.length));
   }
 
+  static byte[] text(int n) {
+    byte[] line = "    yield {'title': response.css('h1::text').get(), 'n': 42}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = line[i % line.length];
+    }
+    return out;
+  }
+
+  static byte[] noise(int n, long seed) {
+    byte[] out = new byte[n];
+    new Random(seed).nextBytes(out);
+    return out;
+  }
+
+  @Test
+  void incompressibleHeadStopsThereEvenIfTheRestWouldShrink() {
+    byte[] piece = text(64 * 1024);
+    System.arraycopy(noise(PieceCodec.PROBE_BYTES, 2), 0, piece, 0, PieceCodec.PROBE_BYTES);
+    assertNull(PieceCodec.deflate(piece, 0, piece.length), "the probe of the head decides");
+    byte[] later = text(64 * 1024);
+    System.arraycopy(noise(PieceCodec.PROBE_BYTES, 2), 0, later, PieceCodec.PROBE_BYTES, PieceCodec.PROBE_BYTES);
+    byte[] packed = PieceCodec.deflate(later, 0, later.length);
+    assertNotNull(packed, "the same noise after a compressible head is compressed with the rest");
+    assertArrayEquals(later, PieceCodec.inflate(packed, later.length));
+  }
+
+  @Test
+  void compressibleHeadAloneIsNotEnough() {
+    byte[] piece = noise(64 * 1024, 3);
+    System.arraycopy(text(PieceCodec.PROBE_BYTES), 0, piece, 0, PieceCodec.PROBE_BYTES);
+    assertNull(PieceCodec.deflate(piece, 0, piece.length), "the whole piece must still shrink");
+  }
+
+  @Test
+  void roundTripsAroundTheProbeSize() {
+    byte[] buf = text(80 * 1024);
+    int p = PieceCodec.PROBE_BYTES;
+    for (int len : new int[] {1000, p - 1, p, p + 1, p + 63, 2 * p, 64 * 1024}) {
+      for (int off : new int[] {0, 7}) {
+        byte[] packed = PieceCodec.deflate(buf, off, len);
+        assertNotNull(packed, "len " + len);
+        assertTrue(packed.length <= len * PieceCodec.MIN_GAIN_RATIO, "len " + len);
+        assertArrayEquals(java.util.Arrays.copyOfRange(buf, off, off + len), PieceCodec.inflate(packed, len),
+            "len " + len + " off " + off);
+      }
+    }
+  }
+
+  @Test
+  void randomPiecesOfEverySizeAreSentRaw() {
+    byte[] buf = noise(64 * 1024 + 7, 4);
+    int p = PieceCodec.PROBE_BYTES;
+    for (int len : new int[] {63, 64, p - 1, p, p + 1, 64 * 1024}) {
+      assertNull(PieceCodec.deflate(buf, 7, len), "len " + len);
+    }
+  }
+
   @Test
   void inflateRefusesWrongSizesAndGarbage() {
     byte[] text = "abc".repeat(1000).getBytes(StandardCharsets.UTF_8);

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionException;
 /**
  * The master's cache of compressed pieces and of "does not compress" verdicts, keyed by file
  * identity (real path, size, mtime) and offset, so N workers pulling the same spider cost one
- * compression: a piece being compressed by one reader is waited for by the others. LRU, bounded by
+ * compression: a piece being compressed by one reader is waited for by the others. A reader caches
+ * what it computes at once and checks the file afterwards (once per file and round, not per piece);
+ * if the file changed since it was opened, the reader {@link #forget}s that identity. LRU, bounded by
  * bytes. Used from worker threads, hence synchronized.
  */
 final class PieceCache {
@@ -21,12 +23,9 @@ final class PieceCache {
 
   record Key(String file, long size, long mtimeNanos, long offset, int length) {}
 
-  /** A computed value, and whether it may be cached (the file did not change while it was read). */
-  record Computed(byte[] value, boolean cacheable) {}
-
   /** Blocking computation of a piece. */
   interface Compute {
-    Computed get() throws IOException;
+    byte[] get() throws IOException;
   }
 
   private final long maxBytes;
@@ -45,7 +44,7 @@ final class PieceCache {
   /**
    * The cached value of {@code key}; or, when another thread is computing it, that thread's result
    * (this thread waits: it is a worker thread, and the wait is one piece's compression); or this
-   * thread computes it. Blocking.
+   * thread computes and caches it. Blocking.
    */
   byte[] getOrCompute(Key key, Compute compute) throws IOException {
     CompletableFuture<byte[]> running;
@@ -65,23 +64,33 @@ final class PieceCache {
       try {
         return running.join();
       } catch (CompletionException | CancellationException e) {
-        Computed c = compute.get(); // the other reader failed: do it here
-        return c.value();
+        return compute.get(); // the other reader failed: do it here
       }
     }
     try {
-      Computed c = compute.get();
-      if (c.cacheable()) {
-        put(key, c.value());
-      }
-      mine.complete(c.value());
-      return c.value();
+      byte[] value = compute.get();
+      put(key, value);
+      mine.complete(value);
+      return value;
     } catch (IOException | RuntimeException e) {
       mine.completeExceptionally(e);
       throw e;
     } finally {
       synchronized (this) {
         inFlight.remove(key);
+      }
+    }
+  }
+
+  /** Drops every piece and verdict cached for this identity of a file: it changed while it was read. */
+  synchronized void forget(String file, long size, long mtimeNanos) {
+    Iterator<Map.Entry<Key, byte[]>> it = map.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Key, byte[]> e = it.next();
+      Key k = e.getKey();
+      if (k.file().equals(file) && k.size() == size && k.mtimeNanos() == mtimeNanos) {
+        bytes -= e.getValue().length + 96L;
+        it.remove();
       }
     }
   }

@@ -4,15 +4,11 @@ import dev.syncnode.cache.ServedFile;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.scan.ScanException;
+import dev.syncnode.scan.SpiderFiles;
 import dev.syncnode.scan.SpiderPaths;
 import dev.syncnode.transport.PieceCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * stream stays around {@link #ROUND_BYTES} whatever the file sizes. Pieces are compressed when the
  * worker accepts it, the name is not a known compressed format, the first piece of the file shrinks,
  * and the piece itself shrinks; compressed pieces and verdicts are shared through a {@link PieceCache}.
+ * Files are opened through one {@link SpiderFiles} per request, and each open file is stat'ed once
+ * when it is finished (and at the end of a round that cached some of it), not once per piece.
  */
 final class PieceReader {
   /**
@@ -41,8 +39,7 @@ final class PieceReader {
   /** What one round read: the pieces, and the files it finished (their size and mtime after reading). */
   record Round(List<Piece> pieces, List<ServedFile> served) {}
 
-  private final SpiderPaths paths;
-  private final IgnoreRules ignore;
+  private final SpiderFiles spider;
   private final String spiderId;
   private final List<String> files;
   private final long firstOffset;
@@ -52,14 +49,17 @@ final class PieceReader {
   private volatile boolean cancelled;
 
   private int fileIdx;
-  private FileChannel ch;
-  private Path path;
+  private SpiderFiles.OpenFile file;
+  /** The open file's real path, as the cache knows it. */
+  private String id;
   private long pos;
   private long end;
   private long size;
   private long mtimeNanos;
   private boolean compress;
   private boolean firstPiece;
+  /** Whether this reader cached anything of the open file since it last checked the file. */
+  private boolean cachedUnchecked;
 
   /**
    * @param firstOffset offset into the first file (single-file range requests), else 0
@@ -67,8 +67,7 @@ final class PieceReader {
    */
   PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
       long firstLength, boolean acceptDeflate, PieceCache cache) {
-    this.paths = paths;
-    this.ignore = ignore;
+    this.spider = new SpiderFiles(paths, spiderId, ignore);
     this.spiderId = spiderId;
     this.files = files;
     this.firstOffset = firstOffset;
@@ -96,7 +95,7 @@ final class PieceReader {
     long bytes = 0;
     try {
       while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
-        if (ch == null) {
+        if (file == null) {
           open();
         }
         Piece p = next();
@@ -108,7 +107,13 @@ final class PieceReader {
           fileIdx++;
         }
       }
+      if (file != null && cachedUnchecked) {
+        check();
+      }
     } catch (IOException | RuntimeException e) {
+      if (file != null && cachedUnchecked) {
+        cache.forget(id, size, mtimeNanos); // it could not be checked
+      }
       close();
       throw e;
     }
@@ -123,7 +128,7 @@ final class PieceReader {
    * after the scan makes the cache drop the spider's manifest, so the worker's retry gets a fresh one.
    */
   private ServedFile served() throws IOException {
-    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes a = check();
     String rel;
     try {
       rel = PathRules.normalize(files.get(fileIdx));
@@ -133,13 +138,25 @@ final class PieceReader {
     return new ServedFile(spiderId, rel, a.size(), a.lastModifiedTime().toMillis());
   }
 
+  /**
+   * The open file's attributes now. If it changed since it was opened, what was cached under its old
+   * identity (by this reader or another) is dropped: those pieces may hold the new content.
+   */
+  private BasicFileAttributes check() throws IOException {
+    BasicFileAttributes a = file.current();
+    if (a.size() != size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtimeNanos) {
+      cache.forget(id, size, mtimeNanos);
+    }
+    cachedUnchecked = false;
+    return a;
+  }
+
   private void open() throws IOException {
     String rel = files.get(fileIdx);
-    path = paths.file(spiderId, rel, ignore);
-    BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    ch = FileChannel.open(path, StandardOpenOption.READ);
-    size = attrs.size();
-    mtimeNanos = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    file = spider.open(rel);
+    id = file.path().toString();
+    size = file.attributes().size();
+    mtimeNanos = file.attributes().lastModifiedTime().to(TimeUnit.NANOSECONDS);
     long start = fileIdx == 0 ? firstOffset : 0;
     if (start > size) {
       throw ScanException.invalid("offset " + start + " beyond file size " + size);
@@ -152,7 +169,7 @@ final class PieceReader {
   }
 
   private PieceCache.Key fileKey(long offset, int length) {
-    return new PieceCache.Key(path.toString(), size, mtimeNanos, offset, length);
+    return new PieceCache.Key(id, size, mtimeNanos, offset, length);
   }
 
   private Piece next() throws IOException {
@@ -173,13 +190,13 @@ final class PieceReader {
         byte[] raw = read(at, len);
         rawHolder[0] = raw;
         byte[] p = PieceCodec.deflate(raw, 0, len);
-        return new PieceCache.Computed(p == null ? PieceCache.RAW : p, unchanged());
+        cachedUnchecked = true;
+        return p == null ? PieceCache.RAW : p;
       });
       if (packed == PieceCache.RAW && firstPiece) {
         compress = false; // the probe did not shrink: send the rest of the file raw
-        if (unchanged()) {
-          cache.put(fileKey(-1, 0), PieceCache.RAW);
-        }
+        cache.put(fileKey(-1, 0), PieceCache.RAW);
+        cachedUnchecked = true;
       }
       if (packed != PieceCache.RAW) {
         piece = new Piece(index, at, packed, true, len, size, eof);
@@ -193,16 +210,11 @@ final class PieceReader {
     return piece;
   }
 
-  private boolean unchanged() throws IOException {
-    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return a.size() == size && a.lastModifiedTime().to(TimeUnit.NANOSECONDS) == mtimeNanos;
-  }
-
   private byte[] read(long at, int len) throws IOException {
     byte[] buf = new byte[len];
     ByteBuffer bb = ByteBuffer.wrap(buf);
     while (bb.hasRemaining()) {
-      int n = ch.read(bb, at + bb.position());
+      int n = file.channel().read(bb, at + bb.position());
       if (n < 0) {
         throw new IOException("file shrank while it was sent: " + files.get(fileIdx));
       }
@@ -211,18 +223,19 @@ final class PieceReader {
   }
 
   private void closeFile() {
-    if (ch != null) {
+    if (file != null) {
       try {
-        ch.close();
+        file.close();
       } catch (IOException ignored) {
         // read-only channel
       }
-      ch = null;
+      file = null;
     }
   }
 
-  /** Releases the open file, if any. Safe to call from the event loop between rounds. */
+  /** Releases the open file and directories, if any. Safe to call from the event loop between rounds. */
   void close() {
     closeFile();
+    spider.close();
   }
 }

@@ -131,7 +131,8 @@ final class DownloadHandler implements Handler<RoutingContext> {
 
   /**
    * Blocking: whether gzip pays for this file: not a known compressed format, and its first 64 KiB
-   * shrink by at least 10% (the same rule as for gRPC pieces).
+   * shrink by at least 10% (the same rule, and the same cheap probe of the first
+   * {@link PieceCodec#PROBE_BYTES}, as for gRPC pieces).
    */
   static boolean worthCompressing(Path file, String name) {
     if (PieceCodec.knownCompressed(name)) {
