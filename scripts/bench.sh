@@ -17,8 +17,8 @@
 # counters via `ss`, no proxy in the path); rsync = "Total bytes sent" + "Total bytes received"
 # of --stats. Nodes run with the default configuration: the master's scan cache is kept fresh
 # by its file watcher (a change invalidates it), so an unchanged spider is not walked again,
-# and a changed one is. Worker JVMs are warmed up (a few syncs of a separate spider) before
-# measuring; rsync gets the same warm-up run.
+# and a changed one is. Worker JVMs are warmed up (BENCH_WARM syncs of a separate spider, until
+# their JIT compiler has mostly finished) before measuring; rsync gets a warm-up run too.
 # Bounded: each sync has a 300 s limit; processes are stopped by PID; everything is on 127.0.0.1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -58,15 +58,18 @@ $GEN big "$M/full"
 $GEN many "$M/many" 10000 2
 $GEN small "$M/fan" 1000 5
 $GEN python "$M/py" 20 7
-$GEN small "$M/warm" 1000 9
-$GEN blob "$M/warm/data/w.bin" 8 9
+$GEN small "$M/warm" 1000 9 16
+$GEN blob "$M/warm/data/w.bin" 2 9
 # Fresh copies are separate spiders (hard links of one tree), never deleted while measuring:
 # deleting thousands of files right before a run makes ext4's inode allocation slow for whoever
 # runs next, which would distort the comparison.
 for r in $(seq 1 "$REPEAT"); do
   cp -al "$M/full" "$M/full-$r"; cp -al "$M/fan" "$M/fan-$r"; cp -al "$M/py" "$M/py-$r"
 done
-WARM="${BENCH_WARM:-8}" # warm-up rounds: every worker syncs a fresh 1000-file spider each round
+# Warm-up rounds: every worker syncs a fresh copy of a 1000-file spider (1-16 KiB files) each round.
+# A worker JVM's JIT compiler keeps working for about 20 such rounds (its CPU per round falls from
+# ~2.4 s to ~0.3 s for 10 workers); a node that has run for a while is past that.
+WARM="${BENCH_WARM:-20}"
 for r in $(seq 1 "$WARM"); do cp -al "$M/warm" "$M/warm-$r"; done
 
 # ---- rsync daemon ----
@@ -139,12 +142,15 @@ rs_sync() {
 declare -a SN_MS SN_B RS_MS RS_B
 CASES=()
 
-# measure NAME SN_CMD RS_CMD [PREP_CMD]: REPEAT rounds of PREP (unmeasured) then both tools, in
-# alternating order (syncnode first in odd rounds); keeps the median time and the median bytes of
-# each tool (every round changes the same files for both). $ROUND is set for the commands.
+# measure NAME SN_CMD RS_CMD [PREP_CMD [FLOOR_CMD]]: REPEAT rounds of PREP (unmeasured) then both
+# tools, in alternating order (syncnode first in odd rounds); keeps the median time and the median
+# bytes of each tool (every round changes the same files for both). $ROUND is set for the commands.
+# The optional hooks SN_PRE/SN_POST and RS_PRE/RS_POST run right before and after a tool's command,
+# outside the timed region (CPU counters, profilers). FLOOR_CMD, when given, is timed after both tools
+# in every round; its median goes to FLOOR_MS.
 measure() {
-  local name="$1" sn="$2" rs="$3" prep="${4:-true}" r
-  local -a sn_runs=() rs_runs=()
+  local name="$1" sn="$2" rs="$3" prep="${4:-true}" floor="${5:-}" r
+  local -a sn_runs=() rs_runs=() fl_runs=()
   local k=${#CASES[@]}
   CASES+=("$name")
   for r in $(seq 1 "$REPEAT"); do
@@ -153,26 +159,36 @@ measure() {
     local b0 t0 t1 b1 first
     for first in sn rs; do
       if [[ $((r % 2)) == 1 && $first == sn || $((r % 2)) == 0 && $first == rs ]]; then
+        eval "${SN_PRE:-}"
         b0=$(wire_bytes); t0=$(now_ms)
         eval "$sn"
         t1=$(now_ms); b1=$(wire_bytes)
+        eval "${SN_POST:-}"
         sn_runs+=("$((t1 - t0)) $((b1 - b0))")
       fi
       if [[ $((r % 2)) == 1 && $first == rs || $((r % 2)) == 0 && $first == sn ]]; then
         : >"$WORK/rsync.bytes"
+        eval "${RS_PRE:-}"
         t0=$(now_ms)
         eval "$rs"
         t1=$(now_ms)
+        eval "${RS_POST:-}"
         rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {printf "%.0f\n", s}' "$WORK/rsync.bytes")")
       fi
     done
-    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)" >&2
+    local fl=""
+    if [[ -n "$floor" ]]; then
+      t0=$(now_ms); eval "$floor"; t1=$(now_ms)
+      fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
+    fi
+    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)$fl" >&2
   done
   local mid=$(( (REPEAT + 1) / 2 ))
   SN_MS[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
   SN_B[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
   RS_MS[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
   RS_B[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
+  [[ -z "$floor" ]] || FLOOR_MS=$(printf '%s\n' "${fl_runs[@]}" | sort -n | sed -n "${mid}p")
 }
 
 echo "== warm-up (not measured)" >&2
@@ -234,34 +250,58 @@ kids_ms() {
   times >"$WORK/times.txt"
   KIDS_MS=$(tail -1 "$WORK/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
 }
+# CPU ms of the JIT compiler threads of processes
+jit_ms() {
+  local s=0 p t c
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*; do
+      read -r c <"$t/comm" || continue
+      [[ "$c" == C1\ * || "$c" == C2\ * ]] && s=$((s + $(awk '{print $14 + $15}' "$t/stat")))
+    done
+  done
+  echo $((s * 1000 / TCK))
+}
+cpu_mark() { # cpu_mark: CPU counters of the master and the workers (user+system, system, JIT) before a run
+  M0=$(proc_ms "${PIDS[0]}"); W0=$(proc_ms "${PIDS[@]:1}"); MS0=$(sys_ms "${PIDS[0]}"); WS0=$(sys_ms "${PIDS[@]:1}")
+  WJ0=$(jit_ms "${PIDS[@]:1}")
+}
+cpu_note() {
+  echo "$(( $(proc_ms "${PIDS[0]}") - M0 )) $(( $(proc_ms "${PIDS[@]:1}") - W0 )) $(( $(sys_ms "${PIDS[0]}") - MS0 ))" \
+    "$(( $(sys_ms "${PIDS[@]:1}") - WS0 )) $(( $(jit_ms "${PIDS[@]:1}") - WJ0 ))" >>"$WORK/cpu5.sn"
+}
+perf_start() { # perf_start NAME: with BENCH_PERF=FILE, a system-wide perf profile of the run into FILE.NAME.ROUND
+  PERF_PID=""
+  [[ -n "${BENCH_PERF:-}" ]] || return 0
+  perf record -a -g -q -o "$BENCH_PERF.$1.$ROUND" 2>/dev/null & PERF_PID=$!
+  sleep 0.3
+}
+perf_stop() { [[ -z "$PERF_PID" ]] || { kill -INT "$PERF_PID"; wait "$PERF_PID" || true; }; }
+rs_mark() { RD0=$(tree_ms "$RSYNCD_PID"); kids_ms; RC0=$KIDS_MS; }
+rs_note() { kids_ms; echo "$(( $(tree_ms "$RSYNCD_PID") - RD0 )) $(( KIDS_MS - RC0 ))" >>"$WORK/cpu5.rs"; }
 fan_sn() {
-  local i pids=() m0 w0 ms0 ws0
-  m0=$(proc_ms "${PIDS[0]}"); w0=$(proc_ms "${PIDS[@]:1}"); ms0=$(sys_ms "${PIDS[0]}"); ws0=$(sys_ms "${PIDS[@]:1}")
-  local perf=""
-  if [[ -n "${BENCH_PERF:-}" ]]; then # BENCH_PERF=FILE: system-wide perf profile of each syncnode round
-    perf record -a -g -q -o "$BENCH_PERF.$ROUND" 2>/dev/null & perf=$!
-    sleep 0.3
-  fi
+  local i pids=()
   for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "fan-$ROUND" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
-  [[ -z "$perf" ]] || { kill -INT "$perf"; wait "$perf" || true; }
-  echo "$(( $(proc_ms "${PIDS[0]}") - m0 )) $(( $(proc_ms "${PIDS[@]:1}") - w0 )) $(( $(sys_ms "${PIDS[0]}") - ms0 )) $(( $(sys_ms "${PIDS[@]:1}") - ws0 ))" >>"$WORK/cpu5.sn"
 }
 fan_rs() {
-  local i pids=() d0 c0
-  d0=$(tree_ms "$RSYNCD_PID"); kids_ms; c0=$KIDS_MS
-  local perf=""
-  if [[ -n "${BENCH_PERF:-}" ]]; then
-    perf record -a -g -q -o "$BENCH_PERF.rsync.$ROUND" 2>/dev/null & perf=$!
-    sleep 0.3
-  fi
+  local i pids=()
   for i in $(seq 1 "$WORKERS"); do rs_sync "fan-$ROUND" "$WORK/r5/$ROUND/c$i" & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
-  [[ -z "$perf" ]] || { kill -INT "$perf"; wait "$perf" || true; }
-  kids_ms
-  echo "$(( $(tree_ms "$RSYNCD_PID") - d0 )) $(( KIDS_MS - c0 ))" >>"$WORK/cpu5.rs"
 }
-want 5 && measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs'
+# The floor: WORKERS plain local copies at once (`cp -a`, no network, no checksums, no temp files),
+# the file-system work any tool that writes WORKERS copies of the tree on this host has to do.
+fan_cp() {
+  local i pids=()
+  mkdir -p "$WORK/cp5/$ROUND"
+  for i in $(seq 1 "$WORKERS"); do cp -a "$M/fan-$ROUND" "$WORK/cp5/$ROUND/c$i" & pids+=($!); done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+SN_PRE='cpu_mark; perf_start syncnode' SN_POST='perf_stop; cpu_note' RS_PRE='rs_mark; perf_start rsync' RS_POST='perf_stop; rs_note'
+if want 5; then
+  measure "5 $WORKERS workers pull one spider at once (1000 files, $(du -sm "$M/fan" | cut -f1) MiB)" 'fan_sn' 'fan_rs' true 'fan_cp'
+  K5=$(( ${#CASES[@]} - 1 ))
+fi
+SN_PRE='' SN_POST='' RS_PRE='' RS_POST=''
 
 if want x; then
 echo "== extra: 20 MiB of Python source (compression)" >&2
@@ -281,20 +321,24 @@ human() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b / 1048576
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 echo "syncnode $(java -jar "$JAR" version 2>/dev/null | tail -1) vs $(rsync --version | head -1 | awk '{print $1, $2, $3}'), $(nproc) CPUs, median of $REPEAT runs, $(date -u +%Y-%m-%d)"
-echo "syncnode: worker nodes already running, sync via POST /api/sync/{id} (JVM start-up not counted); rsync: one client process per sync."
+echo "syncnode: worker nodes already running, sync via POST /api/sync/{id} (JVM start-up not counted; each worker JVM warmed up"
+echo "  by $WARM syncs of a separate 1000-file spider, as a long-running node is); rsync: one client process per sync."
 echo "bytes: syncnode = TCP payload both ways on the master's gRPC sockets; rsync = --stats total bytes sent + received."
 echo
-printf '| %-55s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "case" "syncnode" "rsync" "time" "syncnode" "rsync" "bytes"
-printf '| %-55s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "" "ms" "ms" "ratio" "bytes" "bytes" "ratio"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..57})" "-----------" "-----------" "--------" "------------" "------------" "--------"
+printf '| %-58s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "case" "syncnode" "rsync" "time" "syncnode" "rsync" "bytes"
+printf '| %-58s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "" "ms" "ms" "ratio" "bytes" "bytes" "ratio"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "-----------" "-----------" "--------" "------------" "------------" "--------"
 for k in "${!CASES[@]}"; do
-  printf '| %-55s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "${CASES[$k]}" "${SN_MS[$k]}" "${RS_MS[$k]}" \
+  printf '| %-58s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "${CASES[$k]}" "${SN_MS[$k]}" "${RS_MS[$k]}" \
     "$(ratio "${SN_MS[$k]}" "${RS_MS[$k]}")" "$(human "${SN_B[$k]}")" "$(human "${RS_B[$k]}")" \
     "$(ratio "${SN_B[$k]}" "${RS_B[$k]}")"
 done
 echo
 med() { sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
 want 5 && echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnode master $(cut -d' ' -f1 "$WORK/cpu5.sn" | med) ms," \
-  "$WORKERS worker nodes $(cut -d' ' -f2 "$WORK/cpu5.sn" | med) ms (system part: master $(cut -d' ' -f3 "$WORK/cpu5.sn" | med) ms, workers $(cut -d' ' -f4 "$WORK/cpu5.sn" | med) ms); rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
+  "$WORKERS worker nodes $(cut -d' ' -f2 "$WORK/cpu5.sn" | med) ms (system part: master $(cut -d' ' -f3 "$WORK/cpu5.sn" | med) ms, workers $(cut -d' ' -f4 "$WORK/cpu5.sn" | med) ms;" \
+  "workers' JIT compiler threads $(cut -d' ' -f5 "$WORK/cpu5.sn" | med) ms); rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
   "$WORKERS rsync clients $(cut -d' ' -f2 "$WORK/cpu5.rs" | med) ms"
+want 5 && echo "case 5 floor: $WORKERS local 'cp -a' copies of the tree at once (no network, no checksums) took ${FLOOR_MS} ms" \
+  "(median) = $(ratio "$FLOOR_MS" "${RS_MS[$K5]}") x rsync's time, on the same $(nproc) CPUs that run every node and client."
 echo "total bench time: $(( $(date +%s) - START )) s"

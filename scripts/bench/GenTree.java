@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * Test trees for scripts/bench.sh (run with `java GenTree.java MODE ...`; JDK only, deterministic):
- *   small DIR COUNT SEED          COUNT files of 1-64 KiB, half Python-like text, half random bytes
+ *   small DIR COUNT SEED [MAXKB]  COUNT files of 1-MAXKB KiB (default 64), half Python-like text, half random
  *   big DIR                       five random binaries of 5, 10, 20, 35 and 50 MiB under data/
  *   many DIR COUNT SEED           COUNT small Python modules (100 B - 2 KiB) in nested packages
  *   python DIR MB SEED            about MB MiB of Python source files (4-40 KiB each)
@@ -26,7 +26,8 @@ public class GenTree {
 
   public static void main(String[] a) throws IOException {
     switch (a[0]) {
-      case "small" -> small(Path.of(a[1]), Integer.parseInt(a[2]), Long.parseLong(a[3]));
+      case "small" -> small(Path.of(a[1]), Integer.parseInt(a[2]), Long.parseLong(a[3]),
+          a.length > 4 ? Integer.parseInt(a[4]) : 64);
       case "big" -> big(Path.of(a[1]));
       case "many" -> many(Path.of(a[1]), Integer.parseInt(a[2]), Long.parseLong(a[3]));
       case "python" -> python(Path.of(a[1]), Long.parseLong(a[2]) << 20, Long.parseLong(a[3]));
@@ -71,10 +72,10 @@ public class GenTree {
     Files.write(p, content);
   }
 
-  static void small(Path dir, int count, long seed) throws IOException {
+  static void small(Path dir, int count, long seed, int maxKb) throws IOException {
     Random r = new Random(seed);
     for (int i = 0; i < count; i++) {
-      int size = 1024 + r.nextInt(63 * 1024);
+      int size = 1024 + r.nextInt((maxKb - 1) * 1024);
       String sub = "src/pkg" + (i % 40) + "/mod" + (i % 7);
       if (i % 2 == 0) {
         write(dir.resolve(sub + "/file" + i + ".py"), text(r, size).getBytes(StandardCharsets.UTF_8));
