@@ -199,11 +199,12 @@ warm_all() { # every worker syncs spider $1, all at once
 }
 for r in $(seq 1 "$WARM"); do warm_all "warm-$r"; done
 for r in 1 2 3; do
-  $GEN patch "$M/warm/data/w.bin" $((3000000 + r * 77777)) 65536 $((300 + r))
+  $GEN patch "$M/warm/data/w.bin" $((500000 + r * 77777)) 65536 $((300 + r))
   $GEN touch "$M/warm" 2 $((400 + r)) >/dev/null
   sleep 0.5
   sn_sync 0 warm
 done
+for r in $(seq 1 20); do sn_sync 0 warm; done # no-change syncs, the most frequent kind on a running worker
 rs_sync warm "$WORK/r1/warm"
 
 echo "== 1. full copy (1000 small files + five 5-50 MiB binaries)" >&2

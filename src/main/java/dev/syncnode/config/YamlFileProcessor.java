@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>a parse error does not fail the scan: it becomes {@code {"<ERROR_KEY>": "<message>"}}. The
  *       retriever then sees a change (and sees the fix as one later), and does not log the same stack
  *       trace on every scan; {@link ConfigService} turns it into a rejection.
+ *   <li>a file whose text is the same as at the previous scan is not parsed again (the retriever reads
+ *       the file every scan period, usually every second, on every node).
  * </ul>
  * Registered in {@code META-INF/services/io.vertx.config.spi.ConfigProcessor}.
  */
@@ -30,16 +32,28 @@ public class YamlFileProcessor implements ConfigProcessor {
     return FORMAT;
   }
 
+  /** The last file parsed, by name and text, with its result. */
+  private record Parsed(String name, String text, JsonObject json) {}
+
+  private volatile Parsed last;
+
   @Override
   public Future<JsonObject> process(Vertx vertx, JsonObject configuration, Buffer input) {
     String name = configuration == null ? "" : configuration.getString("path", "");
     String text = input.toString(StandardCharsets.UTF_8);
+    Parsed previous = last;
+    if (previous != null && previous.name().equals(name) && previous.text().equals(text)) {
+      return Future.succeededFuture(previous.json().copy());
+    }
     return vertx.executeBlocking(() -> {
+      JsonObject json;
       try {
-        return YamlConfig.parse(name, text);
+        json = YamlConfig.parse(name, text);
       } catch (IllegalArgumentException e) {
-        return new JsonObject().put(ERROR_KEY, e.getMessage());
+        json = new JsonObject().put(ERROR_KEY, e.getMessage());
       }
+      last = new Parsed(name, text, json.copy());
+      return json;
     });
   }
 }
