@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -29,14 +30,15 @@ import java.util.UUID;
  */
 public final class LocalApplier {
   private final Path dest;
-  private final Path realDest;
   private final Path tmpDir;
   /** Parents already checked during this apply (a tree of 1000 files has few directories). */
   private final java.util.Set<Path> checkedParents = new java.util.HashSet<>();
 
   public LocalApplier(Path dest, Path tmpDir) throws IOException {
     this.dest = dest.toAbsolutePath().normalize();
-    this.realDest = this.dest.toRealPath();
+    if (!Files.isDirectory(this.dest)) {
+      throw new NoSuchFileException(this.dest.toString(), null, "destination is not a directory");
+    }
     this.tmpDir = tmpDir;
   }
 
@@ -124,14 +126,28 @@ public final class LocalApplier {
     return PathRules.resolveInside(dest, relPath);
   }
 
-  /** The parent must be a real directory inside the destination (no symlink on the way). */
+  /**
+   * The parent must be a real directory inside the destination (no symlink on the way). Checked one
+   * directory at a time from the destination down, each with one lstat, and remembered: the same
+   * verdict as comparing its real path with the expected one, without resolving every component of
+   * every parent again.
+   */
   private void checkParent(Path p) throws IOException {
     Path parent = p.getParent();
-    if (checkedParents.contains(parent)) {
+    if (parent == null || !parent.startsWith(dest)) {
+      throw new IOException("refusing to write outside the destination: " + p);
+    }
+    if (parent.equals(dest) || checkedParents.contains(parent)) {
       return;
     }
-    Path real = parent.toRealPath();
-    if (!real.startsWith(realDest) || !real.equals(realDest.resolve(dest.relativize(parent)))) {
+    checkParent(parent);
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(parent, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new IOException("missing directory " + dest.relativize(parent), e);
+    }
+    if (!a.isDirectory()) {
       throw new IOException("refusing to write through a symlink: " + dest.relativize(p));
     }
     checkedParents.add(parent);

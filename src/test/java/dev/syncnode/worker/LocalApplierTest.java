@@ -2,6 +2,7 @@ package dev.syncnode.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.manifest.FileEntry;
@@ -54,5 +55,33 @@ class LocalApplierTest {
     assertEquals("fresh", Files.readString(dest.resolve("a.txt")));
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(dest.resolve("a.txt"))));
+  }
+
+  @Test
+  void noFileIsWrittenThroughASymlinkedDirectoryAtAnyDepth(@TempDir Path outside) throws Exception {
+    Files.createDirectories(dest.resolve("a"));
+    Files.createSymbolicLink(dest.resolve("a/b"), outside);
+    Files.createSymbolicLink(dest.resolve("top"), outside);
+    for (String path : new String[] {"a/b/evil.txt", "a/b/c/evil.txt", "top/evil.txt"}) {
+      Path part = Files.writeString(tmp.resolve("h.part"), "evil");
+      LocalApplier applier = new LocalApplier(dest, tmp);
+      IOException e = assertThrows(IOException.class,
+          () -> applier.apply(downloads(FileEntry.file(path, 4, 0644, 1L, "h")), Map.of("h", part)), path);
+      assertTrue(e.getMessage().contains("symlink") || e.getMessage().contains("missing"), e.getMessage());
+    }
+    try (var s = Files.list(outside)) {
+      assertEquals(0, s.count(), "nothing written outside the destination");
+    }
+  }
+
+  @Test
+  void filesGoIntoRealDirectoriesAtAnyDepth() throws Exception {
+    Files.createDirectories(dest.resolve("a/b/c"));
+    Path one = Files.writeString(tmp.resolve("h1.part"), "one");
+    Path two = Files.writeString(tmp.resolve("h2.part"), "two");
+    new LocalApplier(dest, tmp).apply(downloads(FileEntry.file("a/b/c/one.txt", 3, 0644, 1L, "h1"),
+        FileEntry.file("a/two.txt", 3, 0644, 1L, "h2")), Map.of("h1", one, "h2", two));
+    assertEquals("one", Files.readString(dest.resolve("a/b/c/one.txt")));
+    assertEquals("two", Files.readString(dest.resolve("a/two.txt")));
   }
 }
