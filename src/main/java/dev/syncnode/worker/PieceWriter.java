@@ -182,7 +182,7 @@ final class PieceWriter implements WriteStream<FilePiece> {
       }
       ByteBuffer bytes;
       if (p.deflated()) {
-        bytes = ByteBuffer.wrap(PieceCodec.inflate(p.data(), p.rawSize()));
+        bytes = ByteBuffer.wrap(PieceCodec.decompress(PieceCodec.Codec.DEFLATE, p.data(), p.rawSize()));
       } else if (p.data().remaining() != p.rawSize()) {
         throw new TransportException(Kind.PROTOCOL, "piece length does not match its size");
       } else {
