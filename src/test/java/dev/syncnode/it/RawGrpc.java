@@ -45,14 +45,28 @@ public final class RawGrpc implements AutoCloseable {
   }
 
   public Result<FileDownloadChunk> download(String spiderId, String path, long offset) throws Exception {
+    return download(spiderId, path, offset, false, false);
+  }
+
+  /** A whole-file or tail download accepting the given codecs. */
+  public Result<FileDownloadChunk> download(String spiderId, String path, long offset, boolean acceptZstd,
+      boolean acceptDeflate) throws Exception {
     return Cluster.await(call(SyncServiceGrpcClient.StreamFileDownload,
-        FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path).setOffset(offset).build()));
+        FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path).setOffset(offset)
+            .setAcceptZstd(acceptZstd).setAcceptDeflate(acceptDeflate).build()));
   }
 
   /** The bulk call: {@code paths} of a spider in one stream. */
   public Result<FileData> files(String spiderId, List<String> paths, boolean acceptDeflate) throws Exception {
+    return files(spiderId, paths, false, acceptDeflate);
+  }
+
+  /** The bulk call accepting the given codecs. */
+  public Result<FileData> files(String spiderId, List<String> paths, boolean acceptZstd, boolean acceptDeflate)
+      throws Exception {
     return Cluster.await(call(SyncServiceGrpcClient.StreamFiles, FilesRequest.newBuilder().setSpiderId(spiderId)
-        .addAllPaths(paths).setAcceptDeflate(acceptDeflate).setNodeKey("raw-test").build()));
+        .addAllPaths(paths).setAcceptZstd(acceptZstd).setAcceptDeflate(acceptDeflate).setNodeKey("raw-test")
+        .build()));
   }
 
   /** The concatenated data of a download result. */
