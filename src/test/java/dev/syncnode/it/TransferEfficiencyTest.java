@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Transfer efficiency end to end, over real gRPC on loopback, with the bytes that cross the socket
  * counted by a TCP proxy between worker and master: the no-change round trip, block delta, local
- * reuse, compression, bulk small files, and that a corrupt block is never installed.
+ * reuse, compression (negotiated, and over a whole text-heavy sync), bulk small files, and that a
+ * corrupt block is never installed.
  */
 class TransferEfficiencyTest {
   @TempDir Path tmp;
@@ -212,6 +213,28 @@ class TransferEfficiencyTest {
     long raw = 2L * text.length() + 1024 * 1024;
     assertTrue(moved < text.length() / 2 + text.length() + 1024 * 1024 + 64 * 1024,
         "sync of " + raw + " bytes moved " + moved);
+  }
+
+  @Test
+  void aTextHeavyTreeArrivesExactWithCompressedBytesOnTheWire() throws Exception {
+    Random r = new Random(11);
+    long raw = 0;
+    for (int i = 0; i < 300; i++) {
+      String text = python(i, 1 + r.nextInt(30_000));
+      Trees.write(spider, "pkg" + (i % 7) + "/mod_" + i + ".py", text); // small: bulk streams
+      raw += text.length();
+    }
+    for (int i = 0; i < 2; i++) {
+      String text = python(1000 + i, 3 * 1024 * 1024);
+      Trees.write(spider, "big" + i + ".py", text); // large: one stream each
+      raw += text.length();
+    }
+    long before = proxy.total();
+    SyncReport report = cluster.sync("s1", null);
+    long moved = proxy.total() - before;
+    assertEquals(302, report.downloaded());
+    assertEquals(expected(), actual());
+    assertTrue(moved < raw / 4, "a sync of " + raw + " bytes of source moved " + moved);
   }
 
   private List<FileDownloadChunk> download(GrpcClient client, String path, boolean accept) throws Exception {
