@@ -182,8 +182,8 @@ public final class PieceCodec {
   }
 
   /**
-   * Decompresses {@code data} (from its position to its limit; the position is not moved) into
-   * exactly {@code rawSize} bytes, allocating no more than that.
+   * Decompresses {@code data} (from its position to its limit; the position is not moved) into a
+   * buffer of exactly {@code rawSize} bytes, whatever the data announces.
    *
    * @throws IllegalArgumentException when {@code rawSize} is out of range, {@code codec} is
    *     {@link Codec#NONE} or not available here, or the data is corrupt or does not decompress to
@@ -229,7 +229,9 @@ public final class PieceCodec {
 
   /**
    * One-shot decompression straight into the result: unlike streaming, it allocates no window, so a
-   * frame announcing a huge one costs nothing; more output than {@code rawSize} is an error.
+   * frame announcing a huge one costs nothing; more output than {@code rawSize} is an error. The
+   * compressed bytes are copied to an array first (zstd-jni reads heap data only from arrays, and a
+   * message's buffer is read-only).
    */
   private static byte[] unzstd(ByteBuffer data, int rawSize) {
     if (!zstdAvailable()) {
