@@ -11,15 +11,18 @@ import java.util.List;
  * not ended. Failures are {@link TransportException}s.
  */
 public interface TransferSource {
-  /** Streams {@code paths} (pieces tagged with each path's index). */
-  Future<Void> files(String spiderId, List<String> paths, boolean acceptDeflate, WriteStream<FilePiece> sink);
+  /**
+   * Streams {@code paths} (pieces tagged with each path's index); with {@code compress}, the master may
+   * compress pieces with any codec the worker can decompress.
+   */
+  Future<Void> files(String spiderId, List<String> paths, boolean compress, WriteStream<FilePiece> sink);
 
   /**
    * Streams {@code length} bytes of {@code path} from {@code offset} (length 0: to the end). Fails if
-   * the master's file size is not {@code expectedFileSize}.
+   * the master's file size is not {@code expectedFileSize}. {@code compress} as for {@link #files}.
    */
   Future<Void> range(String spiderId, String path, long offset, long length, long expectedFileSize,
-      boolean acceptDeflate, WriteStream<FilePiece> sink);
+      boolean compress, WriteStream<FilePiece> sink);
 
   /** Group hashes ({@code groups} null or empty) or the block hashes of {@code groups}. */
   Future<BlockHashes> blockHashes(String spiderId, String path, int[] groups);

@@ -5,6 +5,7 @@ import dev.syncnode.manifest.ManifestDigest;
 import dev.syncnode.scan.FileHasher;
 import dev.syncnode.transport.FilePiece;
 import dev.syncnode.transport.PieceCodec;
+import dev.syncnode.transport.PieceCodec.Codec;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
@@ -28,9 +29,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Writes incoming file pieces into temp files, off the event loop: pieces queue up on the event loop
- * and are written (inflated when compressed) by one blocking task at a time, in arrival order. While
- * more than {@link #MAX_PENDING} bytes wait, {@link #writeQueueFull()} is true and the transport
- * pauses the stream, so memory stays bounded whatever the file sizes.
+ * and are written (decompressed by their codec first) by one blocking task at a time, in arrival
+ * order. While more than {@link #MAX_PENDING} bytes wait, {@link #writeQueueFull()} is true and the
+ * transport pauses the stream, so memory stays bounded whatever the file sizes.
  *
  * <p>Each target expects the bytes {@code [start, end)} of its file, in order. A target with
  * {@code verify} is hashed as it is written (a resumed file's existing prefix is read and hashed
@@ -181,8 +182,8 @@ final class PieceWriter implements WriteStream<FilePiece> {
             + " of " + t.entry().size() + " bytes");
       }
       ByteBuffer bytes;
-      if (p.deflated()) {
-        bytes = ByteBuffer.wrap(PieceCodec.inflate(p.data(), p.rawSize()));
+      if (p.codec() != Codec.NONE) {
+        bytes = ByteBuffer.wrap(PieceCodec.decompress(p.codec(), p.data(), p.rawSize()));
       } else if (p.data().remaining() != p.rawSize()) {
         throw new TransportException(Kind.PROTOCOL, "piece length does not match its size");
       } else {

@@ -8,6 +8,7 @@ import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.Scanner;
+import dev.syncnode.transport.PieceCodec;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
@@ -61,7 +62,9 @@ public final class WorkerSyncVerticle extends VerticleBase {
   public Future<?> start() {
     sources = new Sources(vertx);
     Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class));
-    return vertx.eventBus().<SyncRequest>localConsumer(Addresses.WORKER_SYNC, this::onSync).completion();
+    // zstd's native library loads off the event loop, before any request says whether it accepts zstd
+    return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
+        .compose(zstd -> vertx.eventBus().<SyncRequest>localConsumer(Addresses.WORKER_SYNC, this::onSync).completion());
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.FilesRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** A plain gRPC client (vertx-grpc low-level API) for poking the master's endpoint directly. */
@@ -29,11 +29,13 @@ public final class RawGrpc implements AutoCloseable {
   public record Result<T>(GrpcStatus status, String message, List<T> messages) {}
 
   private final Vertx vertx;
+  private final Context context;
   private final GrpcClient client;
   private final SocketAddress address;
 
   public RawGrpc(int port) {
     this.vertx = Vertx.vertx();
+    this.context = vertx.getOrCreateContext();
     this.client = GrpcClient.client(vertx, new GrpcClientOptions(),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
     this.address = SocketAddress.inetSocketAddress(port, "127.0.0.1");
@@ -45,14 +47,28 @@ public final class RawGrpc implements AutoCloseable {
   }
 
   public Result<FileDownloadChunk> download(String spiderId, String path, long offset) throws Exception {
+    return download(spiderId, path, offset, false, false);
+  }
+
+  /** A whole-file or tail download accepting the given codecs. */
+  public Result<FileDownloadChunk> download(String spiderId, String path, long offset, boolean acceptZstd,
+      boolean acceptDeflate) throws Exception {
     return Cluster.await(call(SyncServiceGrpcClient.StreamFileDownload,
-        FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path).setOffset(offset).build()));
+        FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path).setOffset(offset)
+            .setAcceptZstd(acceptZstd).setAcceptDeflate(acceptDeflate).build()));
   }
 
   /** The bulk call: {@code paths} of a spider in one stream. */
   public Result<FileData> files(String spiderId, List<String> paths, boolean acceptDeflate) throws Exception {
+    return files(spiderId, paths, false, acceptDeflate);
+  }
+
+  /** The bulk call accepting the given codecs. */
+  public Result<FileData> files(String spiderId, List<String> paths, boolean acceptZstd, boolean acceptDeflate)
+      throws Exception {
     return Cluster.await(call(SyncServiceGrpcClient.StreamFiles, FilesRequest.newBuilder().setSpiderId(spiderId)
-        .addAllPaths(paths).setAcceptDeflate(acceptDeflate).setNodeKey("raw-test").build()));
+        .addAllPaths(paths).setAcceptZstd(acceptZstd).setAcceptDeflate(acceptDeflate).setNodeKey("raw-test")
+        .build()));
   }
 
   /** The concatenated data of a download result. */
@@ -64,14 +80,18 @@ public final class RawGrpc implements AutoCloseable {
     return out.toByteArray();
   }
 
+  /**
+   * Runs the call on the client's one context: started from the test thread, the response's handler
+   * could be set by a task queued behind the response's first messages, which were then lost.
+   */
   private <Req, Resp> Future<Result<Resp>> call(ServiceMethod<Resp, Req> method, Req request) {
-    return client.request(address, method).compose(req -> req.send(request)).compose(resp -> {
-      List<Resp> got = Collections.synchronizedList(new ArrayList<>());
-      Promise<Result<Resp>> done = Promise.promise();
+    Promise<Result<Resp>> done = Promise.promise();
+    context.runOnContext(v -> client.request(address, method).compose(req -> req.send(request)).onSuccess(resp -> {
+      List<Resp> got = new ArrayList<>();
       resp.handler(got::add);
       resp.end().onComplete(ar -> done.complete(new Result<>(resp.status(), message(resp), List.copyOf(got))));
-      return done.future();
-    });
+    }).onFailure(done::fail));
+    return done.future();
   }
 
   private static String message(GrpcClientResponse<?, ?> resp) {

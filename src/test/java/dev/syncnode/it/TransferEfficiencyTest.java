@@ -10,20 +10,12 @@ import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileDownloadChunk;
-import dev.syncnode.proto.FileDownloadRequest;
-import dev.syncnode.proto.SyncServiceGrpcClient;
 import dev.syncnode.worker.SyncReport;
 import io.micrometer.core.instrument.Counter;
-import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Transfer efficiency end to end, over real gRPC on loopback, with the bytes that cross the socket
  * counted by a TCP proxy between worker and master: the no-change round trip, block delta, local
- * reuse, compression, bulk small files, and that a corrupt block is never installed.
+ * reuse, compression (negotiated, and over a whole text-heavy sync), bulk small files, and that a
+ * corrupt block is never installed.
  */
 class TransferEfficiencyTest {
   @TempDir Path tmp;
@@ -185,10 +178,8 @@ class TransferEfficiencyTest {
     Trees.write(spider, "spider.py", text);
     Trees.write(spider, "noise.bin", random(6, 1024 * 1024));
     Trees.write(spider, "archive.gz", text); // a compressed name: never compressed again
-    GrpcClient client = GrpcClient.client(cluster.workerVertx,
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-    try {
-      List<FileDownloadChunk> deflated = download(client, "spider.py", true);
+    try (RawGrpc grpc = new RawGrpc(cluster.master.grpcPort())) {
+      List<FileDownloadChunk> deflated = grpc.download("s1", "spider.py", 0, false, true).messages();
       long pieces = deflated.stream().filter(c -> !c.getData().isEmpty()).count();
       long packed = deflated.stream().filter(c -> c.getCompression() == Compression.DEFLATE).count();
       assertTrue(packed >= pieces - 1, packed + " of " + pieces + " pieces compressed (a tiny tail may go raw)");
@@ -196,13 +187,12 @@ class TransferEfficiencyTest {
       assertTrue(wire < text.length() / 2, "python source sent as " + wire + " of " + text.length() + " bytes");
       assertEquals(text.length(), deflated.stream().mapToLong(FileDownloadChunk::getRawSize).sum());
 
-      assertTrue(download(client, "spider.py", false).stream().allMatch(c -> c.getCompression() == Compression.NONE),
-          "not accepted, not compressed");
-      assertTrue(download(client, "noise.bin", true).stream().allMatch(c -> c.getCompression() == Compression.NONE),
-          "incompressible data goes raw");
-      assertTrue(download(client, "archive.gz", true).stream().allMatch(c -> c.getCompression() == Compression.NONE));
-    } finally {
-      Cluster.await(client.close());
+      assertTrue(grpc.download("s1", "spider.py", 0, false, false).messages().stream()
+          .allMatch(c -> c.getCompression() == Compression.NONE), "not accepted, not compressed");
+      assertTrue(grpc.download("s1", "noise.bin", 0, false, true).messages().stream()
+          .allMatch(c -> c.getCompression() == Compression.NONE), "incompressible data goes raw");
+      assertTrue(grpc.download("s1", "archive.gz", 0, false, true).messages().stream()
+          .allMatch(c -> c.getCompression() == Compression.NONE));
     }
 
     long before = proxy.total();
@@ -214,21 +204,26 @@ class TransferEfficiencyTest {
         "sync of " + raw + " bytes moved " + moved);
   }
 
-  private List<FileDownloadChunk> download(GrpcClient client, String path, boolean accept) throws Exception {
-    FileDownloadRequest req = FileDownloadRequest.newBuilder().setSpiderId("s1").setPath(path)
-        .setAcceptDeflate(accept).build();
-    List<FileDownloadChunk> out = new ArrayList<>();
-    Promise<Void> done = Promise.promise();
-    client.request(SocketAddress.inetSocketAddress(cluster.master.grpcPort(), "127.0.0.1"),
-            SyncServiceGrpcClient.StreamFileDownload)
-        .compose(r -> r.send(req))
-        .onSuccess(resp -> {
-          resp.handler(out::add);
-          resp.end().onComplete(done);
-        })
-        .onFailure(done::fail);
-    Cluster.await(done.future());
-    return out;
+  @Test
+  void aTextHeavyTreeArrivesExactWithCompressedBytesOnTheWire() throws Exception {
+    Random r = new Random(11);
+    long raw = 0;
+    for (int i = 0; i < 300; i++) {
+      String text = python(i, 1 + r.nextInt(30_000));
+      Trees.write(spider, "pkg" + (i % 7) + "/mod_" + i + ".py", text); // small: bulk streams
+      raw += text.length();
+    }
+    for (int i = 0; i < 2; i++) {
+      String text = python(1000 + i, 3 * 1024 * 1024);
+      Trees.write(spider, "big" + i + ".py", text); // large: one stream each
+      raw += text.length();
+    }
+    long before = proxy.total();
+    SyncReport report = cluster.sync("s1", null);
+    long moved = proxy.total() - before;
+    assertEquals(302, report.downloaded());
+    assertEquals(expected(), actual());
+    assertTrue(moved < raw / 4, "a sync of " + raw + " bytes of source moved " + moved);
   }
 
   @Test

@@ -90,13 +90,13 @@ class BulkConfinementTest {
     master.close();
   }
 
-  /** Each file's content by request index, inflated where the piece was deflated. */
+  /** Each file's content by request index, decompressed where the piece was compressed. */
   static TreeMap<Integer, byte[]> contents(RawGrpc.Result<FileData> r) {
     TreeMap<Integer, ByteArrayOutputStream> out = new TreeMap<>();
     for (FileData d : r.messages()) {
-      byte[] data = d.getCompression() == Compression.DEFLATE
-          ? PieceCodec.inflate(d.getData().toByteArray(), d.getRawSize())
-          : d.getData().toByteArray();
+      byte[] data = d.getCompression() == Compression.NONE ? d.getData().toByteArray()
+          : PieceCodec.decompress(PieceCodec.Codec.valueOf(d.getCompression().name()),
+              d.getData().asReadOnlyByteBuffer(), d.getRawSize());
       out.computeIfAbsent(d.getIndex(), i -> new ByteArrayOutputStream()).writeBytes(data);
     }
     TreeMap<Integer, byte[]> bytes = new TreeMap<>();

@@ -7,8 +7,11 @@ import static dev.syncnode.security.FakeMaster.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.Zstd;
 import com.google.protobuf.ByteString;
+import dev.syncnode.config.NodeConfig;
 import dev.syncnode.it.Trees;
+import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.EntryType;
 import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
@@ -18,15 +21,18 @@ import dev.syncnode.proto.FileScanRequest;
 import io.vertx.core.Handler;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +43,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A hostile or buggy master, seen from a worker: manifests with escaping, absolute, reserved,
  * duplicate or ambiguous paths, links out of the destination, absurd sizes, bad hashes, broken
- * chunking, streams that stall or never end, bytes that do not match. Every case must fail the sync
- * with a clear error, write nothing outside the destination, and leave the worker's existing copy
- * exactly as it was (compared with {@link Trees#describe} before and after).
+ * chunking, streams that stall or never end, bytes that do not match, compressed pieces that are
+ * corrupt, bombs, or in a codec the worker did not ask for. Every case must fail the sync with a clear
+ * error, write nothing outside the destination, leave the worker's existing copy exactly as it was
+ * (compared with {@link Trees#describe} before and after), and leave no part of the failed file in
+ * the worker's temp area.
  */
 class HostileMasterTest {
   static final byte[] NEW_KEEP = "new content\n".getBytes(StandardCharsets.UTF_8);
@@ -50,9 +58,13 @@ class HostileMasterTest {
   static FakeMaster fake;
   static Nodes.Worker worker;
 
-  /** What the fake master answers, and words the worker's error must contain (one of them). */
+  /**
+   * What the fake master answers, words the worker's error must contain (one of them), and whether the
+   * worker runs with {@code sync.compression}.
+   */
   record Case(String name, Supplier<Handler<GrpcServerRequest<FileScanRequest, FileScanChunk>>> scan,
-      Supplier<Handler<GrpcServerRequest<FileDownloadRequest, FileDownloadChunk>>> download, List<String> expected) {
+      Supplier<Handler<GrpcServerRequest<FileDownloadRequest, FileDownloadChunk>>> download, List<String> expected,
+      boolean compression) {
     @Override
     public String toString() {
       return name;
@@ -81,16 +93,48 @@ class HostileMasterTest {
   }
 
   static Case bad(String name, String expected, FileEntry... extra) {
-    return new Case(name, () -> FakeMaster.manifest(base(extra)), HostileMasterTest::goodFiles, List.of(expected));
+    return new Case(name, () -> FakeMaster.manifest(base(extra)), HostileMasterTest::goodFiles, List.of(expected),
+        true);
   }
 
   static Case scan(String name, Handler<GrpcServerRequest<FileScanRequest, FileScanChunk>> h, String... expected) {
-    return new Case(name, () -> h, HostileMasterTest::goodFiles, List.of(expected));
+    return new Case(name, () -> h, HostileMasterTest::goodFiles, List.of(expected), true);
   }
 
   static Case download(String name, Handler<GrpcServerRequest<FileDownloadRequest, FileDownloadChunk>> h,
       String... expected) {
-    return new Case(name, () -> FakeMaster.manifest(base()), () -> h, List.of(expected));
+    return new Case(name, () -> FakeMaster.manifest(base()), () -> h, List.of(expected), true);
+  }
+
+  /**
+   * keep.txt as one piece of {@code data} in {@code compression}, announced as {@code rawSize} bytes,
+   * to a worker with or without {@code sync.compression}. The fake checks that the worker accepts that
+   * compression exactly when its compression is on, and answers FAILED_PRECONDITION otherwise.
+   */
+  static Case piece(String name, Compression compression, byte[] data, int rawSize, boolean workerCompression,
+      String expected) {
+    Handler<GrpcServerRequest<FileDownloadRequest, FileDownloadChunk>> h = req -> req.last().onSuccess(r -> {
+      GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
+      if (r.getPath().equals("dir/a.txt")) {
+        resp.end(FileDownloadChunk.newBuilder().setData(ByteString.copyFrom(A)).setSize(A.length).build());
+        return;
+      }
+      boolean accepted = compression == Compression.ZSTD ? r.getAcceptZstd() : r.getAcceptDeflate();
+      if (accepted != workerCompression) {
+        resp.status(GrpcStatus.FAILED_PRECONDITION).statusMessage("fake master: accept flag for " + compression
+            + " is " + accepted).end();
+        return;
+      }
+      resp.end(FileDownloadChunk.newBuilder().setData(ByteString.copyFrom(data)).setSize(NEW_KEEP.length)
+          .setCompression(compression).setRawSize(rawSize).build());
+    });
+    return new Case(name, () -> FakeMaster.manifest(base()), () -> h, List.of(expected), workerCompression);
+  }
+
+  static byte[] flipped(byte[] b, int at) {
+    byte[] out = b.clone();
+    out[at] ^= 1;
+    return out;
   }
 
   static Handler<GrpcServerRequest<FileDownloadRequest, FileDownloadChunk>> goodFiles() {
@@ -196,7 +240,19 @@ class HostileMasterTest {
             .statusMessage("gone").end(), "NOT_FOUND"),
         download("oversized chunk", req -> req.last().onSuccess(r -> req.response().end(
             FileDownloadChunk.newBuilder().setData(ByteString.copyFrom(new byte[5 * 1024 * 1024])).setOffset(0)
-                .setSize(12).build())), "more than the limit")));
+                .setSize(12).build())), "more than the limit"),
+        piece("corrupt zstd piece", Compression.ZSTD, flipped(Zstd.compress(NEW_KEEP), 0), NEW_KEEP.length, true,
+            "bad compressed piece"),
+        piece("cut zstd piece", Compression.ZSTD, Arrays.copyOf(Zstd.compress(NEW_KEEP), 8), NEW_KEEP.length, true,
+            "bad compressed piece"),
+        piece("zstd bomb", Compression.ZSTD, Zstd.compress(new byte[1024 * 1024]), NEW_KEEP.length, true,
+            "bad compressed piece"),
+        piece("zstd piece not asked for", Compression.ZSTD, Zstd.compress(NEW_KEEP), NEW_KEEP.length, false,
+            "not asked for"),
+        piece("corrupt deflate piece", Compression.DEFLATE, new byte[] {1, 2, 3, 4, 5}, NEW_KEEP.length, true,
+            "bad compressed piece"),
+        piece("deflate piece not asked for", Compression.DEFLATE, deflated(NEW_KEEP), NEW_KEEP.length, false,
+            "not asked for")));
     return c;
   }
 
@@ -244,6 +300,8 @@ class HostileMasterTest {
     Trees.write(caseDir, "outside/sentinel.txt", "sentinel\n");
     Map<String, String> before = Trees.describe(tmp, rel -> !rel.contains(".syncnode"));
 
+    NodeConfig config = worker.config.get();
+    worker.config.set(config.withSync(config.sync().withTransfer(config.sync().parallelDownloads(), c.compression)));
     fake.scan = c.scan.get();
     fake.download = c.download.get();
     String error = worker.failure("spider1", dest);
@@ -253,5 +311,29 @@ class HostileMasterTest {
     assertEquals(before, Trees.describe(tmp, rel -> !rel.contains(".syncnode")),
         c + ": something changed outside the worker's temp area");
     assertEquals("old content\n", Files.readString(dest.resolve("keep.txt")));
+    assertEquals(List.of(), partsOfKeep(dest), c + ": part of the failed file left in the temp area");
+  }
+
+  /** Temp files of the new keep.txt anywhere in the worker's reserved area. */
+  static List<Path> partsOfKeep(Path dest) throws Exception {
+    Path reserved = dest.resolve(".syncnode");
+    if (!Files.exists(reserved)) {
+      return List.of();
+    }
+    String hash = FakeMaster.sha256(NEW_KEEP);
+    try (Stream<Path> all = Files.walk(reserved)) {
+      return all.filter(p -> p.getFileName().toString().startsWith(hash)).collect(Collectors.toList());
+    }
+  }
+
+  /** Raw DEFLATE of {@code b}, as a master would send it. */
+  static byte[] deflated(byte[] b) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(1, true);
+    d.setInput(b);
+    d.finish();
+    byte[] out = new byte[b.length + 64];
+    int n = d.deflate(out);
+    d.end();
+    return Arrays.copyOf(out, n);
   }
 }

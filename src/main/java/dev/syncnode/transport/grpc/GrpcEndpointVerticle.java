@@ -16,6 +16,7 @@ import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
+import dev.syncnode.transport.PieceCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -78,7 +79,10 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     NodeConfig.Endpoint ep = config.get().grpc();
     HttpServerOptions options = ServerOptions.grpcPort(config.get());
     server = ServerOptions.quiet(vertx.createHttpServer(options)).requestHandler(grpc);
-    return server.listen().onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
+    // zstd's native library loads off the event loop, before any request negotiates a codec
+    return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
+        .compose(zstd -> server.listen())
+        .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.syncnode.proto.SyncServiceGrpcClient;
 import dev.syncnode.transport.BlockHashes;
 import dev.syncnode.transport.FilePiece;
 import dev.syncnode.transport.PieceCodec;
+import dev.syncnode.transport.PieceCodec.Codec;
 import dev.syncnode.transport.TransferSource;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
@@ -31,7 +32,9 @@ import java.util.function.Function;
 /**
  * The worker's client for the transfer calls ({@code StreamFiles}, ranged {@code StreamFileDownload},
  * {@code StreamBlockHashes}). Translation and structural checks only (indexes, sizes, compression
- * fields); offsets, lengths and content are checked by the sink and by the whole-file hash.
+ * fields); offsets, lengths and content are checked by the sink and by the whole-file hash. With
+ * compression on, requests accept DEFLATE, and zstd too where its native library loaded; a piece in a
+ * codec the request did not accept fails the call as a protocol error.
  *
  * <p>A master that predates these calls answers UNIMPLEMENTED: bulk transfers then fall back to one
  * {@code StreamFileDownload} per file (the master also ignores the new request fields and sends raw
@@ -64,12 +67,12 @@ final class GrpcTransferClient implements TransferSource {
   }
 
   @Override
-  public Future<Void> files(String spiderId, List<String> paths, boolean acceptDeflate, WriteStream<FilePiece> sink) {
+  public Future<Void> files(String spiderId, List<String> paths, boolean compress, WriteStream<FilePiece> sink) {
     if (!filesSupported) {
-      return oneByOne(spiderId, paths, acceptDeflate, sink, 0);
+      return oneByOne(spiderId, paths, compress, sink, 0);
     }
     FilesRequest request = FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey(nodeKey)
-        .setAcceptDeflate(acceptDeflate).build();
+        .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).build();
     int count = paths.size();
     return client.request(address, SyncServiceGrpcClient.StreamFiles)
         .compose(req -> {
@@ -79,48 +82,49 @@ final class GrpcTransferClient implements TransferSource {
                 if (d.getIndex() < 0 || d.getIndex() >= count) {
                   throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
                 }
-                return piece(d.getIndex(), d.getOffset(), d.getData(), d.getCompression(),
+                return piece(d.getIndex(), d.getOffset(), d.getData(), codec(d.getCompression(), compress),
                     d.getRawSize(), d.getSize(), d.getEof());
               }))));
         })
         .recover(err -> {
           if (err instanceof Unimplemented) {
             filesSupported = false;
-            return oneByOne(spiderId, paths, acceptDeflate, sink, 0);
+            return oneByOne(spiderId, paths, compress, sink, 0);
           }
           return Future.failedFuture(GrpcSyncSource.classify("download of " + count + " files of " + spiderId, err));
         });
   }
 
   /** The bulk call emulated with one whole-file download after another (for masters without StreamFiles). */
-  private Future<Void> oneByOne(String spiderId, List<String> paths, boolean acceptDeflate,
+  private Future<Void> oneByOne(String spiderId, List<String> paths, boolean compress,
       WriteStream<FilePiece> sink, int i) {
     if (i >= paths.size()) {
       return Future.succeededFuture();
     }
     String path = paths.get(i);
     FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
-        .setAcceptDeflate(acceptDeflate).setNodeKey(nodeKey).build();
+        .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).setNodeKey(nodeKey).build();
     return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           owner.prepare(req, timeout);
           return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
               receive(resp, sink, (FileDownloadChunk c) -> {
-                FilePiece p = piece(i, c.getOffset(), c.getData(), c.getCompression(), c.getRawSize(), c.getSize(),
-                    false);
-                return new FilePiece(i, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
+                FilePiece p = piece(i, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
+                    c.getRawSize(), c.getSize(), false);
+                return new FilePiece(i, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
                     p.offset() + p.rawSize() >= c.getSize());
               }))));
         })
         .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)))
-        .compose(v -> oneByOne(spiderId, paths, acceptDeflate, sink, i + 1));
+        .compose(v -> oneByOne(spiderId, paths, compress, sink, i + 1));
   }
 
   @Override
   public Future<Void> range(String spiderId, String path, long offset, long length, long expectedFileSize,
-      boolean acceptDeflate, WriteStream<FilePiece> sink) {
+      boolean compress, WriteStream<FilePiece> sink) {
     FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
-        .setOffset(offset).setLength(length).setAcceptDeflate(acceptDeflate).setNodeKey(nodeKey).build();
+        .setOffset(offset).setLength(length).setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress))
+        .setNodeKey(nodeKey).build();
     long end = length > 0 ? offset + length : expectedFileSize;
     return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
@@ -131,34 +135,46 @@ final class GrpcTransferClient implements TransferSource {
                   throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
                       + " bytes, the manifest says " + expectedFileSize);
                 }
-                FilePiece p = piece(0, c.getOffset(), c.getData(), c.getCompression(), c.getRawSize(),
-                    c.getSize(), false);
-                return new FilePiece(0, p.offset(), p.data(), p.deflated(), p.rawSize(), p.fileSize(),
+                FilePiece p = piece(0, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
+                    c.getRawSize(), c.getSize(), false);
+                return new FilePiece(0, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
                     p.offset() + p.rawSize() >= end);
               }))));
         })
         .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)));
   }
 
-  private static FilePiece piece(int index, long offset, ByteString data, Compression compression, int rawSize,
+  /** Whether a request asks for zstd: with compression on, where zstd is available. */
+  private static boolean acceptZstd(boolean compress) {
+    return compress && PieceCodec.zstdAvailable();
+  }
+
+  /** The codec of a piece, if the request ({@code compress}) accepted it. */
+  private static Codec codec(Compression compression, boolean compress) {
+    Codec codec = switch (compression) {
+      case NONE -> Codec.NONE;
+      case DEFLATE -> Codec.DEFLATE;
+      case ZSTD -> Codec.ZSTD;
+      default -> throw new TransportException(Kind.PROTOCOL, "unknown compression " + compression);
+    };
+    boolean accepted = codec == Codec.NONE || codec == Codec.DEFLATE && compress
+        || codec == Codec.ZSTD && acceptZstd(compress);
+    if (!accepted) {
+      throw new TransportException(Kind.PROTOCOL, "piece compressed with " + compression + ", which was not asked for");
+    }
+    return codec;
+  }
+
+  private static FilePiece piece(int index, long offset, ByteString data, Codec codec, int rawSize,
       long fileSize, boolean eof) {
-    boolean deflated;
-    switch (compression) {
-      case NONE:
-        deflated = false;
-        rawSize = data.size();
-        break;
-      case DEFLATE:
-        deflated = true;
-        break;
-      default:
-        throw new TransportException(Kind.PROTOCOL, "unknown compression " + compression);
+    if (codec == Codec.NONE) {
+      rawSize = data.size();
     }
     if (rawSize < 0 || rawSize > PieceCodec.MAX_RAW_PIECE || offset < 0 || fileSize < 0) {
       throw new TransportException(Kind.PROTOCOL, "piece out of range (offset " + offset + ", size " + rawSize + ")");
     }
     // a view of the message's bytes: no copy
-    return new FilePiece(index, offset, data.asReadOnlyByteBuffer(), deflated, rawSize, fileSize, eof);
+    return new FilePiece(index, offset, data.asReadOnlyByteBuffer(), codec, rawSize, fileSize, eof);
   }
 
   /** Feeds every message, mapped to a piece, into the sink with back-pressure. */

@@ -1,5 +1,6 @@
 package dev.syncnode.transport.grpc;
 
+import dev.syncnode.transport.PieceCodec.Codec;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,17 +12,18 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The master's cache of compressed pieces and of "does not compress" verdicts, keyed by file
- * identity (real path, size, mtime) and offset, so N workers pulling the same spider cost one
- * compression: a piece being compressed by one reader is waited for by the others. A reader caches
- * what it computes at once and checks the file afterwards (once per file and round, not per piece);
- * if the file changed since it was opened, the reader {@link #forget}s that identity. LRU, bounded by
- * bytes. Used from worker threads, hence synchronized.
+ * identity (real path, size, mtime), offset and codec (a piece is only ever served in the codec it
+ * was compressed with), so N workers pulling the same spider cost one compression per codec: a
+ * piece being compressed by one reader is waited for by the others. A reader caches what it
+ * computes at once and checks the file afterwards (once per file and round, not per piece); if the
+ * file changed since it was opened, the reader {@link #forget}s that identity. LRU, bounded by bytes.
+ * Used from worker threads, hence synchronized.
  */
 final class PieceCache {
-  /** Marker: this piece (or, at offset -1, this file) does not compress. */
+  /** Marker: this piece (or, at offset -1, this file) does not compress with the key's codec. */
   static final byte[] RAW = new byte[0];
 
-  record Key(String file, long size, long mtimeNanos, long offset, int length) {}
+  record Key(String file, long size, long mtimeNanos, long offset, int length, Codec codec) {}
 
   /** Blocking computation of a piece. */
   interface Compute {
@@ -82,7 +84,7 @@ final class PieceCache {
     }
   }
 
-  /** Drops every piece and verdict cached for this identity of a file: it changed while it was read. */
+  /** Drops every piece and verdict, of any codec, cached for this identity of a file: it changed while it was read. */
   synchronized void forget(String file, long size, long mtimeNanos) {
     Iterator<Map.Entry<Key, byte[]>> it = map.entrySet().iterator();
     while (it.hasNext()) {

@@ -7,6 +7,7 @@ import dev.syncnode.scan.ScanException;
 import dev.syncnode.scan.SpiderFiles;
 import dev.syncnode.scan.SpiderPaths;
 import dev.syncnode.transport.PieceCodec;
+import dev.syncnode.transport.PieceCodec.Codec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -18,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * Reads the files of one request as pieces of at most {@link #PIECE} bytes, a bounded round at a
  * time ({@link #round} is blocking: call it in {@code executeBlocking}, one round at a time; the
  * event loop writes each round out and asks for the next when the stream drains). So memory per
- * stream stays around {@link #ROUND_BYTES} whatever the file sizes. Pieces are compressed when the
- * worker accepts it, the name is not a known compressed format, the first piece of the file shrinks,
- * and the piece itself shrinks; compressed pieces and verdicts are shared through a {@link PieceCache}.
+ * stream stays around {@link #ROUND_BYTES} whatever the file sizes. Pieces are compressed with the
+ * request's codec when it has one, the name is not a known compressed format, the first piece of the
+ * file shrinks, and the piece itself shrinks; compressed pieces and verdicts are shared, per codec,
+ * through a {@link PieceCache}.
  * Files are opened through one {@link SpiderFiles} per request, and each open file is stat'ed once
  * when it is finished (and at the end of a round that cached some of it), not once per piece.
  */
@@ -34,7 +36,7 @@ final class PieceReader {
   static final int ROUND_PIECES = 512;
 
   /** One piece, ready for the wire. */
-  record Piece(int index, long offset, byte[] data, boolean deflated, int rawSize, long fileSize, boolean eof) {}
+  record Piece(int index, long offset, byte[] data, Codec codec, int rawSize, long fileSize, boolean eof) {}
 
   /** What one round read: the pieces, and the files it finished (their size and mtime after reading). */
   record Round(List<Piece> pieces, List<ServedFile> served) {}
@@ -44,7 +46,7 @@ final class PieceReader {
   private final List<String> files;
   private final long firstOffset;
   private final long firstLength;
-  private final boolean acceptDeflate;
+  private final Codec codec;
   private final PieceCache cache;
   private volatile boolean cancelled;
 
@@ -64,15 +66,16 @@ final class PieceReader {
   /**
    * @param firstOffset offset into the first file (single-file range requests), else 0
    * @param firstLength bytes of the first file from the offset, 0 for all
+   * @param codec the codec negotiated with the worker ({@link PieceCodec#negotiate})
    */
   PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
-      long firstLength, boolean acceptDeflate, PieceCache cache) {
+      long firstLength, Codec codec, PieceCache cache) {
     this.spider = new SpiderFiles(paths, spiderId, ignore);
     this.spiderId = spiderId;
     this.files = files;
     this.firstOffset = firstOffset;
     this.firstLength = firstLength;
-    this.acceptDeflate = acceptDeflate;
+    this.codec = codec;
     this.cache = cache;
   }
 
@@ -164,12 +167,18 @@ final class PieceReader {
     end = fileIdx == 0 && firstLength > 0 ? Math.min(size, start + firstLength) : size;
     pos = start;
     firstPiece = true;
-    compress = acceptDeflate && !PieceCodec.knownCompressed(rel)
+    compress = codec != Codec.NONE && !PieceCodec.knownCompressed(rel)
         && cache.get(fileKey(-1, 0)) != PieceCache.RAW;
   }
 
+  /**
+   * The cache key of a piece, or at offset -1 of the file's verdict. Verdicts are per codec, like the
+   * pieces: sharing them would mostly be right (both codecs find the same redundancy), but one key
+   * shape is simpler, and a file whose head does not shrink costs just one probe per codec in use (two
+   * at most, while workers that only know DEFLATE remain).
+   */
   private PieceCache.Key fileKey(long offset, int length) {
-    return new PieceCache.Key(id, size, mtimeNanos, offset, length);
+    return new PieceCache.Key(id, size, mtimeNanos, offset, length, codec);
   }
 
   private Piece next() throws IOException {
@@ -178,18 +187,18 @@ final class PieceReader {
     int index = fileIdx;
     long at = pos;
     if (len == 0) {
-      return new Piece(index, at, new byte[0], false, 0, size, true);
+      return new Piece(index, at, new byte[0], Codec.NONE, 0, size, true);
     }
     Piece piece;
     if (!compress) {
-      piece = new Piece(index, at, read(at, len), false, len, size, eof);
+      piece = new Piece(index, at, read(at, len), Codec.NONE, len, size, eof);
     } else {
       // one reader compresses a piece, concurrent readers of the same piece wait for its result
       byte[][] rawHolder = {null};
       byte[] packed = cache.getOrCompute(fileKey(at, len), () -> {
         byte[] raw = read(at, len);
         rawHolder[0] = raw;
-        byte[] p = PieceCodec.deflate(raw, 0, len);
+        byte[] p = PieceCodec.compress(codec, raw, 0, len);
         cachedUnchecked = true;
         return p == null ? PieceCache.RAW : p;
       });
@@ -199,10 +208,10 @@ final class PieceReader {
         cachedUnchecked = true;
       }
       if (packed != PieceCache.RAW) {
-        piece = new Piece(index, at, packed, true, len, size, eof);
+        piece = new Piece(index, at, packed, codec, len, size, eof);
       } else {
         byte[] raw = rawHolder[0] != null ? rawHolder[0] : read(at, len);
-        piece = new Piece(index, at, raw, false, len, size, eof);
+        piece = new Piece(index, at, raw, Codec.NONE, len, size, eof);
       }
     }
     firstPiece = false;

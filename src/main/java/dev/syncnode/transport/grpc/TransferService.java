@@ -16,6 +16,8 @@ import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FilesRequest;
 import dev.syncnode.scan.ScanException;
 import dev.syncnode.scan.SpiderPaths;
+import dev.syncnode.transport.PieceCodec;
+import dev.syncnode.transport.PieceCodec.Codec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,11 +34,12 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The master's transfer calls: {@code StreamFileDownload} (whole file or a byte range, optionally
- * compressed), {@code StreamFiles} (many files in one stream) and {@code StreamBlockHashes} (block
- * hashes for delta transfer, computed off the event loop and cached). All file reads and hashing run
- * on worker threads a bounded round at a time; the event loop only writes messages, pausing while the
- * client's flow-control window is full. Authorization is checked by the caller.
+ * The master's transfer calls: {@code StreamFileDownload} (whole file or a byte range) and
+ * {@code StreamFiles} (many files in one stream), both optionally compressed with the codec
+ * {@link PieceCodec#negotiate negotiated} per request, and {@code StreamBlockHashes} (block hashes
+ * for delta transfer, computed off the event loop and cached). All file reads, compression and
+ * hashing run on worker threads a bounded round at a time; the event loop only writes messages,
+ * pausing while the client's flow-control window is full. Authorization is checked by the caller.
  */
 final class TransferService {
   /** Most paths in one {@code StreamFiles} request. */
@@ -83,12 +86,12 @@ final class TransferService {
             return Future.failedFuture(ScanException.invalid("negative offset or length"));
           }
           PieceReader reader = new PieceReader(paths, ignore, r.getSpiderId(), List.of(r.getPath()), r.getOffset(),
-              r.getLength(), r.getAcceptDeflate(), pieces);
+              r.getLength(), PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()), pieces);
           return pump(resp, reader, p -> FileDownloadChunk.newBuilder()
               .setData(UnsafeByteOperations.unsafeWrap(p.data()))
               .setOffset(p.offset())
               .setSize(p.fileSize())
-              .setCompression(p.deflated() ? Compression.DEFLATE : Compression.NONE)
+              .setCompression(wire(p.codec()))
               .setRawSize(p.rawSize())
               .build());
         })
@@ -108,18 +111,26 @@ final class TransferService {
                 + " (at most " + MAX_FILES + ")"));
           }
           PieceReader reader = new PieceReader(paths, ignore, r.getSpiderId(), List.copyOf(r.getPathsList()), 0, 0,
-              r.getAcceptDeflate(), pieces);
+              PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()), pieces);
           return pump(resp, reader, p -> FileData.newBuilder()
               .setIndex(p.index())
               .setOffset(p.offset())
               .setData(UnsafeByteOperations.unsafeWrap(p.data()))
-              .setCompression(p.deflated() ? Compression.DEFLATE : Compression.NONE)
+              .setCompression(wire(p.codec()))
               .setRawSize(p.rawSize())
               .setSize(p.fileSize())
               .setEof(p.eof())
               .build());
         })
         .onFailure(err -> fail.accept(resp, err));
+  }
+
+  private static Compression wire(Codec codec) {
+    return switch (codec) {
+      case NONE -> Compression.NONE;
+      case DEFLATE -> Compression.DEFLATE;
+      case ZSTD -> Compression.ZSTD;
+    };
   }
 
   /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.syncnode.transport.PieceCodec.Codec;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PieceCacheTest {
   static PieceCache.Key key(String file, long mtime, long offset) {
-    return new PieceCache.Key(file, 100, mtime, offset, 10);
+    return new PieceCache.Key(file, 100, mtime, offset, 10, Codec.ZSTD);
   }
 
   @Test
@@ -27,6 +28,22 @@ class PieceCacheTest {
     });
     assertSame(first, again);
     assertEquals(1, calls.get());
+  }
+
+  @Test
+  void piecesAndVerdictsAreCachedPerCodec() throws Exception {
+    PieceCache cache = new PieceCache(1 << 20);
+    PieceCache.Key deflate = new PieceCache.Key("/s/a", 100, 1, 0, 10, Codec.DEFLATE);
+    PieceCache.Key zstd = new PieceCache.Key("/s/a", 100, 1, 0, 10, Codec.ZSTD);
+    cache.put(deflate, new byte[] {1});
+    cache.put(new PieceCache.Key("/s/a", 100, 1, -1, 0, Codec.DEFLATE), PieceCache.RAW);
+    assertNull(cache.get(zstd), "a DEFLATE piece is never served as ZSTD");
+    assertNull(cache.get(new PieceCache.Key("/s/a", 100, 1, -1, 0, Codec.ZSTD)));
+    assertArrayEquals(new byte[] {2}, cache.getOrCompute(zstd, () -> new byte[] {2}));
+    assertArrayEquals(new byte[] {1}, cache.get(deflate));
+    cache.forget("/s/a", 100, 1);
+    assertNull(cache.get(deflate), "a changed file loses its pieces of every codec");
+    assertNull(cache.get(zstd));
   }
 
   @Test
