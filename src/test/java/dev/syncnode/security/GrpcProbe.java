@@ -5,6 +5,7 @@ import static dev.syncnode.it.Cluster.await;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
+import java.util.function.Supplier;
 
 /** A plain gRPC client for probing a node: every call ends in a {@link Result}, never an exception. */
 final class GrpcProbe implements AutoCloseable {
@@ -36,8 +38,10 @@ final class GrpcProbe implements AutoCloseable {
 
   private final GrpcClient client;
   private final SocketAddress address;
+  private final Context context;
 
   GrpcProbe(Vertx vertx, int port, HttpClientOptions http) {
+    this.context = vertx.getOrCreateContext();
     this.address = SocketAddress.inetSocketAddress(port, "127.0.0.1");
     http.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
     this.client = GrpcClient.client(vertx, new GrpcClientOptions(), http);
@@ -48,31 +52,38 @@ final class GrpcProbe implements AutoCloseable {
   }
 
   Result scan(FileScanRequest request, String authorization) throws Exception {
-    return await(client.request(address, SyncServiceGrpcClient.StreamFileScan)
+    return onContext(() -> client.request(address, SyncServiceGrpcClient.StreamFileScan)
         .compose(req -> {
           auth(req, authorization);
           return req.send(request).compose(resp -> collect(resp, c -> c.toByteArray()));
-        })
-        .recover(GrpcProbe::failed));
+        }));
   }
 
   Result download(FileDownloadRequest request, String authorization) throws Exception {
-    return await(client.request(address, SyncServiceGrpcClient.StreamFileDownload)
+    return onContext(() -> client.request(address, SyncServiceGrpcClient.StreamFileDownload)
         .compose(req -> {
           auth(req, authorization);
           return req.send(request).compose(resp -> collect(resp, c -> c.getData().toByteArray()));
-        })
-        .recover(GrpcProbe::failed));
+        }));
   }
 
   /** Any bytes as the request message of {@code fullMethodName}. */
   Result raw(String fullMethodName, Buffer message) throws Exception {
-    return await(client.request(address)
+    return onContext(() -> client.request(address)
         .compose(req -> {
           req.fullMethodName(fullMethodName);
           return req.send(message).compose(resp -> collect(resp, b -> b.getBytes()));
-        })
-        .recover(GrpcProbe::failed));
+        }));
+  }
+
+  /**
+   * Runs a call on the probe's one context: started from the test thread, the response's handler
+   * could be set by a task queued behind the response's first messages, which were then lost.
+   */
+  private Result onContext(Supplier<Future<Result>> call) throws Exception {
+    Promise<Result> done = Promise.promise();
+    context.runOnContext(v -> call.get().recover(GrpcProbe::failed).onComplete(done));
+    return await(done.future());
   }
 
   private static void auth(GrpcClientRequest<?, ?> req, String authorization) {
