@@ -103,9 +103,10 @@ public final class SyncRun {
         .otherwise(err -> null)
         .compose(stored -> {
           String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
-          // the stat-only check of the local tree runs while the master answers
+          // the check of the local tree (the watch's barrier, else a stat-only walk) runs while the master answers
           Future<LocalState.State> verified = known == null ? Future.succeededFuture()
-              : vertx.executeBlocking(() -> LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
+              : vertx.executeBlocking(() -> DestinationWatch.shared().unchanged(dest, stored, ignore) ? stored
+                  : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
           Future<ScanResult> scan = withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", known));
           return Future.join(verified, scan).transform(done -> {
             if (scan.failed()) {
@@ -349,17 +350,24 @@ public final class SyncRun {
   private Future<Void> applyBlocking(Manifest remote, ManifestDiff diff, Map<String, Path> staged) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
+      DestinationWatch watch = DestinationWatch.shared();
       try {
+        watch.disarm(dest);
         LocalState.delete(dest);
         new LocalApplier(dest, tmpDir).apply(diff, staged);
         for (FileEntry f : diff.downloads()) {
           // installed and verified with the manifest's mtime: the next local scan need not hash it
           localScanner.remember(dest, f.path(), f.size(), f.mtime() * 1_000_000L, f.hash());
         }
-        LocalState.write(dest, new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
-            LocalState.fingerprint(dest, ignore)));
+        // armed before the fingerprint: a later change is seen, an earlier one is in the fingerprint
+        long generation = watch.arm(dest, ignore);
+        LocalState.State state = new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
+            LocalState.fingerprint(dest, ignore));
+        LocalState.write(dest, state);
+        watch.written(dest, generation, state);
         return null;
       } catch (IOException e) {
+        watch.disarm(dest);
         throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + e.getMessage(), e);
       }
     }, false);

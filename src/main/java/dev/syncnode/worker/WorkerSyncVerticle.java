@@ -16,8 +16,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs syncs on a worker. Concurrent requests for the same destination join the running sync (an
@@ -39,6 +41,8 @@ public final class WorkerSyncVerticle extends VerticleBase {
   /** Lists links leading out of a destination too, so a sync removes them rather than keeping them. */
   private final Scanner localScanner = new Scanner(true);
   private final Map<Path, Future<SyncReport>> inFlight = new HashMap<>();
+  /** Destinations synced here; their watches are dropped when the verticle stops. */
+  private final Set<Path> synced = new HashSet<>();
   private Sources sources;
 
   public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics) {
@@ -69,7 +73,11 @@ public final class WorkerSyncVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return sources.close();
+    List<Path> dests = List.copyOf(synced);
+    return vertx.executeBlocking(() -> {
+      dests.forEach(DestinationWatch.shared()::disarm);
+      return null;
+    }, false).compose(v -> sources.close());
   }
 
   private void onSync(Message<SyncRequest> msg) {
@@ -90,6 +98,7 @@ public final class WorkerSyncVerticle extends VerticleBase {
       running = (masterLocator == null ? Future.succeededFuture(c) : masterLocator.locate(c).map(c::withMaster))
           .compose(mc -> startRun(mc, req.spiderId(), dest));
       inFlight.put(dest, running);
+      synced.add(dest);
       running.onComplete(ar -> inFlight.remove(dest));
     }
     running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), err.getMessage()));

@@ -1,0 +1,375 @@
+package dev.syncnode.worker;
+
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.PathRules;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a no-change sync skip the fingerprint walk of {@link LocalState#current} when it can prove
+ * that nothing a sync manages changed in the destination since its state was written. One JDK
+ * {@link WatchService} (inotify) per JVM, shared by all worker nodes in it, and one daemon thread
+ * {@code syncnode-dest-watch} that reads it.
+ *
+ * <p>{@link #arm} registers every managed directory of a destination (ignored ones and the reserved
+ * area left out) plus {@code <dest>/.syncnode} for the barrier below; it runs before the fingerprint
+ * of the new state is computed, so a change is either seen by a watch or in that fingerprint. An
+ * event on a managed entry, an OVERFLOW or a watched directory going away disarms the destination
+ * (its watches are cancelled); from then on it is walked until the next sync that applies changes
+ * arms it again. Anything that cannot be proven (no watch service, watch limit reached, remote file
+ * system, a directory already watched for another destination) also means the walk.
+ *
+ * <p>{@link #unchanged} needs a barrier: an event the kernel has queued may not have reached the
+ * thread yet. It creates and deletes a uniquely named probe file in {@code <dest>/.syncnode} and
+ * waits until the thread has seen the probe's CREATE <em>and then</em> found the WatchService's
+ * queue empty. Why that suffices: the JDK reads inotify events in order, so every earlier event was
+ * signalled to its key before the probe's. A key is queued when first signalled; while the thread
+ * holds a key (between {@code pollEvents} and {@code reset}) newer events on it wait and the key is
+ * queued again at {@code reset}, possibly behind the probe's key. The thread is single and resets
+ * each key before it takes the next, so when it handles the probe, every key with an earlier event
+ * still pending is in the queue; draining the queue (non-blocking polls until it is empty) handles
+ * them all. The wait is bounded; a timeout answers false.
+ *
+ * <p>What inotify does not report is not seen: writes through {@code mmap}, writes to a file through
+ * a hard link outside the watched directories, changes made by another machine on a network file
+ * system (those are refused at arming), a file system mounted over a directory of the destination.
+ * Blocking calls; use them from worker threads.
+ */
+final class DestinationWatch {
+  private static final Logger LOG = LoggerFactory.getLogger(DestinationWatch.class);
+  private static final long BARRIER_MS = 500;
+  /** File system types whose changes can come from elsewhere, without an inotify event here. */
+  private static final Set<String> REMOTE = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph",
+      "glusterfs", "afs", "lustre", "gpfs", "fuse", "fuseblk");
+  private static final String PROBE_PREFIX = "probe-" + ProcessHandle.current().pid() + "-";
+
+  private static DestinationWatch shared;
+
+  /** A destination whose watches are in place and which has not changed since they were. */
+  private static final class Armed {
+    final Path dest;
+    final long generation;
+    final IgnoreRules ignore;
+    /** Claimed in {@link #live}; cancelled by whoever drops the destination. */
+    final List<WatchKey> keys = new ArrayList<>();
+    WatchKey reservedKey;
+    LocalState.State written;
+
+    Armed(Path dest, long generation, IgnoreRules ignore) {
+      this.dest = dest;
+      this.generation = generation;
+      this.ignore = ignore;
+    }
+  }
+
+  private static final class Probe {
+    final Armed owner;
+    boolean seen;
+    boolean done;
+
+    Probe(Armed owner) {
+      this.owner = owner;
+    }
+  }
+
+  private final WatchService service;
+  private final AtomicLong counter = new AtomicLong();
+  // guarded by this
+  private final Map<Path, Armed> armed = new HashMap<>();
+  private final Map<WatchKey, Armed> owners = new IdentityHashMap<>();
+  private final Map<String, Probe> probes = new HashMap<>();
+  /** Keys registered here and not cancelled yet, armed or not. */
+  private final Set<WatchKey> live = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private DestinationWatch(WatchService service) {
+    this.service = service;
+    if (service != null) {
+      Thread t = new Thread(this::loop, "syncnode-dest-watch");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** The JVM's instance; without a watch service (e.g. inotify instance limit) it never arms. */
+  static synchronized DestinationWatch shared() {
+    if (shared == null) {
+      WatchService ws = null;
+      try {
+        ws = FileSystems.getDefault().newWatchService();
+      } catch (IOException | UnsupportedOperationException e) {
+        LOG.warn("cannot watch destinations ({}): every no-change sync walks its destination", e.getMessage());
+      }
+      shared = new DestinationWatch(ws);
+    }
+    return shared;
+  }
+
+  /**
+   * Watches every managed directory of {@code dest} and records it as unchanged from now on; the
+   * state written after this is recorded with {@link #written}. Replaces an earlier arming.
+   *
+   * @return the generation to pass to {@link #written}, or 0 when the destination is not armed
+   */
+  long arm(Path dest, IgnoreRules ignore) {
+    Path root = dest.toAbsolutePath().normalize();
+    disarm(root);
+    if (service == null) {
+      return 0;
+    }
+    Armed a = new Armed(root, counter.incrementAndGet(), ignore);
+    try {
+      String type = Files.getFileStore(root).type();
+      if (REMOTE.contains(type) || type.startsWith("fuse.")) {
+        return 0;
+      }
+      Path reserved = Files.createDirectories(root.resolve(PathRules.RESERVED_DIR));
+      a.reservedKey = claim(a, reserved.register(service, StandardWatchEventKinds.ENTRY_CREATE));
+      registerTree(a);
+    } catch (IOException e) {
+      LOG.debug("not watching {}: {}", root, e.getMessage());
+      cancel(a.keys);
+      return 0;
+    }
+    synchronized (this) {
+      for (WatchKey k : a.keys) {
+        owners.put(k, a);
+      }
+      armed.put(root, a);
+    }
+    return a.generation;
+  }
+
+  /**
+   * Adds a freshly registered key to {@code a}. The JDK answers a second registration of a watched
+   * directory with the same key; such a directory (another destination's, or one being cancelled)
+   * cannot be proven for this one, so the arming fails.
+   */
+  private WatchKey claim(Armed a, WatchKey key) throws IOException {
+    synchronized (this) {
+      if (!live.add(key)) {
+        throw new IOException(key.watchable() + " is already watched");
+      }
+    }
+    a.keys.add(key);
+    return key;
+  }
+
+  /** Registers the managed directories below {@code a.dest}, top-down. */
+  private void registerTree(Armed a) throws IOException {
+    Deque<String> todo = new ArrayDeque<>(List.of(""));
+    while (!todo.isEmpty()) {
+      String rel = todo.pop();
+      Path dir = rel.isEmpty() ? a.dest : a.dest.resolve(rel);
+      claim(a, dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+          StandardWatchEventKinds.ENTRY_MODIFY));
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          String name = p.getFileName().toString();
+          String childRel = rel.isEmpty() ? name : rel + "/" + name;
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !PathRules.isReserved(childRel)
+              && !a.ignore.isIgnored(childRel, true)) {
+            todo.push(childRel);
+          }
+        }
+      }
+    }
+  }
+
+  /** Records the state written after arming {@code generation}, unless the destination changed since. */
+  synchronized void written(Path dest, long generation, LocalState.State state) {
+    Armed a = armed.get(dest.toAbsolutePath().normalize());
+    if (a != null && a.generation == generation) {
+      a.written = state;
+    }
+  }
+
+  /** Stops watching {@code dest}; its next no-change sync walks. */
+  void disarm(Path dest) {
+    Armed a;
+    synchronized (this) {
+      a = armed.get(dest.toAbsolutePath().normalize());
+      if (a == null) {
+        return;
+      }
+      drop(a);
+    }
+    cancel(a.keys);
+  }
+
+  /**
+   * Whether {@code dest} provably holds what {@code stored} says: it is armed, the state recorded at
+   * arming equals {@code stored}, the ignore rules are the same, and after the barrier (see the class
+   * comment) no change has been seen. False whenever that cannot be shown in time.
+   */
+  boolean unchanged(Path dest, LocalState.State stored, IgnoreRules ignore) {
+    Path root = dest.toAbsolutePath().normalize();
+    String name = PROBE_PREFIX + counter.incrementAndGet();
+    Armed a;
+    Probe probe;
+    synchronized (this) {
+      a = armed.get(root);
+      if (a == null || stored == null || !stored.equals(a.written)
+          || !a.ignore.patterns().equals(ignore.patterns())) {
+        return false;
+      }
+      probe = new Probe(a);
+      probes.put(name, probe);
+    }
+    try {
+      Path file = root.resolve(PathRules.RESERVED_DIR).resolve(name);
+      Files.createFile(file);
+      Files.delete(file);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BARRIER_MS);
+      synchronized (this) {
+        long left;
+        while (!probe.done && armed.get(root) == a && (left = deadline - System.nanoTime()) > 0) {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return probe.done && armed.get(root) == a;
+      }
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      synchronized (this) {
+        probes.remove(name);
+      }
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      try {
+        WatchKey key = service.take();
+        List<WatchKey> toCancel = new ArrayList<>();
+        do {
+          handle(key, toCancel);
+        } while ((key = service.poll()) != null);
+        // the queue was empty: every event signalled before a probe seen in this round is handled
+        synchronized (this) {
+          for (Probe p : probes.values()) {
+            p.done |= p.seen;
+          }
+          notifyAll();
+        }
+        cancel(toCancel);
+      } catch (ClosedWatchServiceException | InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("destination watch failed; disarming every destination", e);
+        disarmAll();
+      }
+    }
+  }
+
+  /** Processes one key's events; keys of destinations that changed are added to {@code toCancel}. */
+  private void handle(WatchKey key, List<WatchKey> toCancel) {
+    List<WatchEvent<?>> events = key.pollEvents();
+    boolean valid = key.reset();
+    synchronized (this) {
+      Armed a = owners.get(key);
+      if (a == null) {
+        return; // cancelled, or registered by an arming not finished yet (then before the fingerprint)
+      }
+      boolean changed = !valid;
+      for (WatchEvent<?> ev : events) {
+        if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+          for (Armed other : List.copyOf(armed.values())) {
+            drop(other);
+            toCancel.addAll(other.keys);
+          }
+          notifyAll();
+          return;
+        }
+        String name = ev.context().toString();
+        if (key == a.reservedKey) {
+          Probe p = probes.get(name);
+          if (p != null && p.owner == a) {
+            p.seen = true;
+          }
+        } else if (!changed) {
+          changed = manages(a, (Path) key.watchable(), name, ev.kind());
+        }
+      }
+      if (changed) {
+        drop(a);
+        toCancel.addAll(a.keys);
+        notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Whether the event is about an entry a sync manages. Whether a name is ignored can depend on its
+   * type; the type is read now, which is sound for CREATE and MODIFY (a file cannot turn into a
+   * directory or back without a DELETE of the name), while a DELETE counts unless the name is
+   * ignored as a file and as a directory alike.
+   */
+  private static boolean manages(Armed a, Path dir, String name, WatchEvent.Kind<?> kind) {
+    Path child = dir.resolve(name);
+    String rel = a.dest.relativize(child).toString().replace(child.getFileSystem().getSeparator(), "/");
+    if (PathRules.isReserved(rel)) {
+      return false;
+    }
+    if (kind == StandardWatchEventKinds.ENTRY_DELETE) {
+      return !(a.ignore.isIgnored(rel, false) && a.ignore.isIgnored(rel, true));
+    }
+    return !a.ignore.isIgnored(rel, Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** Forgets {@code a}; the caller cancels its keys outside the lock. */
+  private void drop(Armed a) {
+    if (armed.get(a.dest) == a) {
+      armed.remove(a.dest);
+    }
+    for (WatchKey k : a.keys) {
+      owners.remove(k);
+    }
+  }
+
+  private void disarmAll() {
+    List<WatchKey> keys = new ArrayList<>();
+    synchronized (this) {
+      for (Armed a : List.copyOf(armed.values())) {
+        drop(a);
+        keys.addAll(a.keys);
+      }
+      notifyAll();
+    }
+    cancel(keys);
+  }
+
+  /** Cancels keys this instance registered; only then may the JDK hand out their directories again. */
+  private void cancel(List<WatchKey> keys) {
+    for (WatchKey k : keys) {
+      k.cancel();
+      synchronized (this) {
+        live.remove(k);
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.syncnode.worker;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.syncnode.manifest.IgnoreRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The watch answers "unchanged" only while nothing a sync manages changed since it was armed. */
+class DestinationWatchTest {
+  private static final IgnoreRules IGNORE = IgnoreRules.of(List.of("__pycache__/", "*.pyc", ".git/"));
+
+  @TempDir Path dest;
+  final DestinationWatch watch = DestinationWatch.shared();
+
+  interface Change {
+    void apply(Path dest) throws Exception;
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    write("a.txt", "aaaa");
+    write("sub/b.txt", "bbbb");
+    write("sub/deep/c.txt", "cccc");
+    write("sub/__pycache__/m.pyc", "bytecode");
+    write(".git/HEAD", "ref");
+    arm();
+  }
+
+  @AfterEach
+  void tearDown() {
+    watch.disarm(dest);
+  }
+
+  void write(String rel, String content) throws Exception {
+    Path p = dest.resolve(rel);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+  }
+
+  /** What SyncRun does after a sync: arm, then fingerprint and write the state. */
+  void arm() throws Exception {
+    long generation = watch.arm(dest, IGNORE);
+    assertNotEquals(0, generation, "armed");
+    LocalState.State state = new LocalState.State("s", "digest", 3, LocalState.fingerprint(dest, IGNORE));
+    LocalState.write(dest, state);
+    watch.written(dest, generation, state);
+  }
+
+  boolean unchanged() {
+    return watch.unchanged(dest, LocalState.read(dest), IGNORE);
+  }
+
+  @Test
+  void untouchedIsUnchanged() {
+    assertTrue(unchanged());
+    assertTrue(unchanged(), "asking does not change the answer");
+  }
+
+  static Stream<Named<Change>> changes() {
+    return Stream.of(
+        Named.of("same-size edit", d -> Files.writeString(d.resolve("a.txt"), "AAAA")),
+        Named.of("append", d -> Files.writeString(d.resolve("a.txt"), "more", StandardOpenOption.APPEND)),
+        Named.of("chmod", d -> Files.setPosixFilePermissions(d.resolve("a.txt"),
+            PosixFilePermissions.fromString("rwx------"))),
+        Named.of("touch", d -> Files.setLastModifiedTime(d.resolve("a.txt"), FileTime.fromMillis(1_000_000))),
+        Named.of("create a file", d -> Files.writeString(d.resolve("new.txt"), "new")),
+        Named.of("delete a file", d -> Files.delete(d.resolve("sub/b.txt"))),
+        Named.of("rename", d -> Files.move(d.resolve("a.txt"), d.resolve("a2.txt"))),
+        Named.of("new directory with a file", d -> {
+          Files.createDirectory(d.resolve("newdir"));
+          Files.writeString(d.resolve("newdir/f.txt"), "f");
+        }),
+        Named.of("nested edit", d -> Files.writeString(d.resolve("sub/deep/c.txt"), "changed")),
+        Named.of("chmod of a directory", d -> Files.setPosixFilePermissions(d.resolve("sub/deep"),
+            PosixFilePermissions.fromString("rwx------"))),
+        Named.of("ignored directory replaced by a managed file", d -> {
+          Files.delete(d.resolve("sub/__pycache__/m.pyc"));
+          Files.delete(d.resolve("sub/__pycache__"));
+          Files.writeString(d.resolve("sub/__pycache__"), "now a file");
+        }));
+  }
+
+  @ParameterizedTest
+  @MethodSource("changes")
+  void anyManagedChangeIsSeen(Change change) throws Exception {
+    change.apply(dest);
+    assertFalse(unchanged());
+  }
+
+  static Stream<Named<Change>> ignoredChanges() {
+    return Stream.of(
+        Named.of("inside an ignored directory", d -> Files.writeString(d.resolve("sub/__pycache__/n.pyc"), "x")),
+        Named.of("new ignored directory", d -> {
+          Files.createDirectory(d.resolve("__pycache__"));
+          Files.writeString(d.resolve("__pycache__/m.pyc"), "x");
+        }),
+        Named.of("ignored file", d -> Files.writeString(d.resolve("sub/x.pyc"), "x")),
+        Named.of("inside .git", d -> Files.writeString(d.resolve(".git/HEAD"), "other")),
+        Named.of("inside .syncnode", d -> {
+          Files.writeString(d.resolve(".syncnode/other"), "x");
+          Files.createDirectories(d.resolve(".syncnode/tmp"));
+          Files.writeString(d.resolve(".syncnode/tmp/x.part"), "x");
+        }));
+  }
+
+  @ParameterizedTest
+  @MethodSource("ignoredChanges")
+  void changesASyncIgnoresAreNotChanges(Change change) throws Exception {
+    change.apply(dest);
+    assertTrue(unchanged());
+  }
+
+  @Test
+  void neverArmedIsNotUnchanged(@TempDir Path other) throws Exception {
+    Files.writeString(other.resolve("a.txt"), "a");
+    LocalState.write(other, new LocalState.State("s", "digest", 1, LocalState.fingerprint(other, IGNORE)));
+    assertFalse(watch.unchanged(other, LocalState.read(other), IGNORE));
+  }
+
+  @Test
+  void rearmingAfterAChangeMakesItUnchangedAgain() throws Exception {
+    Files.writeString(dest.resolve("a.txt"), "changed");
+    assertFalse(unchanged());
+    arm();
+    assertTrue(unchanged());
+  }
+
+  @Test
+  void anotherStateOrOtherIgnoreRulesAreNotProven() throws Exception {
+    LocalState.State stored = LocalState.read(dest);
+    assertFalse(watch.unchanged(dest, new LocalState.State("s", "other digest", 3, stored.fingerprint()), IGNORE));
+    assertFalse(watch.unchanged(dest, stored, IgnoreRules.of(List.of("*.pyc"))));
+    assertTrue(unchanged());
+  }
+
+  @Test
+  void disarmedIsNotUnchanged() {
+    watch.disarm(dest);
+    assertFalse(unchanged());
+  }
+}
