@@ -111,7 +111,8 @@ public final class ConfigLoader {
             s.get("sync.timeout.scan", ds.timeout().scan(), ConfigLoader::positiveDuration),
             s.get("sync.timeout.download", ds.timeout().download(), ConfigLoader::positiveDuration)),
         s.get("sync.parallelDownloads", ds.parallelDownloads(), ConfigLoader::positive),
-        s.get("sync.compression", ds.compression(), ConfigLoader::bool));
+        s.get("sync.compression", ds.compression(), ConfigLoader::bool),
+        s.get("sync.watchDestinations", ds.watchDestinations(), ConfigLoader::bool));
 
     Auth auth = new Auth(s.get("auth.token", d.auth().token(), ConfigLoader::string));
     Tls tls = new Tls(
@@ -208,6 +209,7 @@ public final class ConfigLoader {
     m.put("sync.timeout.download", s.timeout().download());
     m.put("sync.parallelDownloads", s.parallelDownloads());
     m.put("sync.compression", s.compression());
+    m.put("sync.watchDestinations", s.watchDestinations());
     m.put("auth.token", c.auth().token());
     m.put("tls.enabled", c.tls().enabled());
     m.put("tls.certPath", c.tls().certPath());

@@ -51,7 +51,8 @@ public record NodeConfig(
       Retry retry,
       Timeout timeout,
       int parallelDownloads,
-      boolean compression) {
+      boolean compression,
+      boolean watchDestinations) {
 
     /** Default of {@code sync.parallelDownloads}: large files downloaded at the same time. */
     public static final int DEFAULT_PARALLEL_DOWNLOADS = 4;
@@ -62,9 +63,15 @@ public record NodeConfig(
       this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, DEFAULT_PARALLEL_DOWNLOADS, true);
     }
 
+    /** Without {@code sync.watchDestinations}, which then takes its default (on). */
+    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
+        Retry retry, Timeout timeout, int parallelDownloads, boolean compression) {
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression, true);
+    }
+
     public Sync withTransfer(int parallelDownloads, boolean compression) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression);
+          compression, watchDestinations);
     }
   }
 
@@ -110,6 +117,7 @@ public record NodeConfig(
             new Retry(5, Duration.ofMillis(200), Duration.ofSeconds(5)),
             new Timeout(Duration.ofMinutes(5), Duration.ofMinutes(2)),
             Sync.DEFAULT_PARALLEL_DOWNLOADS,
+            true,
             true),
         new Auth(""),
         new Tls(false, "", "", ""),

@@ -105,8 +105,8 @@ public final class SyncRun {
           String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
           // the check of the local tree (the watch's barrier, else a stat-only walk) runs while the master answers
           Future<LocalState.State> verified = known == null ? Future.succeededFuture()
-              : vertx.executeBlocking(() -> DestinationWatch.shared().unchanged(dest, stored, ignore) ? stored
-                  : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
+              : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
+                  ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
           Future<ScanResult> scan = withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", known));
           return Future.join(verified, scan).transform(done -> {
             if (scan.failed()) {
@@ -347,6 +347,11 @@ public final class SyncRun {
     }, false);
   }
 
+  /** {@code sync.watchDestinations}: no-change syncs may trust the destination watch instead of walking. */
+  private boolean watching() {
+    return config.sync().watchDestinations();
+  }
+
   private Future<Void> applyBlocking(Manifest remote, ManifestDiff diff, Map<String, Path> staged) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
@@ -360,7 +365,7 @@ public final class SyncRun {
           localScanner.remember(dest, f.path(), f.size(), f.mtime() * 1_000_000L, f.hash());
         }
         // armed before the fingerprint: a later change is seen, an earlier one is in the fingerprint
-        long generation = watch.arm(dest, ignore);
+        long generation = watching() ? watch.arm(dest, ignore) : 0;
         LocalState.State state = new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
             LocalState.fingerprint(dest, ignore));
         LocalState.write(dest, state);

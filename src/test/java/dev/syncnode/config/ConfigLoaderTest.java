@@ -203,12 +203,15 @@ class ConfigLoaderTest {
     NodeConfig d = ConfigLoader.load(null, null);
     assertEquals(4, d.sync().parallelDownloads());
     assertTrue(d.sync().compression());
+    assertTrue(d.sync().watchDestinations());
     NodeConfig c = ConfigLoader.load(yaml("sync: { parallelDownloads: 8, compression: false }"),
-        Map.of("SYNCNODE_SYNC_PARALLELDOWNLOADS", "2"));
+        Map.of("SYNCNODE_SYNC_PARALLELDOWNLOADS", "2", "SYNCNODE_SYNC_WATCHDESTINATIONS", "false"));
     assertEquals(2, c.sync().parallelDownloads());
     assertFalse(c.sync().compression());
+    assertFalse(c.sync().watchDestinations());
     assertEquals("sync.parallelDownloads", invalid(yaml("sync: { parallelDownloads: 0 }"), Map.of()).key());
     assertEquals("sync.compression", invalid(yaml("sync: { compression: maybe }"), Map.of()).key());
+    assertEquals("sync.watchDestinations", invalid(yaml("sync: { watchDestinations: 2 }"), Map.of()).key());
   }
 
   @Test
@@ -239,6 +242,7 @@ class ConfigLoaderTest {
           timeout: { scan: 1s, download: 2s }
           parallelDownloads: 2
           compression: false
+          watchDestinations: false
         auth: { token: t }
         tls: { enabled: true, certPath: c, keyPath: k, caPath: a }
         metrics: { enabled: false, requireAuth: true }

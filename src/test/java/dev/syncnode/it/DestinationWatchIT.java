@@ -1,5 +1,6 @@
 package dev.syncnode.it;
 
+import dev.syncnode.config.NodeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,5 +63,25 @@ class DestinationWatchIT {
       assertEquals(Trees.describe(spider, Trees::notIgnored), Trees.describe(dest));
     }
     assertTrue(cluster.sync("spider1", null).unchanged());
+  }
+
+  @Test
+  void withTheWatchOffAChangeInotifyCannotSeeIsStillRepaired() throws Exception {
+    cluster.close();
+    cluster = new Cluster(tmp.resolve("master"), tmp.resolve("worker"), c -> {
+      NodeConfig.Sync s = c.sync();
+      return c.withSync(new NodeConfig.Sync(s.useGrpc(), s.grpcCacheTtl(), s.grpcChunkSize(), s.ignore(), s.http(),
+          s.retry(), s.timeout(), s.parallelDownloads(), s.compression(), false));
+    });
+    cluster.sync("spider1", null);
+    assertTrue(cluster.sync("spider1", null).unchanged());
+    // a write through a hard link outside the destination raises no inotify event there; the walk sees it
+    Path outside = Files.createLink(Files.createDirectories(tmp.resolve("elsewhere")).resolve("main.py"),
+        dest.resolve("main.py"));
+    Files.writeString(outside, "edited through a hard link\n", StandardOpenOption.APPEND);
+    SyncReport r = cluster.sync("spider1", null);
+    assertFalse(r.unchanged(), r.toString());
+    assertEquals(1, r.downloaded());
+    assertEquals(Trees.describe(spider, Trees::notIgnored), Trees.describe(dest));
   }
 }
