@@ -19,6 +19,8 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +62,13 @@ import org.slf4j.LoggerFactory;
 final class DestinationWatch {
   private static final Logger LOG = LoggerFactory.getLogger(DestinationWatch.class);
   private static final long BARRIER_MS = 500;
+  /**
+   * Directories watched at most, over all destinations of this JVM: inotify watches are limited per
+   * user (8192 on older kernels) and shared with the master's spider watcher and other programs.
+   * Beyond it, the destinations armed longest ago are disarmed first (checked once an arming has
+   * registered its directories); a destination with more directories than that is not armed.
+   */
+  static final int MAX_WATCHES = 4096;
   /** File system types whose changes can come from elsewhere, without an inotify event here. */
   private static final Set<String> REMOTE = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph",
       "glusterfs", "afs", "lustre", "gpfs", "fuse", "fuseblk");
@@ -95,16 +104,19 @@ final class DestinationWatch {
   }
 
   private final WatchService service;
+  private final int maxWatches;
   private final AtomicLong counter = new AtomicLong();
   // guarded by this
-  private final Map<Path, Armed> armed = new HashMap<>();
+  /** In arming order, oldest first (a re-armed destination goes last). */
+  private final Map<Path, Armed> armed = new LinkedHashMap<>();
   private final Map<WatchKey, Armed> owners = new IdentityHashMap<>();
   private final Map<String, Probe> probes = new HashMap<>();
   /** Keys registered here and not cancelled yet, armed or not. */
   private final Set<WatchKey> live = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private DestinationWatch(WatchService service) {
+  private DestinationWatch(WatchService service, int maxWatches) {
     this.service = service;
+    this.maxWatches = maxWatches;
     if (service != null) {
       Thread t = new Thread(this::loop, "syncnode-dest-watch");
       t.setDaemon(true);
@@ -121,9 +133,22 @@ final class DestinationWatch {
       } catch (IOException | UnsupportedOperationException e) {
         LOG.warn("cannot watch destinations ({}): every no-change sync walks its destination", e.getMessage());
       }
-      shared = new DestinationWatch(ws);
+      shared = new DestinationWatch(ws, MAX_WATCHES);
     }
     return shared;
+  }
+
+  /** A separate instance with another watch budget, for tests; {@link #close} it. */
+  static DestinationWatch withBudget(int maxWatches) throws IOException {
+    return new DestinationWatch(FileSystems.getDefault().newWatchService(), maxWatches);
+  }
+
+  /** Stops the watch thread and forgets every destination (the shared instance lives as long as the JVM). */
+  void close() throws IOException {
+    disarmAll();
+    if (service != null) {
+      service.close();
+    }
   }
 
   /**
@@ -152,12 +177,30 @@ final class DestinationWatch {
       cancel(a.keys);
       return 0;
     }
+    if (a.keys.size() > maxWatches) {
+      LOG.debug("not watching {}: {} directories, more than the budget of {}", root, a.keys.size(), maxWatches);
+      cancel(a.keys);
+      return 0;
+    }
+    List<WatchKey> evicted = new ArrayList<>();
     synchronized (this) {
+      // over the budget: the destinations armed longest ago make room (they walk from then on)
+      Iterator<Armed> oldest = armed.values().iterator();
+      while (live.size() - evicted.size() > maxWatches && oldest.hasNext()) {
+        Armed old = oldest.next();
+        oldest.remove();
+        for (WatchKey k : old.keys) {
+          owners.remove(k);
+        }
+        evicted.addAll(old.keys);
+      }
       for (WatchKey k : a.keys) {
         owners.put(k, a);
       }
       armed.put(root, a);
+      notifyAll();
     }
+    cancel(evicted);
     return a.generation;
   }
 

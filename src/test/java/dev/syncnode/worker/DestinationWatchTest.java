@@ -1,5 +1,6 @@
 package dev.syncnode.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,5 +153,35 @@ class DestinationWatchTest {
   void disarmedIsNotUnchanged() {
     watch.disarm(dest);
     assertFalse(unchanged());
+  }
+
+  @Test
+  void overTheWatchBudgetTheDestinationArmedLongestAgoWalksAgain(@TempDir Path base) throws Exception {
+    DestinationWatch small = DestinationWatch.withBudget(6); // each destination below takes 3 watches
+    try {
+      Path[] dests = new Path[3];
+      for (int i = 0; i < dests.length; i++) {
+        dests[i] = base.resolve("d" + i);
+        Files.createDirectories(dests[i].resolve("sub"));
+        Files.writeString(dests[i].resolve("sub/f.txt"), "f" + i);
+        long generation = small.arm(dests[i], IGNORE);
+        assertNotEquals(0, generation, "d" + i + " armed");
+        LocalState.State state = new LocalState.State("s", "digest", 1, LocalState.fingerprint(dests[i], IGNORE));
+        LocalState.write(dests[i], state);
+        small.written(dests[i], generation, state);
+      }
+      assertFalse(small.unchanged(dests[0], LocalState.read(dests[0]), IGNORE), "d0 made room for d2");
+      assertTrue(small.unchanged(dests[1], LocalState.read(dests[1]), IGNORE));
+      assertTrue(small.unchanged(dests[2], LocalState.read(dests[2]), IGNORE));
+
+      Path big = base.resolve("big");
+      for (int i = 0; i < 8; i++) {
+        Files.createDirectories(big.resolve("dir" + i));
+      }
+      assertEquals(0, small.arm(big, IGNORE), "a destination larger than the whole budget is not armed");
+      assertTrue(small.unchanged(dests[2], LocalState.read(dests[2]), IGNORE), "the newest stays armed as far as it can");
+    } finally {
+      small.close();
+    }
   }
 }
