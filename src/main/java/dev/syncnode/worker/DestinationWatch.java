@@ -61,6 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DestinationWatch {
   private static final Logger LOG = LoggerFactory.getLogger(DestinationWatch.class);
+  /** How long {@link #unchanged} waits for its probe before it answers false (and the sync walks). */
   private static final long BARRIER_MS = 500;
   /**
    * Directories watched at most, over all destinations of this JVM: inotify watches are limited per
@@ -105,6 +106,7 @@ final class DestinationWatch {
 
   private final WatchService service;
   private final int maxWatches;
+  private final long barrierMs;
   private final AtomicLong counter = new AtomicLong();
   // guarded by this
   /** In arming order, oldest first (a re-armed destination goes last). */
@@ -114,9 +116,10 @@ final class DestinationWatch {
   /** Keys registered here and not cancelled yet, armed or not. */
   private final Set<WatchKey> live = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private DestinationWatch(WatchService service, int maxWatches) {
+  private DestinationWatch(WatchService service, int maxWatches, long barrierMs) {
     this.service = service;
     this.maxWatches = maxWatches;
+    this.barrierMs = barrierMs;
     if (service != null) {
       Thread t = new Thread(this::loop, "syncnode-dest-watch");
       t.setDaemon(true);
@@ -133,14 +136,17 @@ final class DestinationWatch {
       } catch (IOException | UnsupportedOperationException e) {
         LOG.warn("cannot watch destinations ({}): every no-change sync walks its destination", e.getMessage());
       }
-      shared = new DestinationWatch(ws, MAX_WATCHES);
+      shared = new DestinationWatch(ws, MAX_WATCHES, BARRIER_MS);
     }
     return shared;
   }
 
-  /** A separate instance with another watch budget, for tests; {@link #close} it. */
-  static DestinationWatch withBudget(int maxWatches) throws IOException {
-    return new DestinationWatch(FileSystems.getDefault().newWatchService(), maxWatches);
+  /**
+   * A separate instance for tests, with its own budget and barrier wait (a test that expects
+   * "unchanged" must not depend on the watch thread getting the CPU within 500 ms); {@link #close} it.
+   */
+  static DestinationWatch forTests(int maxWatches, long barrierMs) throws IOException {
+    return new DestinationWatch(FileSystems.getDefault().newWatchService(), maxWatches, barrierMs);
   }
 
   /** Stops the watch thread and forgets every destination (the shared instance lives as long as the JVM). */
@@ -284,7 +290,7 @@ final class DestinationWatch {
       Path file = root.resolve(PathRules.RESERVED_DIR).resolve(name);
       Files.createFile(file);
       Files.delete(file);
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BARRIER_MS);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(barrierMs);
       synchronized (this) {
         long left;
         while (!probe.done && armed.get(root) == a && (left = deadline - System.nanoTime()) > 0) {

@@ -26,7 +26,7 @@ class DestinationWatchTest {
   private static final IgnoreRules IGNORE = IgnoreRules.of(List.of("__pycache__/", "*.pyc", ".git/"));
 
   @TempDir Path dest;
-  final DestinationWatch watch = DestinationWatch.shared();
+  DestinationWatch watch;
 
   interface Change {
     void apply(Path dest) throws Exception;
@@ -34,6 +34,7 @@ class DestinationWatchTest {
 
   @BeforeEach
   void setUp() throws Exception {
+    watch = DestinationWatch.forTests(DestinationWatch.MAX_WATCHES, 30_000);
     write("a.txt", "aaaa");
     write("sub/b.txt", "bbbb");
     write("sub/deep/c.txt", "cccc");
@@ -43,8 +44,8 @@ class DestinationWatchTest {
   }
 
   @AfterEach
-  void tearDown() {
-    watch.disarm(dest);
+  void tearDown() throws Exception {
+    watch.close();
   }
 
   void write(String rel, String content) throws Exception {
@@ -157,7 +158,7 @@ class DestinationWatchTest {
 
   @Test
   void overTheWatchBudgetTheDestinationArmedLongestAgoWalksAgain(@TempDir Path base) throws Exception {
-    DestinationWatch small = DestinationWatch.withBudget(6); // each destination below takes 3 watches
+    DestinationWatch small = DestinationWatch.forTests(6, 30_000); // each destination below takes 3 watches
     try {
       Path[] dests = new Path[3];
       for (int i = 0; i < dests.length; i++) {
