@@ -146,8 +146,8 @@ CASES=()
 # tools, in alternating order (syncnode first in odd rounds); keeps the median time and the median
 # bytes of each tool (every round changes the same files for both). $ROUND is set for the commands.
 # The optional hooks SN_PRE/SN_POST and RS_PRE/RS_POST run right before and after a tool's command,
-# outside the timed region (CPU counters, profilers). FLOOR_CMD, when given, is timed after both tools
-# in every round; its median goes to FLOOR_MS.
+# outside the timed region (CPU counters, profilers). FLOOR_CMD, when given, is timed in every round,
+# before both tools in odd rounds and after them in even ones; its median goes to FLOOR_MS.
 measure() {
   local name="$1" sn="$2" rs="$3" prep="${4:-true}" floor="${5:-}" r
   local -a sn_runs=() rs_runs=() fl_runs=()
@@ -156,7 +156,11 @@ measure() {
   for r in $(seq 1 "$REPEAT"); do
     ROUND=$r; eval "$prep"
     sleep 0.5 # let the master's watcher see the change (a sync right after a change may not yet)
-    local b0 t0 t1 b1 first
+    local b0 t0 t1 b1 first fl=""
+    if [[ -n "$floor" && $((r % 2)) == 1 ]]; then
+      t0=$(now_ms); eval "$floor"; t1=$(now_ms)
+      fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
+    fi
     for first in sn rs; do
       if [[ $((r % 2)) == 1 && $first == sn || $((r % 2)) == 0 && $first == rs ]]; then
         eval "${SN_PRE:-}"
@@ -176,8 +180,7 @@ measure() {
         rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {printf "%.0f\n", s}' "$WORK/rsync.bytes")")
       fi
     done
-    local fl=""
-    if [[ -n "$floor" ]]; then
+    if [[ -n "$floor" && $((r % 2)) == 0 ]]; then
       t0=$(now_ms); eval "$floor"; t1=$(now_ms)
       fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
     fi
