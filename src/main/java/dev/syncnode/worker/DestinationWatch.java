@@ -314,9 +314,8 @@ final class DestinationWatch {
     while (true) {
       try {
         WatchKey key = service.take();
-        List<WatchKey> toCancel = new ArrayList<>();
         do {
-          handle(key, toCancel);
+          handle(key);
         } while ((key = service.poll()) != null);
         // the queue was empty: every event signalled before a probe seen in this round is handled
         synchronized (this) {
@@ -325,7 +324,6 @@ final class DestinationWatch {
           }
           notifyAll();
         }
-        cancel(toCancel);
       } catch (ClosedWatchServiceException | InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -335,8 +333,11 @@ final class DestinationWatch {
     }
   }
 
-  /** Processes one key's events; keys of destinations that changed are added to {@code toCancel}. */
-  private void handle(WatchKey key, List<WatchKey> toCancel) {
+  /**
+   * Processes one key's events. A destination that changed has its watches cancelled before anyone
+   * waiting on it is woken, so a sync that re-arms it right away finds its directories free again.
+   */
+  private void handle(WatchKey key) {
     List<WatchEvent<?>> events = key.pollEvents();
     boolean valid = key.reset();
     synchronized (this) {
@@ -349,7 +350,7 @@ final class DestinationWatch {
         if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
           for (Armed other : List.copyOf(armed.values())) {
             drop(other);
-            toCancel.addAll(other.keys);
+            cancel(other.keys);
           }
           notifyAll();
           return;
@@ -366,7 +367,7 @@ final class DestinationWatch {
       }
       if (changed) {
         drop(a);
-        toCancel.addAll(a.keys);
+        cancel(a.keys);
         notifyAll();
       }
     }
@@ -390,7 +391,7 @@ final class DestinationWatch {
     return !a.ignore.isIgnored(rel, Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Forgets {@code a}; the caller cancels its keys outside the lock. */
+  /** Forgets {@code a}; the caller cancels its keys. */
   private void drop(Armed a) {
     if (armed.get(a.dest) == a) {
       armed.remove(a.dest);
@@ -400,19 +401,18 @@ final class DestinationWatch {
     }
   }
 
-  private void disarmAll() {
-    List<WatchKey> keys = new ArrayList<>();
-    synchronized (this) {
-      for (Armed a : List.copyOf(armed.values())) {
-        drop(a);
-        keys.addAll(a.keys);
-      }
-      notifyAll();
+  private synchronized void disarmAll() {
+    for (Armed a : List.copyOf(armed.values())) {
+      drop(a);
+      cancel(a.keys);
     }
-    cancel(keys);
+    notifyAll();
   }
 
-  /** Cancels keys this instance registered; only then may the JDK hand out their directories again. */
+  /**
+   * Cancels keys this instance registered; only then may the JDK hand out their directories again.
+   * Safe under this object's lock: the JDK's poller, which completes a cancel, never takes it.
+   */
   private void cancel(List<WatchKey> keys) {
     for (WatchKey k : keys) {
       k.cancel();
