@@ -123,7 +123,7 @@ public final class SpiderWatchVerticle extends VerticleBase {
   }
 
   private String rel(Path p) {
-    return workspace.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+    return PathRules.relative(workspace, p);
   }
 
   private void loop() {

@@ -84,6 +84,13 @@ public final class PathRules {
     return p;
   }
 
+  /** {@code p} relative to {@code base}, '/'-separated whatever the platform's separator (lexical). */
+  public static String relative(Path base, Path p) {
+    String r = base.relativize(p).toString();
+    String sep = p.getFileSystem().getSeparator();
+    return sep.equals("/") ? r : r.replace(sep, "/");
+  }
+
   /**
    * Whether a symlink at {@code linkPath} (relative, normalised) pointing at {@code target} stays
    * inside the root, judged lexically. Absolute targets never do.

@@ -137,8 +137,7 @@ public final class Scanner {
     }
 
     String rel(Path p) {
-      String r = base.relativize(p).toString();
-      return p.getFileSystem().getSeparator().equals("/") ? r : r.replace(p.getFileSystem().getSeparator(), "/");
+      return PathRules.relative(base, p);
     }
 
     @Override
@@ -210,7 +209,7 @@ public final class Scanner {
         }
       }
       String target = rawTarget.isAbsolute() || !PathRules.isNormalLinkTarget(raw)
-          ? parent.relativize(lexical).toString().replace(file.getFileSystem().getSeparator(), "/")
+          ? PathRules.relative(parent, lexical)
           : raw;
       if (target.isEmpty()) {
         target = ".";

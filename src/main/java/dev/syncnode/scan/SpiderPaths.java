@@ -78,7 +78,7 @@ public final class SpiderPaths {
         throw ScanException.invalid("path escapes the spider root: " + norm);
       }
       // the ignore rules also hold for where a link leads: "link -> .git" must not serve .git/config
-      String realRel = realRoot.relativize(real).toString().replace(real.getFileSystem().getSeparator(), "/");
+      String realRel = PathRules.relative(realRoot, real);
       if (!realRel.isEmpty() && hidden(realRel, Files.isDirectory(real), ignore)) {
         throw ScanException.notFound("no such entry in spider " + spiderId + ": " + norm);
       }

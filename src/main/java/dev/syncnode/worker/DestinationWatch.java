@@ -381,7 +381,7 @@ final class DestinationWatch {
    */
   private static boolean manages(Armed a, Path dir, String name, WatchEvent.Kind<?> kind) {
     Path child = dir.resolve(name);
-    String rel = a.dest.relativize(child).toString().replace(child.getFileSystem().getSeparator(), "/");
+    String rel = PathRules.relative(a.dest, child);
     if (PathRules.isReserved(rel)) {
       return false;
     }

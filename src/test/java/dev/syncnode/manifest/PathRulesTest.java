@@ -139,4 +139,12 @@ class PathRulesTest {
     assertFalse(PathRules.isReserved(".syncnodes"));
     assertFalse(PathRules.isReserved("a/.syncnode"));
   }
+
+  @Test
+  void relativePathsUseSlashes() {
+    Path base = Path.of("/ws/spider");
+    assertEquals("pkg/sub/a.py", PathRules.relative(base, base.resolve("pkg").resolve("sub").resolve("a.py")));
+    assertEquals("a.py", PathRules.relative(base, base.resolve("a.py")));
+    assertEquals("", PathRules.relative(base, base));
+  }
 }
