@@ -71,6 +71,24 @@ public final class RawGrpc implements AutoCloseable {
         .build()));
   }
 
+  /**
+   * Starts the bulk call, stops reading at its first message and cancels the call (an HTTP/2 reset),
+   * as a worker that goes away mid-stream does. Completes once the reset is sent.
+   */
+  public void filesAbandoned(String spiderId, List<String> paths) throws Exception {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> client.request(address, SyncServiceGrpcClient.StreamFiles).onSuccess(req ->
+        req.send(FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey("raw-test").build())
+            .onSuccess(resp -> resp.handler(first -> {
+              resp.pause();
+              req.cancel();
+              done.tryComplete();
+            }))
+            .onFailure(done::tryFail))
+        .onFailure(done::tryFail));
+    Cluster.await(done.future());
+  }
+
   /** The concatenated data of a download result. */
   public static byte[] bytes(Result<FileDownloadChunk> r) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

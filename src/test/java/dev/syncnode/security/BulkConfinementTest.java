@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.syncnode.it.RawGrpc;
 import dev.syncnode.it.Trees;
@@ -13,7 +14,9 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.transport.PieceCodec;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,6 +112,61 @@ class BulkConfinementTest {
     for (byte[] b : contents(r).values()) {
       assertFalse(new String(b, StandardCharsets.ISO_8859_1).contains(SECRET), "leaked in the data");
     }
+  }
+
+  /** This JVM's open file descriptors (the master runs in it) on anything under {@code dir}. */
+  static long openUnder(Path dir) throws IOException {
+    Path real = dir.toRealPath();
+    long n = 0;
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          if (Files.readSymbolicLink(fd).startsWith(real)) {
+            n++;
+          }
+        } catch (IOException closedMeanwhile) {
+          // the listing's own descriptor, or one closed since
+        }
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void finishedAndRefusedRequestsLeaveNothingOfTheSpiderOpen() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
+    long before = openUnder(ws);
+    for (int i = 0; i < 5; i++) {
+      RawGrpc.Result<FileData> all = grpc.files("spider1", GOOD, true);
+      assertEquals(GrpcStatus.OK, all.status(), all.message());
+      assertEquals(GrpcStatus.OK, grpc.download("spider1", "sub/deeper/leaf.txt", 0).status());
+      assertEquals(GrpcStatus.OK, grpc.files("spider1", List.of("big.py", "sub/inner.txt"), true, false).status());
+      assertEquals(GrpcStatus.INVALID_ARGUMENT,
+          grpc.files("spider1", List.of("sub/deeper/leaf.txt", "sub/deeper/dir-out/inner.txt"), false).status());
+      assertEquals(GrpcStatus.NOT_FOUND, grpc.files("spider1", List.of("sub/inner.txt", "missing.txt"), false).status());
+    }
+    assertEquals(before, openUnder(ws), "descriptors on the spider left open by finished requests");
+  }
+
+  @Test
+  void aWorkerThatGoesAwayMidStreamLeavesNothingOfTheSpiderOpen() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
+    long before = openUnder(ws);
+    // 6 MiB of random data: the first round (2 MiB) overfills the stream's window, so the master is
+    // waiting for it to drain, with the file and its directories open, when the call is cancelled
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      paths.add(i % 2 == 0 ? "noise.bin" : "sub/deeper/leaf.txt");
+    }
+    for (int i = 0; i < 3; i++) {
+      grpc.filesAbandoned("spider1", paths);
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    long open;
+    while ((open = openUnder(ws)) != before && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // the resets reach the master asynchronously
+    }
+    assertEquals(before, open, "descriptors on the spider left open by cancelled requests");
   }
 
   @ParameterizedTest(name = "accept deflate: {0}")

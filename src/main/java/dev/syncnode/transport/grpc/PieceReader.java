@@ -91,7 +91,10 @@ final class PieceReader {
     return cancelled;
   }
 
-  /** Reads the next round of pieces. Blocking. */
+  /**
+   * Reads the next round of pieces. Blocking. After the round that finishes the request, or that
+   * fails or is cancelled, nothing of the spider is held open any more.
+   */
   Round round() throws IOException {
     List<Piece> out = new ArrayList<>();
     List<ServedFile> served = new ArrayList<>();
@@ -120,8 +123,8 @@ final class PieceReader {
       close();
       throw e;
     }
-    if (cancelled) {
-      close();
+    if (cancelled || finished()) {
+      close(); // the directories the last files were opened through
     }
     return new Round(out, served);
   }

@@ -136,50 +136,77 @@ final class TransferService {
   /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */
   private <T> Future<Void> pump(GrpcServerResponse<?, T> resp, PieceReader reader,
       Function<PieceReader.Piece, T> toMessage) {
-    Promise<Void> done = Promise.promise();
-    resp.exceptionHandler(err -> {
-      reader.cancel();
-      done.tryFail(err);
-    });
-    round(resp, reader, toMessage, done);
-    return done.future();
+    return new Pump<>(resp, reader, toMessage).start();
   }
 
-  private <T> void round(GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage,
-      Promise<Void> done) {
-    vertx.executeBlocking(reader::round, false).onComplete(ar -> {
-      if (ar.failed()) {
-        done.tryFail(ar.cause());
-        return;
-      }
-      if (reader.cancelled() || done.future().isComplete()) {
-        reader.close();
-        return;
-      }
-      long sent = 0;
-      for (ServedFile f : ar.result().served()) {
-        // delivered to the scan cache before anything the worker can send after this stream ends
-        vertx.eventBus().send(Addresses.CACHE_SERVED, f, LOCAL);
-      }
-      try {
-        for (PieceReader.Piece p : ar.result().pieces()) {
-          resp.write(toMessage.apply(p));
-          sent += p.data().length;
+  /**
+   * One response being written. Its state is touched on the event loop only; the reader is released
+   * by the round that finishes or fails, or, when the client goes away between rounds (while the
+   * stream waits to drain), right then.
+   */
+  private final class Pump<T> {
+    private final GrpcServerResponse<?, T> resp;
+    private final PieceReader reader;
+    private final Function<PieceReader.Piece, T> toMessage;
+    private final Promise<Void> done = Promise.promise();
+    /** Whether a round is being read on a worker thread (which then releases a cancelled reader). */
+    private boolean reading;
+
+    Pump(GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage) {
+      this.resp = resp;
+      this.reader = reader;
+      this.toMessage = toMessage;
+    }
+
+    Future<Void> start() {
+      resp.exceptionHandler(err -> {
+        reader.cancel();
+        if (!reading) {
+          reader.close();
         }
-      } catch (IllegalStateException closed) {
-        reader.close();
-        done.tryFail(closed);
-        return;
-      }
-      metrics.bytesSent("grpc", sent);
-      if (reader.finished()) {
-        resp.end().onComplete(done);
-      } else if (resp.writeQueueFull()) {
-        resp.drainHandler(v -> round(resp, reader, toMessage, done));
-      } else {
-        round(resp, reader, toMessage, done);
-      }
-    });
+        done.tryFail(err);
+      });
+      round();
+      return done.future();
+    }
+
+    private void round() {
+      reading = true;
+      vertx.executeBlocking(reader::round, false).onComplete(ar -> {
+        reading = false;
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+          return;
+        }
+        if (reader.cancelled() || done.future().isComplete()) {
+          reader.close();
+          return;
+        }
+        for (ServedFile f : ar.result().served()) {
+          // delivered to the scan cache before anything the worker can send after this stream ends
+          vertx.eventBus().send(Addresses.CACHE_SERVED, f, LOCAL);
+        }
+        long sent = 0;
+        try {
+          for (PieceReader.Piece p : ar.result().pieces()) {
+            resp.write(toMessage.apply(p));
+            sent += p.data().length;
+          }
+        } catch (IllegalStateException closed) {
+          reader.close();
+          done.tryFail(closed);
+          return;
+        }
+        metrics.bytesSent("grpc", sent);
+        if (reader.finished()) {
+          resp.end().onComplete(done);
+        } else if (resp.writeQueueFull()) {
+          resp.drainHandler(v -> round());
+        } else {
+          round();
+        }
+      });
+    }
   }
 
   // ---- StreamBlockHashes ----
