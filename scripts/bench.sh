@@ -253,6 +253,7 @@ tree_ms() { echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat") * 10
 kids_ms() {
   times >"$WORK/times.txt"
   KIDS_MS=$(tail -1 "$WORK/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
+  KIDS_SYS=$(tail -1 "$WORK/times.txt" | awk '{ split($2, s, /[ms]/); printf "%d", (s[1] * 60 + s[2]) * 1000 }')
 }
 # CPU ms of the JIT compiler threads of processes
 jit_ms() {
@@ -280,8 +281,12 @@ perf_start() { # perf_start NAME: with BENCH_PERF=FILE, a system-wide perf profi
   sleep 0.3
 }
 perf_stop() { [[ -z "$PERF_PID" ]] || { kill -INT "$PERF_PID"; wait "$PERF_PID" || true; }; }
-rs_mark() { RD0=$(tree_ms "$RSYNCD_PID"); kids_ms; RC0=$KIDS_MS; }
-rs_note() { kids_ms; echo "$(( $(tree_ms "$RSYNCD_PID") - RD0 )) $(( KIDS_MS - RC0 ))" >>"$WORK/cpu5.rs"; }
+tree_sys_ms() { echo $(( $(awk '{print $15 + $17}' "/proc/$1/stat") * 1000 / TCK )); }
+rs_mark() { RD0=$(tree_ms "$RSYNCD_PID"); RDS0=$(tree_sys_ms "$RSYNCD_PID"); kids_ms; RC0=$KIDS_MS; RCS0=$KIDS_SYS; }
+rs_note() {
+  kids_ms
+  echo "$(( $(tree_ms "$RSYNCD_PID") - RD0 )) $(( KIDS_MS - RC0 )) $(( $(tree_sys_ms "$RSYNCD_PID") - RDS0 )) $(( KIDS_SYS - RCS0 ))" >>"$WORK/cpu5.rs"
+}
 fan_sn() {
   local i pids=()
   for i in $(seq 0 $((WORKERS - 1))); do sn_sync "$i" "fan-$ROUND" & pids+=($!); done
@@ -342,7 +347,8 @@ med() { sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
 want 5 && echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnode master $(cut -d' ' -f1 "$WORK/cpu5.sn" | med) ms," \
   "$WORKERS worker nodes $(cut -d' ' -f2 "$WORK/cpu5.sn" | med) ms (system part: master $(cut -d' ' -f3 "$WORK/cpu5.sn" | med) ms, workers $(cut -d' ' -f4 "$WORK/cpu5.sn" | med) ms;" \
   "workers' JIT compiler threads $(cut -d' ' -f5 "$WORK/cpu5.sn" | med) ms); rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
-  "$WORKERS rsync clients $(cut -d' ' -f2 "$WORK/cpu5.rs" | med) ms"
+  "$WORKERS rsync clients $(cut -d' ' -f2 "$WORK/cpu5.rs" | med) ms (system part: daemon $(cut -d' ' -f3 "$WORK/cpu5.rs" | med) ms," \
+  "clients $(cut -d' ' -f4 "$WORK/cpu5.rs" | med) ms)"
 want 5 && echo "case 5 floor: $WORKERS local 'cp -a' copies of the tree at once (no network, no checksums) took ${FLOOR_MS} ms" \
   "(median) = $(ratio "$FLOOR_MS" "${RS_MS[$K5]}") x rsync's time, on the same $(nproc) CPUs that run every node and client."
 echo "total bench time: $(( $(date +%s) - START )) s"
