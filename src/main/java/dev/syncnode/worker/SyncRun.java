@@ -166,7 +166,7 @@ public final class SyncRun {
                 return applyBlocking(remote, local.diff(), staged);
               })
               .map(v -> {
-                phase("apply");
+                phase("state");
                 return report(remote, local.diff());
               });
         }))
@@ -364,6 +364,7 @@ public final class SyncRun {
           // installed and verified with the manifest's mtime: the next local scan need not hash it
           localScanner.remember(dest, f.path(), f.size(), f.mtime() * 1_000_000L, f.hash());
         }
+        phase("apply");
         // armed before the fingerprint: a later change is seen, an earlier one is in the fingerprint
         long generation = watching() ? watch.arm(dest, ignore) : 0;
         LocalState.State state = new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
