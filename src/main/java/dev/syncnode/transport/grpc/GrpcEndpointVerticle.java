@@ -16,6 +16,7 @@ import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
+import dev.syncnode.transport.UnexpectedFailure;
 import dev.syncnode.transport.PieceCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -190,6 +191,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       message = "scan timed out or no scanner: " + re.getMessage();
     } else {
       status = GrpcStatus.INTERNAL;
+      message = UnexpectedFailure.describe(err);
       LOG.warn("gRPC call failed", err);
     }
     try {

@@ -1,6 +1,7 @@
 package dev.syncnode.transport.http;
 
 import dev.syncnode.scan.ScanException;
+import dev.syncnode.transport.UnexpectedFailure;
 import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -59,7 +60,7 @@ public final class HttpReplies {
     if (status >= 500 && status != 503) {
       LOG.warn("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), err);
     }
-    error(ctx, status, err.getMessage());
+    error(ctx, status, unexpected(err) ? UnexpectedFailure.describe(err) : err.getMessage());
   }
 
   /**
@@ -72,6 +73,12 @@ public final class HttpReplies {
         || err instanceof ClosedChannelException
         || err instanceof HttpClosedException
         || err instanceof VertxException && "Connection was closed".equals(err.getMessage());
+  }
+
+  /** A failure none of the node's own exceptions describes: its message may hold local paths. */
+  private static boolean unexpected(Throwable err) {
+    return !(err instanceof HttpStatusException || err instanceof ThrottledException || err instanceof ScanException
+        || err instanceof ReplyException);
   }
 
   static int statusOf(Throwable err) {
