@@ -5,6 +5,7 @@ import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.transport.UnexpectedFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -53,7 +54,7 @@ public final class ScannerVerticle extends VerticleBase {
         })
         .onFailure(err -> {
           ScanException se = err instanceof ScanException s ? s
-              : new ScanException(ScanException.Kind.INTERNAL, "scan failed: " + err.getMessage(), err);
+              : new ScanException(ScanException.Kind.INTERNAL, "scan failed: " + UnexpectedFailure.describe(err), err);
           if (se.kind() == ScanException.Kind.INTERNAL) {
             LOG.warn("scan {} failed", job.spiderId(), err);
           }
