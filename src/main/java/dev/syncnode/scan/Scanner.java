@@ -5,6 +5,7 @@ import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.PathRules;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
 import java.nio.file.Files;
@@ -28,18 +29,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Remembers (path, size, mtime) -> hash per root, so a rescan hashes only files that changed.
  * Files modified in the last two seconds are not remembered (a write within the same mtime tick
- * could otherwise go unnoticed). Symlinks are never followed: a link whose target stays inside the
+ * could otherwise go unnoticed). The files to hash are hashed after the walk, in parallel when there
+ * are many of them (on the common fork-join pool, whose threads the calling thread joins). Symlinks are never followed: a link whose target stays inside the
  * root becomes an entry with its target, any other link is skipped with a warning. Any I/O error
  * fails the whole scan: a partial manifest would make workers delete files.
  */
 public final class Scanner {
   private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
   private static final long RACY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** Fewest files to hash for which hashing in parallel is worth its overhead. */
+  static final int PARALLEL_MIN_FILES = 16;
 
   /** Result of one walk. */
   public record Result(Manifest manifest, int hashedFiles, long durationMs) {}
 
   private record Memo(long size, long mtimeNanos, String hash) {}
+
+  /** A file the walk found and that must be hashed; its entry is at {@code index}. */
+  private record Pending(int index, Path file, String rel, long size, long mtimeNanos, int mode, long mtimeMillis) {}
 
   private final Map<Path, Map<String, Memo>> memoByRoot = new ConcurrentHashMap<>();
   private final boolean listEscapingLinks;
@@ -72,6 +79,7 @@ public final class Scanner {
     Map<String, Memo> newMemo = new ConcurrentHashMap<>();
     Walker walker = new Walker(base, realRoot, ignore, oldMemo, newMemo, listEscapingLinks);
     Files.walkFileTree(start, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, walker);
+    walker.hashPending();
     if (sub.isEmpty()) {
       memoByRoot.put(base, newMemo);
     } else {
@@ -122,7 +130,9 @@ public final class Scanner {
     final Map<String, Memo> oldMemo;
     final Map<String, Memo> newMemo;
     final boolean listEscapingLinks;
+    /** In walk order; a file still to hash is a null placeholder until {@link #hashPending}. */
     final List<FileEntry> entries = new ArrayList<>();
+    final List<Pending> pending = new ArrayList<>();
     final long racyLimit = System.currentTimeMillis() * 1_000_000L - RACY_WINDOW_NANOS;
     int hashed;
 
@@ -178,18 +188,41 @@ public final class Scanner {
       long size = attrs.size();
       long mtimeNanos = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
       Memo memo = oldMemo.get(rel);
-      String hash;
+      int mode = mode(file, 0644);
       if (memo != null && memo.size == size && memo.mtimeNanos == mtimeNanos) {
-        hash = memo.hash;
+        known(rel, size, mtimeNanos, memo.hash);
+        entries.add(FileEntry.file(rel, size, mode, attrs.lastModifiedTime().toMillis(), memo.hash));
       } else {
-        hash = FileHasher.sha256(file);
-        hashed++;
+        pending.add(new Pending(entries.size(), file, rel, size, mtimeNanos, mode, attrs.lastModifiedTime().toMillis()));
+        entries.add(null);
       }
+      return FileVisitResult.CONTINUE;
+    }
+
+    /** Remembers a file's hash for the next scan, unless it changed too recently to be trusted. */
+    private void known(String rel, long size, long mtimeNanos, String hash) {
       if (mtimeNanos < racyLimit) {
         newMemo.put(rel, new Memo(size, mtimeNanos, hash));
       }
-      entries.add(FileEntry.file(rel, size, mode(file, 0644), attrs.lastModifiedTime().toMillis(), hash));
-      return FileVisitResult.CONTINUE;
+    }
+
+    /** Hashes the files the walk could not take from the memo and fills in their entries. */
+    void hashPending() throws IOException {
+      try {
+        (pending.size() >= PARALLEL_MIN_FILES ? pending.parallelStream() : pending.stream()).forEach(p -> {
+          String hash;
+          try {
+            hash = FileHasher.sha256(p.file());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          known(p.rel(), p.size(), p.mtimeNanos(), hash); // a concurrent map
+          entries.set(p.index(), FileEntry.file(p.rel(), p.size(), p.mode(), p.mtimeMillis(), hash)); // own slot
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      hashed = pending.size();
     }
 
     private void link(Path file, String rel, BasicFileAttributes attrs) throws IOException {

@@ -142,6 +142,33 @@ class ScannerTest {
   }
 
   @Test
+  void manyFilesAreHashedInParallelEachIntoItsOwnEntry() throws Exception {
+    int n = 20 * Scanner.PARALLEL_MIN_FILES;
+    for (int i = 0; i < n; i++) {
+      write("d" + (i % 7) + "/f" + i + ".txt", "content " + i + "\n".repeat(i));
+    }
+    ageEverything();
+    // half of them memoised, half changed since (same size, other content): a mixed second scan
+    scan();
+    for (int i = 0; i < n; i += 2) {
+      Path p = write("d" + (i % 7) + "/f" + i + ".txt", "CONTENT " + i + "\n".repeat(i));
+      Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(30, ChronoUnit.MINUTES)));
+    }
+    Scanner.Result r = scan();
+    assertEquals(n / 2, r.hashedFiles());
+    Map<String, FileEntry> got = byPath(r.manifest());
+    assertEquals(n + 7, got.size(), "every file and directory, once");
+    for (int i = 0; i < n; i++) {
+      String content = (i % 2 == 0 ? "CONTENT " : "content ") + i + "\n".repeat(i);
+      FileEntry e = got.get("d" + (i % 7) + "/f" + i + ".txt");
+      assertEquals(sha256(content), e.hash(), e.path());
+      assertEquals(content.length(), e.size(), e.path());
+    }
+    assertEquals(r.manifest(), new Scanner().scan("spider", root, "", DEFAULTS).manifest(),
+        "the same manifest as a scan that hashes everything");
+  }
+
+  @Test
   void changedFileIsRehashedAndOnlyIt() throws Exception {
     write("a.txt", "aaaa");
     write("b.txt", "bbbb");
