@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * Walks a directory tree and builds its manifest. Blocking: run it in {@code executeBlocking}.
  *
  * <p>Remembers (path, size, mtime) -> hash per root, so a rescan hashes only files that changed.
+ * The memo holds what the last walks found: a scan replaces what it covered, and roots that are gone
+ * are forgotten at the next scan of any root.
  * Files modified in the last two seconds are not remembered (a write within the same mtime tick
  * could otherwise go unnoticed). The files to hash are hashed after the walk, in parallel when there
  * are many of them (on the common fork-join pool, whose threads the calling thread joins). Symlinks are never followed: a link whose target stays inside the
@@ -83,8 +85,13 @@ public final class Scanner {
     if (sub.isEmpty()) {
       memoByRoot.put(base, newMemo);
     } else {
-      memoByRoot.computeIfAbsent(base, k -> new ConcurrentHashMap<>()).putAll(newMemo);
+      // what was remembered below sub and is no longer there goes; the rest of the root stays
+      Map<String, Memo> memo = memoByRoot.computeIfAbsent(base, k -> new ConcurrentHashMap<>());
+      String below = sub + "/";
+      memo.keySet().removeIf(p -> p.equals(sub) || p.startsWith(below));
+      memo.putAll(newMemo);
     }
+    forgetGoneRoots(base);
     Manifest manifest = Manifest.of(spiderId, sub, walker.entries);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     return new Result(manifest, walker.hashed, ms);
@@ -98,6 +105,21 @@ public final class Scanner {
   public void remember(Path root, String relPath, long size, long mtimeNanos, String hash) {
     memoByRoot.computeIfAbsent(root.toAbsolutePath().normalize(), k -> new ConcurrentHashMap<>())
         .put(relPath, new Memo(size, mtimeNanos, hash));
+  }
+
+  /**
+   * Drops the memo of every other root that is no longer a directory (a spider deleted on the master,
+   * a destination removed from a worker): nothing scans those again, and without this their hashes
+   * would stay for as long as the node runs. One stat per remembered root, next to the walk's one
+   * per file.
+   */
+  private void forgetGoneRoots(Path scanned) {
+    memoByRoot.keySet().removeIf(r -> !r.equals(scanned) && !Files.isDirectory(r));
+  }
+
+  /** How many files are remembered over all roots (for tests). */
+  int rememberedFiles() {
+    return memoByRoot.values().stream().mapToInt(Map::size).sum();
   }
 
   /** Drops the memo of a root (e.g. when a worker wipes a destination). */

@@ -225,6 +225,57 @@ class ScannerTest {
     assertEquals(sha256("two"), byPath(r.manifest()).get("x.txt").hash());
   }
 
+  /**
+   * A master whose spiders come and go (and a worker whose destinations are removed) kept the hashes
+   * of every root it had ever scanned: 40 deleted spiders of 25 files left 1000 remembered files.
+   */
+  @Test
+  void memoOfADeletedRootIsDroppedByTheNextScan() throws Exception {
+    write("kept.txt", "k");
+    ageEverything();
+    for (int i = 0; i < 40; i++) {
+      Path gone = Files.createDirectories(tmp.resolve("gone" + i));
+      for (int f = 0; f < 25; f++) {
+        Path file = Files.writeString(gone.resolve("f" + f + ".txt"), "gone " + i + " " + f);
+        Files.setLastModifiedTime(file, HOUR_AGO);
+      }
+      assertEquals(25, scanner.scan("gone" + i, gone, "", DEFAULTS).hashedFiles());
+      deleteTree(gone);
+    }
+    scan();
+    assertEquals(1, scanner.rememberedFiles(), "only the file of the root that still exists");
+  }
+
+  /** Sub-path scans added what they found and never removed what they no longer found. */
+  @Test
+  void subPathScanForgetsFilesDeletedBelowIt() throws Exception {
+    write("top.txt", "t");
+    ageEverything();
+    scan();
+    for (int round = 0; round < 30; round++) {
+      deleteTree(root.resolve("logs"));
+      for (int f = 0; f < 5; f++) {
+        write("logs/r" + round + "-" + f + ".txt", "round " + round + " " + f);
+      }
+      ageEverything();
+      Scanner.Result r = scanner.scan("spider", root, "logs", DEFAULTS);
+      assertEquals(5, r.manifest().fileCount());
+    }
+    assertEquals(1 + 5, scanner.rememberedFiles(), "top.txt and the five files below logs/ now");
+    assertEquals(0, scan().hashedFiles(), "the rest of the root is still remembered");
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   @Test
   void symlinkInsideIsKeptWithItsTargetAndNotFollowed() throws Exception {
     write("main.py", "m");
