@@ -35,7 +35,11 @@ public final class ScanCacheVerticle extends VerticleBase {
   private final SyncMetrics metrics;
   private final Map<Key, Cached> cache = new HashMap<>();
   private final Map<Key, Future<Scanner.Result>> inFlight = new HashMap<>();
-  /** Invalidations per spider: a scan that overlapped one is answered but not cached. */
+  /**
+   * Invalidations per spider seen while a scan of it runs: a scan that overlapped one is answered but
+   * not cached. Kept only while a scan of the spider is in flight (no one else compares against it),
+   * so it does not grow with every spider name the watcher ever reported.
+   */
   private final Map<String, Long> generations = new HashMap<>();
   private long sweepTimer;
 
@@ -54,7 +58,7 @@ public final class ScanCacheVerticle extends VerticleBase {
     return Future.all(
         vertx.eventBus().<ScanRequest>localConsumer(Addresses.CACHE_SCAN, this::onScan).completion(),
         vertx.eventBus().localConsumer(Addresses.CACHE_STATS,
-            m -> m.reply(new CacheStats(cache.size(), inFlight.size()))).completion(),
+            m -> m.reply(new CacheStats(cache.size(), inFlight.size(), generations.size()))).completion(),
         vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
         vertx.eventBus().<ServedFile>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
   }
@@ -107,7 +111,11 @@ public final class ScanCacheVerticle extends VerticleBase {
     long generation = generations.getOrDefault(key.spiderId(), 0L);
     scan.onComplete(ar -> {
       inFlight.remove(key);
-      if (ar.succeeded() && generation == generations.getOrDefault(key.spiderId(), 0L)) {
+      boolean current = generation == generations.getOrDefault(key.spiderId(), 0L);
+      if (!scanning(key.spiderId())) {
+        generations.remove(key.spiderId()); // the last scan that could compare against it is done
+      }
+      if (ar.succeeded() && current) {
         long now = System.currentTimeMillis();
         cache.put(key, new Cached(new ScanReply(ar.result().manifest(), ScanReply.Outcome.CACHE_HIT), now));
       }
@@ -124,12 +132,24 @@ public final class ScanCacheVerticle extends VerticleBase {
     String spiderId = msg.body();
     if (SpiderWatchVerticle.ALL.equals(spiderId)) {
       cache.clear();
-      inFlight.keySet().forEach(k -> generations.merge(k.spiderId(), 1L, Long::sum));
+      inFlight.keySet().stream().map(Key::spiderId).distinct()
+          .forEach(id -> generations.merge(id, 1L, Long::sum));
     } else {
       cache.keySet().removeIf(k -> k.spiderId().equals(spiderId));
-      generations.merge(spiderId, 1L, Long::sum);
+      if (scanning(spiderId)) {
+        generations.merge(spiderId, 1L, Long::sum);
+      }
     }
     msg.reply(null);
+  }
+
+  private boolean scanning(String spiderId) {
+    for (Key k : inFlight.keySet()) {
+      if (k.spiderId().equals(spiderId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A file was served whose size or mtime differs from a cached entry: the scan is stale, drop it. */
