@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Remembers (path, size, mtime) -> hash per root, so a rescan hashes only files that changed.
  * The memo holds what the last walks found: a scan replaces what it covered, and roots that are gone
- * are forgotten at the next scan of any root.
+ * are forgotten by a later scan of any root (looked for at most every 30 s).
  * Files modified in the last two seconds are not remembered (a write within the same mtime tick
  * could otherwise go unnoticed). The files to hash are hashed after the walk, in parallel when there
  * are many of them (on the common fork-join pool, whose threads the calling thread joins). Symlinks are never followed: a link whose target stays inside the
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Scanner {
   private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
   private static final long RACY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** Roots that are gone are looked for at most this often. */
+  static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** Fewest files to hash for which hashing in parallel is worth its overhead. */
   static final int PARALLEL_MIN_FILES = 16;
 
@@ -51,6 +54,9 @@ public final class Scanner {
   private record Pending(int index, Path file, String rel, long size, long mtimeNanos, int mode, long mtimeMillis) {}
 
   private final Map<Path, Map<String, Memo>> memoByRoot = new ConcurrentHashMap<>();
+  /** When {@link #forgetGoneRoots} last looked for roots that are gone. */
+  private final AtomicLong lastSweep;
+  private final long sweepIntervalNanos;
   private final boolean listEscapingLinks;
 
   /** The master's scanner: links leading outside the root are skipped. */
@@ -64,7 +70,14 @@ public final class Scanner {
    *     master can contain them) instead of leaving them or trying to write through them.
    */
   public Scanner(boolean listEscapingLinks) {
+    this(listEscapingLinks, SWEEP_INTERVAL_NANOS);
+  }
+
+  /** @param sweepIntervalNanos how often to look for roots that are gone (tests: 0, every scan) */
+  Scanner(boolean listEscapingLinks, long sweepIntervalNanos) {
     this.listEscapingLinks = listEscapingLinks;
+    this.sweepIntervalNanos = sweepIntervalNanos;
+    this.lastSweep = new AtomicLong(System.nanoTime() - sweepIntervalNanos);
   }
 
   /**
@@ -114,6 +127,11 @@ public final class Scanner {
    * per file.
    */
   private void forgetGoneRoots(Path scanned) {
+    long now = System.nanoTime();
+    long last = lastSweep.get();
+    if (now - last < sweepIntervalNanos || !lastSweep.compareAndSet(last, now)) {
+      return; // swept a moment ago (or another scan is sweeping): a node with many roots stats them rarely
+    }
     memoByRoot.keySet().removeIf(r -> !r.equals(scanned) && !Files.isDirectory(r));
   }
 

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -231,6 +232,7 @@ class ScannerTest {
    */
   @Test
   void memoOfADeletedRootIsDroppedByTheNextScan() throws Exception {
+    scanner = new Scanner(false, 0);
     write("kept.txt", "k");
     ageEverything();
     for (int i = 0; i < 40; i++) {
@@ -244,6 +246,20 @@ class ScannerTest {
     }
     scan();
     assertEquals(1, scanner.rememberedFiles(), "only the file of the root that still exists");
+  }
+
+  @Test
+  void goneRootsAreLookedForAtMostEverySweepInterval() throws Exception {
+    scanner = new Scanner(false, TimeUnit.HOURS.toNanos(1));
+    write("kept.txt", "k");
+    ageEverything();
+    scan(); // the first scan looks
+    Path gone = Files.createDirectories(tmp.resolve("gone"));
+    Files.setLastModifiedTime(Files.writeString(gone.resolve("f.txt"), "f"), HOUR_AGO);
+    scanner.scan("gone", gone, "", DEFAULTS);
+    deleteTree(gone);
+    scan();
+    assertEquals(2, scanner.rememberedFiles(), "not looked for again within the interval");
   }
 
   /** Sub-path scans added what they found and never removed what they no longer found. */
