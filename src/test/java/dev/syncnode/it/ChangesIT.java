@@ -29,12 +29,10 @@ class ChangesIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    Path workspace = Files.createDirectories(tmp.resolve("master"));
-    spider = workspace.resolve("spider1");
-    Trees.sampleSpider(spider);
-    dest = tmp.resolve("worker/spider1");
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")),
-        Tweaks.cacheTtl(Duration.ZERO));
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    spider = dirs.spider();
+    dest = dirs.dest();
+    cluster = dirs.start(Tweaks.cacheTtl(Duration.ZERO));
   }
 
   @AfterEach

@@ -87,9 +87,14 @@ public final class Cluster implements AutoCloseable {
   }
 
   public Future<SyncReport> syncAsync(String spiderId, Path dest) {
-    return workerVertx.eventBus()
+    return requestSync(workerVertx, spiderId, dest, 120_000);
+  }
+
+  /** Asks the worker node on {@code vertx} to sync a spider (dest null: its default destination). */
+  static Future<SyncReport> requestSync(Vertx vertx, String spiderId, Path dest, long timeoutMs) {
+    return vertx.eventBus()
         .<SyncReport>request(Addresses.WORKER_SYNC, new SyncRequest(spiderId, dest == null ? null : dest.toString()),
-            new DeliveryOptions().setSendTimeout(120_000))
+            new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(Message::body);
   }
 

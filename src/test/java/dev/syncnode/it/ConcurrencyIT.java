@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.worker.SyncReport;
 import io.vertx.core.Future;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,10 +26,9 @@ class ConcurrencyIT {
   Cluster cluster;
 
   Path setUp(java.util.function.UnaryOperator<dev.syncnode.config.NodeConfig> tweak) throws Exception {
-    Path workspace = Files.createDirectories(tmp.resolve("master"));
-    Trees.sampleSpider(workspace.resolve("spider1"));
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")), tweak);
-    return workspace.resolve("spider1");
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    cluster = dirs.start(tweak);
+    return dirs.spider();
   }
 
   @AfterEach

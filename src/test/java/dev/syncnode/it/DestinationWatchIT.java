@@ -20,17 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DestinationWatchIT {
   @TempDir Path tmp;
+  Workspaces dirs;
   Path spider;
   Path dest;
   Cluster cluster;
 
   @BeforeEach
   void setUp() throws Exception {
-    Path workspace = Files.createDirectories(tmp.resolve("master"));
-    spider = workspace.resolve("spider1");
-    Trees.sampleSpider(spider);
-    dest = tmp.resolve("worker/spider1");
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")));
+    dirs = Workspaces.withSampleSpider(tmp);
+    spider = dirs.spider();
+    dest = dirs.dest();
+    cluster = dirs.start();
   }
 
   @AfterEach
@@ -68,7 +68,7 @@ class DestinationWatchIT {
   @Test
   void withTheWatchOffAChangeInotifyCannotSeeIsStillRepaired() throws Exception {
     cluster.close();
-    cluster = new Cluster(tmp.resolve("master"), tmp.resolve("worker"), c -> {
+    cluster = dirs.start(c -> {
       NodeConfig.Sync s = c.sync();
       return c.withSync(new NodeConfig.Sync(s.useGrpc(), s.grpcCacheTtl(), s.grpcChunkSize(), s.ignore(), s.http(),
           s.retry(), s.timeout(), s.parallelDownloads(), s.compression(), false));

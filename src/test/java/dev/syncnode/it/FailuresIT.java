@@ -29,10 +29,9 @@ class FailuresIT {
 
   @Test
   void unknownSpiderFailsClearlyAndTouchesNothing() throws Exception {
-    Path workspace = Files.createDirectories(tmp.resolve("master"));
-    Trees.sampleSpider(workspace.resolve("spider1"));
-    Path workerWs = Files.createDirectories(tmp.resolve("worker"));
-    try (Cluster cluster = new Cluster(workspace, workerWs, Cluster::fastRetries)) {
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    Path workerWs = dirs.workerWorkspace();
+    try (Cluster cluster = dirs.start(Cluster::fastRetries)) {
       Path dest = existingCopy("copy");
       Map<String, String> before = Trees.describe(dest, rel -> true);
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,11 +41,10 @@ class GrpcEndpointIT {
 
   @BeforeAll
   void setUp() throws Exception {
-    workspace = Files.createDirectories(tmp.resolve("master"));
-    Path spider = workspace.resolve("spider1");
-    Trees.sampleSpider(spider);
-    big = new byte[300 * 1024 + 7];
-    new Random(1).nextBytes(big);
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    workspace = dirs.workspace();
+    Path spider = dirs.spider();
+    big = Trees.random(1, 300 * 1024 + 7);
     Trees.write(spider, "big.bin", big);
 
     Path outside = Files.createDirectories(tmp.resolve("outside"));
@@ -69,7 +67,7 @@ class GrpcEndpointIT {
     Files.createDirectories(workspace.resolve("empty"));
     Files.createSymbolicLink(workspace.resolve("linked-spider"), spider);
 
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")), Tweaks.chunkSize(100));
+    cluster = dirs.start(Tweaks.chunkSize(100));
     grpc = new RawGrpc(cluster.master.grpcPort());
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.worker.SyncReport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -15,16 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GrpcSyncIT {
   @TempDir Path tmp;
-  Path workspace;
-  Path mirror;
+  Workspaces dirs;
   Cluster cluster;
 
   @BeforeEach
   void setUp() throws Exception {
-    workspace = Files.createDirectories(tmp.resolve("master"));
-    mirror = Files.createDirectories(tmp.resolve("worker"));
-    Trees.sampleSpider(workspace.resolve("spider1"));
-    cluster = new Cluster(workspace, mirror);
+    dirs = Workspaces.withSampleSpider(tmp);
+    cluster = dirs.start();
   }
 
   @AfterEach
@@ -35,8 +31,8 @@ class GrpcSyncIT {
   @Test
   void exactCopyOfSampleTree() throws Exception {
     SyncReport report = cluster.sync("spider1", null);
-    Map<String, String> expected = Trees.describe(workspace.resolve("spider1"), Trees::notIgnored);
-    Map<String, String> actual = Trees.describe(mirror.resolve("spider1"));
+    Map<String, String> expected = Trees.describe(dirs.spider(), Trees::notIgnored);
+    Map<String, String> actual = Trees.describe(dirs.dest());
     assertEquals(expected, actual);
     assertEquals("grpc", report.transport());
     assertTrue(actual.containsKey("empty/dir"));

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +43,7 @@ class HttpFailureTest {
   static final int BIG = 1 << 20;
 
   @TempDir Path tmp;
-  Path workspace;
-  Path mirror;
+  Workspaces dirs;
   byte[] big;
   Vertx clientVertx;
   FakeUpstream fake;
@@ -53,12 +51,9 @@ class HttpFailureTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    workspace = Files.createDirectories(tmp.resolve("master"));
-    mirror = Files.createDirectories(tmp.resolve("worker"));
-    Trees.sampleSpider(workspace.resolve("spider1"));
-    big = new byte[BIG];
-    new Random(42).nextBytes(big);
-    Trees.write(workspace.resolve("spider1"), "data/big.bin", big);
+    dirs = Workspaces.withSampleSpider(tmp);
+    big = Trees.random(42, BIG);
+    Trees.write(dirs.spider(), "data/big.bin", big);
     clientVertx = Vertx.vertx();
   }
 
@@ -87,7 +82,7 @@ class HttpFailureTest {
 
   /** Master and worker with an HTTP-only worker that talks to the fake upstream. */
   private void clusterBehindFake() throws Exception {
-    cluster = new Cluster(workspace, mirror, c -> Cluster.fastRetries(Cluster.httpOnly(c)));
+    cluster = dirs.start(c -> Cluster.fastRetries(Cluster.httpOnly(c)));
     cluster.pointWorkerAt(cluster.masterGrpcAddress(), fake.url());
   }
 
@@ -114,7 +109,7 @@ class HttpFailureTest {
     assertTrue(sync.getMessage().contains("HTTP 502") && sync.getMessage().contains("text/html")
         && sync.getMessage().contains("502 Bad Gateway"), sync.getMessage());
     assertEquals(3, fake.count("/scan") - before, "maxAttempts of the fast retry policy");
-    assertTrue(Files.notExists(mirror.resolve("spider1/main.py")));
+    assertTrue(Files.notExists(dirs.dest().resolve("main.py")));
   }
 
   @Test
@@ -208,8 +203,8 @@ class HttpFailureTest {
     SyncReport report = cluster.sync("spider1", null);
     assertEquals("http", report.transport());
     assertEquals(2, fake.count("/scan"));
-    assertEquals(Trees.describe(workspace.resolve("spider1"), Trees::notIgnored),
-        Trees.describe(mirror.resolve("spider1")));
+    assertEquals(Trees.describe(dirs.spider(), Trees::notIgnored),
+        Trees.describe(dirs.dest()));
   }
 
   @Test
@@ -222,8 +217,8 @@ class HttpFailureTest {
     clusterBehindFake();
     SyncReport report = cluster.sync("spider1", null);
     assertEquals("http", report.transport());
-    assertEquals(Trees.describe(workspace.resolve("spider1"), Trees::notIgnored),
-        Trees.describe(mirror.resolve("spider1")));
+    assertEquals(Trees.describe(dirs.spider(), Trees::notIgnored),
+        Trees.describe(dirs.dest()));
     List<FakeUpstream.Seen> seen = fake.seen.stream().filter(s -> s.uri().contains("big.bin")).toList();
     assertEquals(2, seen.size(), seen.toString());
     assertNull(seen.get(0).range());
@@ -233,9 +228,9 @@ class HttpFailureTest {
     assertTrue(range != null && range.matches("bytes=\\d+-"), range);
     long offset = Long.parseLong(range.substring(6, range.length() - 1));
     assertTrue(offset > 0 && offset <= BIG / 2, range);
-    assertArrayEquals(big, Files.readAllBytes(mirror.resolve("spider1/data/big.bin")));
-    assertTrue(Files.notExists(mirror.resolve("spider1/.syncnode/tmp")) || Files.list(
-        mirror.resolve("spider1/.syncnode/tmp")).findAny().isEmpty(), "no temp file left");
+    assertArrayEquals(big, Files.readAllBytes(dirs.dest().resolve("data/big.bin")));
+    assertTrue(Files.notExists(dirs.dest().resolve(".syncnode/tmp")) || Files.list(
+        dirs.dest().resolve(".syncnode/tmp")).findAny().isEmpty(), "no temp file left");
   }
 
   @Test
@@ -251,12 +246,12 @@ class HttpFailureTest {
     clusterBehindFake();
     cluster.sync("spider1", null);
     assertEquals(2, fake.count("big.bin"));
-    assertArrayEquals(big, Files.readAllBytes(mirror.resolve("spider1/data/big.bin")));
+    assertArrayEquals(big, Files.readAllBytes(dirs.dest().resolve("data/big.bin")));
   }
 
   @Test
   void directRangedDownloadAndSizeEnforcement() throws Exception {
-    cluster = new Cluster(workspace, mirror);
+    cluster = dirs.start();
     HttpSyncSource c = client(cluster.masterHttpUrl());
     Path out = tmp.resolve("part");
     Files.write(out, Arrays.copyOf(big, 1000));

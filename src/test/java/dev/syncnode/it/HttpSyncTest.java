@@ -23,19 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** Worker syncs over HTTP: HTTP only, automatic fallback from a dead gRPC port, tokens. */
 class HttpSyncTest {
   @TempDir Path tmp;
-  Path workspace;
-  Path mirror;
+  Workspaces dirs;
   Cluster cluster;
 
   @BeforeEach
   void setUp() throws Exception {
-    workspace = Files.createDirectories(tmp.resolve("master"));
-    mirror = Files.createDirectories(tmp.resolve("worker"));
-    Trees.sampleSpider(workspace.resolve("spider1"));
+    dirs = Workspaces.withSampleSpider(tmp);
   }
 
   void start(UnaryOperator<NodeConfig> tweak) throws Exception {
-    cluster = new Cluster(workspace, mirror, tweak);
+    cluster = dirs.start(tweak);
   }
 
   @AfterEach
@@ -46,7 +43,7 @@ class HttpSyncTest {
   }
 
   private Map<String, String> expected() throws Exception {
-    return Trees.describe(workspace.resolve("spider1"), Trees::notIgnored);
+    return Trees.describe(dirs.spider(), Trees::notIgnored);
   }
 
   private double counter(io.micrometer.core.instrument.MeterRegistry reg, String name, String... tags) {
@@ -58,18 +55,18 @@ class HttpSyncTest {
     start(c -> Cluster.fastRetries(Cluster.httpOnly(c)));
     SyncReport report = cluster.sync("spider1", null);
     assertEquals("http", report.transport());
-    assertEquals(expected(), Trees.describe(mirror.resolve("spider1")));
+    assertEquals(expected(), Trees.describe(dirs.dest()));
     assertEquals(7, report.files());
     assertEquals(7, report.downloaded());
     assertTrue(counter(cluster.masterMetrics.registry(), "syncnode.scan.requests", "transport", "http") >= 1);
     assertTrue(counter(cluster.masterMetrics.registry(), "syncnode.bytes.sent", "transport", "http") > 0);
     assertEquals(0, counter(cluster.masterMetrics.registry(), "syncnode.scan.requests", "transport", "grpc"));
 
-    Files.writeString(workspace.resolve("spider1/main.py"), "print('changed')\n");
-    Files.delete(workspace.resolve("spider1/poetry.lock"));
+    Files.writeString(dirs.spider().resolve("main.py"), "print('changed')\n");
+    Files.delete(dirs.spider().resolve("poetry.lock"));
     Cluster.await(cluster.masterVertx.eventBus().request(Addresses.CACHE_INVALIDATE, "spider1"));
     SyncReport second = cluster.sync("spider1", null);
-    assertEquals(expected(), Trees.describe(mirror.resolve("spider1")));
+    assertEquals(expected(), Trees.describe(dirs.dest()));
     assertEquals(1, second.downloaded());
     assertEquals(1, second.deleted());
   }
@@ -84,7 +81,7 @@ class HttpSyncTest {
     cluster.pointWorkerAt("127.0.0.1:" + closed, cluster.masterHttpUrl());
     SyncReport report = cluster.sync("spider1", null);
     assertEquals("http", report.transport());
-    assertEquals(expected(), Trees.describe(mirror.resolve("spider1")));
+    assertEquals(expected(), Trees.describe(dirs.dest()));
     assertEquals(1, counter(cluster.workerMetrics.registry(), "syncnode.grpc.fallbacks"));
     assertEquals(1, counter(cluster.workerMetrics.registry(), "syncnode.syncs", "transport", "http", "outcome",
         "success"));
@@ -105,14 +102,14 @@ class HttpSyncTest {
       assertEquals(404, worker.post("/api/sync/nope").status());
       assertEquals(400, worker.post("/api/sync/%2e%2e").status());
     }
-    assertEquals(expected(), Trees.describe(mirror.resolve("spider1")));
+    assertEquals(expected(), Trees.describe(dirs.dest()));
   }
 
   @Test
   void tokenIsSentAndAWrongOneFailsWithoutRetries() throws Exception {
     start(c -> Cluster.fastRetries(Cluster.httpOnly(c)).withAuth(new NodeConfig.Auth("t0ken")));
     assertEquals("http", cluster.sync("spider1", null).transport());
-    assertEquals(expected(), Trees.describe(mirror.resolve("spider1")));
+    assertEquals(expected(), Trees.describe(dirs.dest()));
 
     cluster.workerConfig.set(cluster.workerConfig.get().withAuth(new NodeConfig.Auth("wrong")));
     ReplyException e = assertThrows(ReplyException.class, () -> cluster.sync("spider1", null));

@@ -24,14 +24,13 @@ class LocalStateIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    Path workspace = Files.createDirectories(tmp.resolve("master"));
-    spider = workspace.resolve("spider1");
-    Trees.sampleSpider(spider);
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    spider = dirs.spider();
     Trees.write(spider, "conf/settings.py", "DEBUG = False\n");
-    dest = tmp.resolve("worker/spider1");
+    dest = dirs.dest();
     outside = Files.createDirectories(tmp.resolve("outside"));
     Files.writeString(outside.resolve("precious.txt"), "do not touch");
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")));
+    cluster = dirs.start();
   }
 
   @AfterEach

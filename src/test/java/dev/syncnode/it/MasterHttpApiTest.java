@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +30,7 @@ class MasterHttpApiTest {
   static final String SECRET = "TOP-SECRET-OUTSIDE-THE-SPIDER";
 
   @TempDir Path tmp;
-  Path workspace;
+  Workspaces dirs;
   Path spider;
   byte[] blob;
   Cluster cluster;
@@ -39,21 +38,20 @@ class MasterHttpApiTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    workspace = Files.createDirectories(tmp.resolve("master"));
-    spider = workspace.resolve("spider1");
-    Trees.sampleSpider(spider);
+    dirs = Workspaces.withSampleSpider(tmp);
+    Path workspace = dirs.workspace();
+    spider = dirs.spider();
     Files.createDirectories(workspace.resolve("spider2"));
     Files.writeString(workspace.resolve("secret.txt"), SECRET);
     Files.writeString(tmp.resolve("outside.txt"), SECRET);
     Files.createSymbolicLink(workspace.resolve("linked-spider"), spider);
     Files.createSymbolicLink(spider.resolve("escape-link"), Path.of("../secret.txt"));
-    blob = new byte[300_000];
-    new Random(7).nextBytes(blob);
+    blob = Trees.random(7, 300_000);
     Trees.write(spider, "data/blob.bin", blob);
   }
 
   void start(java.util.function.UnaryOperator<NodeConfig> tweak) throws Exception {
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")), tweak);
+    cluster = dirs.start(tweak);
     http = new HttpProbe(cluster.master.httpPort());
   }
 

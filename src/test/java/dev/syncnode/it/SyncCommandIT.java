@@ -26,10 +26,9 @@ class SyncCommandIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    Path workspace = Files.createDirectories(tmp.resolve("master"));
-    spider = workspace.resolve("spider1");
-    Trees.sampleSpider(spider);
-    cluster = new Cluster(workspace, Files.createDirectories(tmp.resolve("worker")));
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    spider = dirs.spider();
+    cluster = dirs.start();
   }
 
   @AfterEach

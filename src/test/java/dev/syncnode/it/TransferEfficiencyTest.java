@@ -1,5 +1,6 @@
 package dev.syncnode.it;
 
+import static dev.syncnode.it.Trees.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -63,12 +64,6 @@ class TransferEfficiencyTest {
   void tearDown() throws Exception {
     proxy.close();
     cluster.close();
-  }
-
-  static byte[] random(long seed, int n) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 
   static String python(int seed, int bytes) {

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -85,6 +86,13 @@ public final class Trees {
     Files.createDirectories(p.getParent());
     Files.write(p, content);
     return p;
+  }
+
+  /** n bytes from {@code new Random(seed)}: the same content on every run. */
+  public static byte[] random(long seed, int n) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
   }
 
   /** A sample spider: nested dirs, an empty dir, an executable, odd names, an empty file, ignored dirs, links. */

@@ -1,16 +1,12 @@
 package dev.syncnode.it;
 
 import dev.syncnode.NodeVerticle;
-import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.SyncReport;
-import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
@@ -33,10 +29,7 @@ public final class WorkerNode implements AutoCloseable {
   }
 
   public Future<SyncReport> syncAsync(String spiderId, Path dest) {
-    return vertx.eventBus()
-        .<SyncReport>request(Addresses.WORKER_SYNC, new SyncRequest(spiderId, dest == null ? null : dest.toString()),
-            new DeliveryOptions().setSendTimeout(60_000))
-        .map(Message::body);
+    return Cluster.requestSync(vertx, spiderId, dest, 60_000);
   }
 
   public SyncReport sync(String spiderId, Path dest) throws Exception {

@@ -9,6 +9,7 @@ import dev.syncnode.cli.SyncCommand;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.it.Cluster;
 import dev.syncnode.it.Trees;
+import dev.syncnode.it.Workspaces;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.worker.SyncReport;
@@ -34,8 +35,7 @@ class AuthTest {
   static final String TOKEN = "s3cret-Token-42";
 
   @TempDir Path tmp;
-  Path workspace;
-  Path mirror;
+  Workspaces dirs;
   Cluster cluster;
   Vertx client;
   GrpcProbe grpc;
@@ -43,10 +43,8 @@ class AuthTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    workspace = Files.createDirectories(tmp.resolve("master"));
-    mirror = Files.createDirectories(tmp.resolve("worker"));
-    Trees.sampleSpider(workspace.resolve("spider1"));
-    cluster = new Cluster(workspace, mirror, c -> Cluster.fastRetries(c).withAuth(new NodeConfig.Auth(TOKEN)));
+    dirs = Workspaces.withSampleSpider(tmp);
+    cluster = dirs.start(c -> Cluster.fastRetries(c).withAuth(new NodeConfig.Auth(TOKEN)));
     client = Vertx.vertx();
     grpc = new GrpcProbe(client, cluster.master.grpcPort());
     masterHttp = new HttpProbe(client, cluster.master.httpPort());
@@ -117,10 +115,10 @@ class AuthTest {
   void workerSendsItsTokenAndAWrongOneFailsAtOnce() throws Exception {
     SyncReport report = cluster.sync("spider1", null);
     assertEquals("grpc", report.transport());
-    assertEquals(Trees.describe(workspace.resolve("spider1"), Trees::notIgnored), Trees.describe(mirror.resolve("spider1")));
+    assertEquals(Trees.describe(dirs.spider(), Trees::notIgnored), Trees.describe(dirs.dest()));
 
-    Map<String, String> before = Trees.describe(mirror.resolve("spider1"));
-    Trees.write(workspace.resolve("spider1"), "main.py", "changed\n");
+    Map<String, String> before = Trees.describe(dirs.dest());
+    Trees.write(dirs.spider(), "main.py", "changed\n");
     NodeConfig good = cluster.workerConfig.get();
     cluster.workerConfig.set(good.withAuth(new NodeConfig.Auth("wrong")));
     try {
@@ -130,7 +128,7 @@ class AuthTest {
       assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
       assertEquals(401, e.failureCode());
     }
-    assertEquals(before, Trees.describe(mirror.resolve("spider1")), "the old copy stays");
+    assertEquals(before, Trees.describe(dirs.dest()), "the old copy stays");
     assertEquals(0.0, counter(cluster.workerMetrics, "syncnode.grpc.fallbacks"), "auth errors do not fall back to HTTP");
   }
 
@@ -172,7 +170,7 @@ class AuthTest {
     Cli env = cli(Map.of("SYNCNODE_AUTH_TOKEN", TOKEN), "--master", master, "--spider", "spider1", "--dest",
         tmp.resolve("c2").toString(), "--json");
     assertEquals(SyncCommand.OK, env.code, env.err);
-    assertEquals(Trees.describe(workspace.resolve("spider1"), Trees::notIgnored), Trees.describe(tmp.resolve("c2")));
+    assertEquals(Trees.describe(dirs.spider(), Trees::notIgnored), Trees.describe(tmp.resolve("c2")));
   }
 
   static double counter(dev.syncnode.metrics.SyncMetrics m, String name) {

@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +51,8 @@ class FaultToleranceTest {
     workspace = Files.createDirectories(tmp.resolve("master"));
     spider = Files.createDirectories(workspace.resolve("spider1"));
     Trees.write(spider, "small.txt", "small\n");
-    Files.write(spider.resolve("a.bin"), random(1 << 20, 1));
-    Files.write(spider.resolve("b.bin"), random(2 << 20, 2));
+    Files.write(spider.resolve("a.bin"), Trees.random(1, 1 << 20));
+    Files.write(spider.resolve("b.bin"), Trees.random(2, 2 << 20));
     // a long TTL: a stale cached manifest would be served for the whole test unless the master notices
     master = new Nodes.Master(workspace, c -> Nodes.withTtl(c, Duration.ofMinutes(10)));
     worker = new Nodes.Worker(Nodes.worker(master.grpc(), ""));
@@ -65,16 +64,19 @@ class FaultToleranceTest {
     master.close();
   }
 
-  static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   /** Rewrites a master file in place (same inode) with new content and a clearly different mtime. */
   static void rewrite(Path file, byte[] content) throws Exception {
     Files.write(file, content);
     Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5_000));
+  }
+
+  /** Syncs into dest, then rewrites one master file and drops the cached manifest; returns the copy as it was. */
+  Map<String, String> syncThenRewrite(Path dest, String rel, byte[] content) throws Exception {
+    worker.sync("spider1", dest);
+    Map<String, String> before = Trees.describe(dest);
+    rewrite(spider.resolve(rel), content);
+    await(master.vertx.eventBus().request(dev.syncnode.bus.Addresses.CACHE_INVALIDATE, "spider1"));
+    return before;
   }
 
   @Test
@@ -83,7 +85,7 @@ class FaultToleranceTest {
     worker.sync("spider1", first);
     assertEquals(1.0, master.metrics.scansTotal());
 
-    byte[] fresh = random(1 << 20, 99);
+    byte[] fresh = Trees.random(99, 1 << 20);
     rewrite(spider.resolve("a.bin"), fresh); // the cached manifest still has the old hash
 
     Path second = tmp.resolve("w2");
@@ -100,8 +102,8 @@ class FaultToleranceTest {
   @Test
   void fileRewrittenWhileItStreamsIsNeverKept() throws Exception {
     Path big = spider.resolve("big.bin");
-    Files.write(big, random(16 << 20, 3));
-    byte[] fresh = random(16 << 20, 4);
+    Files.write(big, Trees.random(3, 16 << 20));
+    byte[] fresh = Trees.random(4, 16 << 20);
     Path dest = tmp.resolve("w");
     NodeConfig c = worker.config.get();
     GrpcSyncSource grpc = new GrpcSyncSource(worker.vertx, master.grpc(), "", "w", Duration.ofMinutes(1),
@@ -139,9 +141,9 @@ class FaultToleranceTest {
     Files.write(tmpArea.resolve(Trees.sha256(spider.resolve("a.bin")) + ".part"),
         java.util.Arrays.copyOf(a, a.length / 2)); // a good prefix: resumed
     Files.write(tmpArea.resolve(Trees.sha256(spider.resolve("b.bin")) + ".part"),
-        random(b.length / 2, 7)); // a corrupt prefix: detected, thrown away, fetched again
-    Files.write(tmpArea.resolve("0".repeat(64) + ".part"), random(1000, 8)); // for a file no longer wanted
-    Files.write(tmpArea.resolve("garbage"), random(1000, 9));
+        Trees.random(7, b.length / 2)); // a corrupt prefix: detected, thrown away, fetched again
+    Files.write(tmpArea.resolve("0".repeat(64) + ".part"), Trees.random(8, 1000)); // for a file no longer wanted
+    Files.write(tmpArea.resolve("garbage"), Trees.random(9, 1000));
     Trees.write(tmpArea, "stale.copy/x", "junk");
     Files.createSymbolicLink(tmpArea.resolve("0123.lnk"), Path.of("/etc/passwd"));
 
@@ -160,12 +162,8 @@ class FaultToleranceTest {
     Path devFull = Path.of("/dev/full");
     assumeTrue(Files.isWritable(devFull), "needs /dev/full");
     Path dest = tmp.resolve("w");
-    worker.sync("spider1", dest);
-    Map<String, String> before = Trees.describe(dest);
-
-    byte[] fresh = random(2 << 20, 11);
-    rewrite(spider.resolve("b.bin"), fresh);
-    await(master.vertx.eventBus().request(dev.syncnode.bus.Addresses.CACHE_INVALIDATE, "spider1"));
+    byte[] fresh = Trees.random(11, 2 << 20);
+    Map<String, String> before = syncThenRewrite(dest, "b.bin", fresh);
     // every write into the temp file now fails with ENOSPC, as on a full disk
     Path part = dest.resolve(".syncnode/tmp/" + FakeMaster.sha256(fresh) + ".part");
     Files.createSymbolicLink(part, devFull);
@@ -182,10 +180,7 @@ class FaultToleranceTest {
   @Test
   void unusableTempAreaFailsCleanlyAndKeepsTheOldCopy() throws Exception {
     Path dest = tmp.resolve("w");
-    worker.sync("spider1", dest);
-    Map<String, String> before = Trees.describe(dest);
-    rewrite(spider.resolve("small.txt"), "changed\n".getBytes());
-    await(master.vertx.eventBus().request(dev.syncnode.bus.Addresses.CACHE_INVALIDATE, "spider1"));
+    Map<String, String> before = syncThenRewrite(dest, "small.txt", "changed\n".getBytes());
     dev.syncnode.worker.LocalApplier.deleteRecursively(dest.resolve(".syncnode"));
     Files.writeString(dest.resolve(".syncnode"), "not a directory");
 
@@ -198,10 +193,7 @@ class FaultToleranceTest {
   @Test
   void aSecondWriterOfTheSameDestinationIsRefused() throws Exception {
     Path dest = tmp.resolve("w");
-    worker.sync("spider1", dest);
-    Map<String, String> before = Trees.describe(dest);
-    rewrite(spider.resolve("small.txt"), "changed\n".getBytes());
-    await(master.vertx.eventBus().request(dev.syncnode.bus.Addresses.CACHE_INVALIDATE, "spider1"));
+    Map<String, String> before = syncThenRewrite(dest, "small.txt", "changed\n".getBytes());
     // another process (here: this test) is syncing into dest
     try (dev.syncnode.worker.DestinationLock other = dev.syncnode.worker.DestinationLock.acquire(dest)) {
       String error = worker.failure("spider1", dest);

@@ -157,10 +157,7 @@ class HostileHttpMasterTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void hostileHttpMaster(Case c) throws Exception {
-    Path caseDir = Files.createTempDirectory(tmp, "case");
-    Path dest = caseDir.resolve("dest");
-    Trees.write(dest, "keep.txt", "old content\n");
-    Trees.write(dest, "dir/a.txt", "a\n");
+    Path dest = HostileMasterTest.oldCopy(Files.createTempDirectory(tmp, "case"));
     Map<String, String> before = Trees.describe(tmp, rel -> !rel.contains(".syncnode"));
     scan = c.scan;
     download = c.download;

@@ -294,9 +294,7 @@ class HostileMasterTest {
   @MethodSource("table")
   void hostileMaster(Case c) throws Exception {
     Path caseDir = Files.createTempDirectory(tmp, "case");
-    Path dest = caseDir.resolve("dest");
-    Trees.write(dest, "keep.txt", "old content\n");
-    Trees.write(dest, "dir/a.txt", "a\n");
+    Path dest = oldCopy(caseDir);
     Trees.write(caseDir, "outside/sentinel.txt", "sentinel\n");
     Map<String, String> before = Trees.describe(tmp, rel -> !rel.contains(".syncnode"));
 
@@ -312,6 +310,14 @@ class HostileMasterTest {
         c + ": something changed outside the worker's temp area");
     assertEquals("old content\n", Files.readString(dest.resolve("keep.txt")));
     assertEquals(List.of(), partsOfKeep(dest), c + ": part of the failed file left in the temp area");
+  }
+
+  /** {@code caseDir/dest} holding an old copy: keep.txt and dir/a.txt. */
+  static Path oldCopy(Path caseDir) throws Exception {
+    Path dest = caseDir.resolve("dest");
+    Trees.write(dest, "keep.txt", "old content\n");
+    Trees.write(dest, "dir/a.txt", "a\n");
+    return dest;
   }
 
   /** Temp files of the new keep.txt anywhere in the worker's reserved area. */
