@@ -13,6 +13,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,15 @@ import org.slf4j.LoggerFactory;
  * (its watches are cancelled); from then on it is walked until the next sync that applies changes
  * arms it again. Anything that cannot be proven (no watch service, watch limit reached, remote file
  * system, a directory already watched for another destination) also means the walk.
+ *
+ * <p>A sync that applies changes {@link #suspend suspends} the destination instead of dropping its
+ * watches: events are ignored until it is {@link #arm armed} again, which first passes a barrier
+ * (below) so that every event of the sync's own changes has been handled, then walks the tree once
+ * more and keeps each watch whose directory is still the same one (same path, same file key, i.e.
+ * inode), registers the directories that are new and cancels the rest. Registering and cancelling
+ * a watch each cost a round trip to the JDK's watch thread, so re-arming a 322-directory tree in
+ * place takes a fraction of cancelling and registering them all again. A directory moved within the
+ * destination keeps its watch under its old name, which is why the file key must match too.
  *
  * <p>{@link #unchanged} needs a barrier: an event the kernel has queued may not have reached the
  * thread yet. It creates and deletes a uniquely named probe file in {@code <dest>/.syncnode} and
@@ -77,15 +87,26 @@ final class DestinationWatch {
 
   private static DestinationWatch shared;
 
-  /** A destination whose watches are in place and which has not changed since they were. */
+  /** A watched directory: its key and the file key (inode) it had when it was registered. */
+  private record Watched(WatchKey key, Object fileKey) {}
+
+  /**
+   * A destination whose watches are in place and which has not changed since they were, or, while
+   * {@code suspended}, one whose sync is applying changes (its events are ignored).
+   */
   private static final class Armed {
     final Path dest;
     final long generation;
     final IgnoreRules ignore;
     /** Claimed in {@link #live}; cancelled by whoever drops the destination. */
     final List<WatchKey> keys = new ArrayList<>();
+    /** The watched directories by path relative to {@code dest} ("" for itself). */
+    final Map<String, Watched> dirs = new HashMap<>();
     WatchKey reservedKey;
+    Object reservedFileKey;
     LocalState.State written;
+    boolean suspended;
+    boolean dropped;
 
     Armed(Path dest, long generation, IgnoreRules ignore) {
       this.dest = dest;
@@ -108,11 +129,17 @@ final class DestinationWatch {
   private final int maxWatches;
   private final long barrierMs;
   private final AtomicLong counter = new AtomicLong();
+  /** Directories registered so far (tests: re-arming in place registers only new ones). */
+  private final AtomicLong registrations = new AtomicLong();
   // guarded by this
   /** In arming order, oldest first (a re-armed destination goes last). */
   private final Map<Path, Armed> armed = new LinkedHashMap<>();
+  /** Destinations whose sync is applying changes; their watches wait for {@link #arm}. */
+  private final Map<Path, Armed> suspended = new HashMap<>();
   private final Map<WatchKey, Armed> owners = new IdentityHashMap<>();
   private final Map<String, Probe> probes = new HashMap<>();
+  /** OVERFLOWs seen: an arming during which one came cannot trust what it kept. */
+  private long overflows;
   /** Keys registered here and not cancelled yet, armed or not. */
   private final Set<WatchKey> live = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -151,7 +178,7 @@ final class DestinationWatch {
 
   /** Stops the watch thread and forgets every destination (the shared instance lives as long as the JVM). */
   void close() throws IOException {
-    disarmAll();
+    dropAll();
     if (service != null) {
       service.close();
     }
@@ -159,46 +186,76 @@ final class DestinationWatch {
 
   /**
    * Watches every managed directory of {@code dest} and records it as unchanged from now on; the
-   * state written after this is recorded with {@link #written}. Replaces an earlier arming.
+   * state written after this is recorded with {@link #written}. Replaces an earlier arming. A
+   * destination {@link #suspend suspended} for its sync keeps the watches of its directories that
+   * are still the same ones (see the class comment).
    *
    * @return the generation to pass to {@link #written}, or 0 when the destination is not armed
    */
   long arm(Path dest, IgnoreRules ignore) {
     Path root = dest.toAbsolutePath().normalize();
-    disarm(root);
-    if (service == null) {
-      return 0;
+    Armed previous;
+    long overflowsBefore;
+    synchronized (this) {
+      previous = suspended.remove(root);
+      overflowsBefore = overflows;
     }
+    disarm(root);
     Armed a = new Armed(root, counter.incrementAndGet(), ignore);
     try {
+      if (service == null) {
+        throw new IOException("no watch service");
+      }
       String type = Files.getFileStore(root).type();
       if (REMOTE.contains(type) || type.startsWith("fuse.")) {
-        return 0;
+        throw new IOException("a " + type + " file system can change without an event here");
       }
       Path reserved = Files.createDirectories(root.resolve(PathRules.RESERVED_DIR));
-      a.reservedKey = claim(a, reserved.register(service, StandardWatchEventKinds.ENTRY_CREATE));
-      registerTree(a);
+      Object reservedFileKey = fileKey(reserved);
+      if (previous != null && !(previous.ignore.patterns().equals(ignore.patterns())
+          && reservedFileKey.equals(previous.reservedFileKey) && previous.reservedKey.isValid()
+          && barrier(previous))) {
+        release(previous, null);
+        previous = null;
+      }
+      if (previous != null) {
+        a.reservedKey = previous.reservedKey;
+        a.keys.add(a.reservedKey);
+      } else {
+        a.reservedKey = claim(a, reserved.register(service, StandardWatchEventKinds.ENTRY_CREATE));
+        registrations.incrementAndGet();
+      }
+      a.reservedFileKey = reservedFileKey;
+      registerTree(a, previous);
+      if (a.keys.size() > maxWatches) {
+        throw new IOException(a.keys.size() + " directories, more than the budget of " + maxWatches);
+      }
     } catch (IOException e) {
       LOG.debug("not watching {}: {}", root, e.getMessage());
-      cancel(a.keys);
+      release(previous, a);
       return 0;
     }
-    if (a.keys.size() > maxWatches) {
-      LOG.debug("not watching {}: {} directories, more than the budget of {}", root, a.keys.size(), maxWatches);
-      cancel(a.keys);
-      return 0;
-    }
-    List<WatchKey> evicted = new ArrayList<>();
+    List<WatchKey> unused = new ArrayList<>();
     synchronized (this) {
+      if (overflows != overflowsBefore) {
+        // events were lost meanwhile, possibly the one that invalidates a kept watch
+        LOG.debug("not watching {}: the watch overflowed while it was being armed", root);
+        release(previous, a);
+        return 0;
+      }
+      if (previous != null) {
+        drop(previous);
+        Set<WatchKey> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(a.keys);
+        previous.keys.stream().filter(k -> !kept.contains(k)).forEach(unused::add);
+      }
       // over the budget: the destinations armed longest ago make room (they walk from then on)
       Iterator<Armed> oldest = armed.values().iterator();
-      while (live.size() - evicted.size() > maxWatches && oldest.hasNext()) {
+      while (live.size() - unused.size() > maxWatches && oldest.hasNext()) {
         Armed old = oldest.next();
         oldest.remove();
-        for (WatchKey k : old.keys) {
-          owners.remove(k);
-        }
-        evicted.addAll(old.keys);
+        drop(old);
+        unused.addAll(old.keys);
       }
       for (WatchKey k : a.keys) {
         owners.put(k, a);
@@ -206,14 +263,41 @@ final class DestinationWatch {
       armed.put(root, a);
       notifyAll();
     }
-    cancel(evicted);
+    cancel(unused);
     return a.generation;
   }
 
   /**
+   * A sync is about to change {@code dest}: from now on its events are ignored, and its watches wait
+   * for {@link #arm} (or {@link #disarm}). Nothing happens to a destination that is not armed.
+   */
+  synchronized void suspend(Path dest) {
+    Path root = dest.toAbsolutePath().normalize();
+    Armed a = armed.remove(root);
+    if (a != null) {
+      a.suspended = true;
+      suspended.put(root, a);
+    }
+  }
+
+  /** Gives up an arming that failed: its keys and those of the suspended one it started from. */
+  private void release(Armed previous, Armed failed) {
+    List<WatchKey> keys = new ArrayList<>();
+    synchronized (this) {
+      for (Armed x : new Armed[] {previous, failed}) {
+        if (x != null) {
+          drop(x);
+          keys.addAll(x.keys);
+        }
+      }
+    }
+    cancel(keys);
+  }
+
+  /**
    * Adds a freshly registered key to {@code a}. The JDK answers a second registration of a watched
-   * directory with the same key; such a directory (another destination's, or one being cancelled)
-   * cannot be proven for this one, so the arming fails.
+   * directory with the same key; such a directory (another destination's, one being cancelled, or one
+   * moved here from elsewhere in this destination) cannot be proven for this one, so the arming fails.
    */
   private WatchKey claim(Armed a, WatchKey key) throws IOException {
     synchronized (this) {
@@ -225,14 +309,37 @@ final class DestinationWatch {
     return key;
   }
 
-  /** Registers the managed directories below {@code a.dest}, top-down. */
-  private void registerTree(Armed a) throws IOException {
+  /** The file key (device and inode) of a directory, read without following a symlink. */
+  private static Object fileKey(Path dir) throws IOException {
+    BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attrs.isDirectory() || attrs.fileKey() == null) {
+      throw new IOException(dir + " is not a directory with a file key");
+    }
+    return attrs.fileKey();
+  }
+
+  /**
+   * Registers the managed directories below {@code a.dest}, top-down, or keeps the watch of
+   * {@code previous} on a directory that has the same path and file key. The file key is read before
+   * registering: should the directory be swapped in between, the stored key is the old one and the
+   * next re-arming registers the path again rather than trusting a watch on the wrong directory.
+   */
+  private void registerTree(Armed a, Armed previous) throws IOException {
     Deque<String> todo = new ArrayDeque<>(List.of(""));
     while (!todo.isEmpty()) {
       String rel = todo.pop();
       Path dir = rel.isEmpty() ? a.dest : a.dest.resolve(rel);
-      claim(a, dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-          StandardWatchEventKinds.ENTRY_MODIFY));
+      Object fileKey = fileKey(dir);
+      Watched old = previous == null ? null : previous.dirs.get(rel);
+      if (old != null && old.key().isValid() && old.fileKey().equals(fileKey)) {
+        a.keys.add(old.key());
+        a.dirs.put(rel, old);
+      } else {
+        WatchKey key = claim(a, dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+        registrations.incrementAndGet();
+        a.dirs.put(rel, new Watched(key, fileKey));
+      }
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path p : ds) {
           String name = p.getFileName().toString();
@@ -246,6 +353,11 @@ final class DestinationWatch {
     }
   }
 
+  /** Directories registered so far by this instance. */
+  long registrations() {
+    return registrations.get();
+  }
+
   /** Records the state written after arming {@code generation}, unless the destination changed since. */
   synchronized void written(Path dest, long generation, LocalState.State state) {
     Armed a = armed.get(dest.toAbsolutePath().normalize());
@@ -254,17 +366,19 @@ final class DestinationWatch {
     }
   }
 
-  /** Stops watching {@code dest}; its next no-change sync walks. */
+  /** Stops watching {@code dest}, armed or suspended; its next no-change sync walks. */
   void disarm(Path dest) {
-    Armed a;
+    Path root = dest.toAbsolutePath().normalize();
+    List<WatchKey> keys = new ArrayList<>();
     synchronized (this) {
-      a = armed.get(dest.toAbsolutePath().normalize());
-      if (a == null) {
-        return;
+      for (Armed a : new Armed[] {armed.get(root), suspended.get(root)}) {
+        if (a != null) {
+          drop(a);
+          keys.addAll(a.keys);
+        }
       }
-      drop(a);
     }
-    cancel(a.keys);
+    cancel(keys);
   }
 
   /**
@@ -274,29 +388,47 @@ final class DestinationWatch {
    */
   boolean unchanged(Path dest, LocalState.State stored, IgnoreRules ignore) {
     Path root = dest.toAbsolutePath().normalize();
-    String name = PROBE_PREFIX + counter.incrementAndGet();
     Armed a;
-    Probe probe;
     synchronized (this) {
       a = armed.get(root);
       if (a == null || stored == null || !stored.equals(a.written)
           || !a.ignore.patterns().equals(ignore.patterns())) {
         return false;
       }
-      probe = new Probe(a);
+    }
+    if (!barrier(a)) {
+      return false;
+    }
+    synchronized (this) {
+      return armed.get(root) == a;
+    }
+  }
+
+  /**
+   * Waits until the watch thread has handled every event signalled for {@code a}'s directories before
+   * now (see the class comment). False when that cannot be shown in time, or {@code a} is dropped
+   * meanwhile.
+   */
+  private boolean barrier(Armed a) {
+    String name = PROBE_PREFIX + counter.incrementAndGet();
+    Probe probe = new Probe(a);
+    synchronized (this) {
+      if (a.dropped) {
+        return false;
+      }
       probes.put(name, probe);
     }
     try {
-      Path file = root.resolve(PathRules.RESERVED_DIR).resolve(name);
+      Path file = a.dest.resolve(PathRules.RESERVED_DIR).resolve(name);
       Files.createFile(file);
       Files.delete(file);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(barrierMs);
       synchronized (this) {
         long left;
-        while (!probe.done && armed.get(root) == a && (left = deadline - System.nanoTime()) > 0) {
+        while (!probe.done && !a.dropped && (left = deadline - System.nanoTime()) > 0) {
           TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return probe.done && armed.get(root) == a;
+        return probe.done && !a.dropped;
       }
     } catch (IOException e) {
       return false;
@@ -328,7 +460,7 @@ final class DestinationWatch {
         return;
       } catch (RuntimeException e) {
         LOG.warn("destination watch failed; disarming every destination", e);
-        disarmAll();
+        dropAll();
       }
     }
   }
@@ -336,6 +468,8 @@ final class DestinationWatch {
   /**
    * Processes one key's events. A destination that changed has its watches cancelled before anyone
    * waiting on it is woken, so a sync that re-arms it right away finds its directories free again.
+   * A suspended destination's events are ignored, except its barrier probes; a directory of it that
+   * went away leaves an invalid key, which re-arming does not keep.
    */
   private void handle(WatchKey key) {
     List<WatchEvent<?>> events = key.pollEvents();
@@ -345,14 +479,11 @@ final class DestinationWatch {
       if (a == null) {
         return; // cancelled, or registered by an arming not finished yet (then before the fingerprint)
       }
-      boolean changed = !valid;
+      boolean changed = !valid && !a.suspended;
       for (WatchEvent<?> ev : events) {
         if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
-          for (Armed other : List.copyOf(armed.values())) {
-            drop(other);
-            cancel(other.keys);
-          }
-          notifyAll();
+          overflows++;
+          dropAll();
           return;
         }
         String name = ev.context().toString();
@@ -361,7 +492,7 @@ final class DestinationWatch {
           if (p != null && p.owner == a) {
             p.seen = true;
           }
-        } else if (!changed) {
+        } else if (!changed && !a.suspended) {
           changed = manages(a, (Path) key.watchable(), name, ev.kind());
         }
       }
@@ -391,23 +522,27 @@ final class DestinationWatch {
     return !a.ignore.isIgnored(rel, Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Forgets {@code a}; the caller cancels its keys. */
+  /** Forgets {@code a}; the caller cancels its keys (those another arming kept are its own now). */
   private void drop(Armed a) {
-    if (armed.get(a.dest) == a) {
-      armed.remove(a.dest);
-    }
+    a.dropped = true;
+    armed.remove(a.dest, a);
+    suspended.remove(a.dest, a);
     for (WatchKey k : a.keys) {
-      owners.remove(k);
+      owners.remove(k, a);
     }
   }
 
-  private synchronized void disarmAll() {
-    for (Armed a : List.copyOf(armed.values())) {
+  /** Drops every destination, armed or suspended, and wakes whoever waits. */
+  private synchronized void dropAll() {
+    List<Armed> all = new ArrayList<>(armed.values());
+    all.addAll(suspended.values());
+    for (Armed a : all) {
       drop(a);
       cancel(a.keys);
     }
     notifyAll();
   }
+
 
   /**
    * Cancels keys this instance registered; only then may the JDK hand out their directories again.

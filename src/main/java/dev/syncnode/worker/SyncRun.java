@@ -357,7 +357,7 @@ public final class SyncRun {
     return vertx.executeBlocking(() -> {
       DestinationWatch watch = DestinationWatch.shared();
       try {
-        watch.disarm(dest);
+        watch.suspend(dest);
         LocalState.delete(dest);
         new LocalApplier(dest, tmpDir).apply(diff, staged);
         for (FileEntry f : diff.downloads()) {
@@ -366,7 +366,12 @@ public final class SyncRun {
         }
         phase("apply");
         // armed before the fingerprint: a later change is seen, an earlier one is in the fingerprint
-        long generation = watching() ? watch.arm(dest, ignore) : 0;
+        long generation = 0;
+        if (watching()) {
+          generation = watch.arm(dest, ignore);
+        } else {
+          watch.disarm(dest);
+        }
         LocalState.State state = new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
             LocalState.fingerprint(dest, ignore));
         LocalState.write(dest, state);
@@ -375,6 +380,9 @@ public final class SyncRun {
       } catch (IOException e) {
         watch.disarm(dest);
         throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        watch.disarm(dest);
+        throw e;
       }
     }, false);
   }

@@ -142,6 +142,113 @@ class DestinationWatchTest {
     assertTrue(unchanged());
   }
 
+  /** Managed directories of the fixture tree, plus {@code .syncnode}: what a full arming registers. */
+  static final int FIXTURE_WATCHES = 4;
+
+  @Test
+  void aSyncReArmsInPlaceRegisteringOnlyItsNewDirectories() throws Exception {
+    long before = watch.registrations();
+    watch.suspend(dest);
+    assertFalse(unchanged(), "a destination being synced is not unchanged");
+    write("sub/b.txt", "what the sync wrote");
+    write("fresh/new.txt", "a new directory");
+    arm();
+    assertEquals(before + 1, watch.registrations(), "only fresh/ was registered");
+    assertTrue(unchanged(), "the sync's own changes are not changes");
+    write("sub/deep/c.txt", "changed after the sync, in a directory whose watch was kept");
+    assertFalse(unchanged());
+  }
+
+  static Stream<Named<Change[]>> restructured() {
+    return Stream.of(
+        Named.of("directory deleted and made again", new Change[] {
+            d -> {
+              Files.delete(d.resolve("sub/deep/c.txt"));
+              Files.delete(d.resolve("sub/deep"));
+              Files.createDirectory(d.resolve("sub/deep"));
+              Files.writeString(d.resolve("sub/deep/c.txt"), "again");
+            },
+            d -> Files.writeString(d.resolve("sub/deep/c.txt"), "after")}),
+        Named.of("directory moved out and another made in its place", new Change[] {
+            d -> {
+              Files.move(d.resolve("sub/deep"), d.getParent().resolve(d.getFileName() + "-moved-out"));
+              Files.createDirectory(d.resolve("sub/deep"));
+              Files.writeString(d.resolve("sub/deep/c.txt"), "another");
+            },
+            d -> Files.writeString(d.resolve("sub/deep/new.txt"), "after")}),
+        Named.of("directory moved within the destination", new Change[] {
+            d -> Files.move(d.resolve("sub/deep"), d.resolve("deep2")),
+            d -> Files.writeString(d.resolve("deep2/c.txt"), "after")}),
+        Named.of("new directory tree", new Change[] {
+            d -> {
+              Files.createDirectories(d.resolve("x/y"));
+              Files.writeString(d.resolve("x/y/z.txt"), "z");
+            },
+            d -> Files.writeString(d.resolve("x/y/z2.txt"), "after")}),
+        Named.of("directory replaced by a file", new Change[] {
+            d -> {
+              Files.delete(d.resolve("sub/deep/c.txt"));
+              Files.delete(d.resolve("sub/deep"));
+              Files.writeString(d.resolve("sub/deep"), "a file now");
+            },
+            d -> Files.writeString(d.resolve("sub/deep"), "after")}),
+        Named.of("file replaced by a directory", new Change[] {
+            d -> {
+              Files.delete(d.resolve("a.txt"));
+              Files.createDirectory(d.resolve("a.txt"));
+              Files.writeString(d.resolve("a.txt/inner.txt"), "inner");
+            },
+            d -> Files.writeString(d.resolve("a.txt/inner.txt"), "after")}));
+  }
+
+  /**
+   * Whatever a sync (or anyone during it) did to the tree while the destination was suspended, a
+   * change after re-arming is seen; a re-arming that cannot keep the watches soundly is not armed.
+   */
+  @ParameterizedTest
+  @MethodSource("restructured")
+  void afterARestructuringSyncEveryLaterChangeIsSeen(Change[] duringAndAfter) throws Exception {
+    watch.suspend(dest);
+    duringAndAfter[0].apply(dest);
+    long generation = watch.arm(dest, IGNORE);
+    LocalState.State state = new LocalState.State("s", "digest", 3, LocalState.fingerprint(dest, IGNORE));
+    LocalState.write(dest, state);
+    watch.written(dest, generation, state);
+    if (generation == 0) {
+      assertFalse(unchanged(), "not armed: the next sync walks");
+      return;
+    }
+    assertTrue(unchanged(), "the changes made while suspended are in the fingerprint");
+    duringAndAfter[1].apply(dest);
+    assertFalse(unchanged());
+  }
+
+  @Test
+  void otherIgnoreRulesAtReArmingRegisterEverythingAgain() throws Exception {
+    long before = watch.registrations();
+    watch.suspend(dest);
+    IgnoreRules other = IgnoreRules.of(List.of("*.pyc", ".git/"));
+    long generation = watch.arm(dest, other);
+    assertNotEquals(0, generation);
+    assertEquals(before + FIXTURE_WATCHES + 1, watch.registrations(), "__pycache__ is managed now, and watched");
+    LocalState.State state = new LocalState.State("s", "digest", 3, LocalState.fingerprint(dest, other));
+    LocalState.write(dest, state);
+    watch.written(dest, generation, state);
+    assertTrue(watch.unchanged(dest, state, other));
+    write("sub/__pycache__/notes.txt", "managed under the new rules");
+    assertFalse(watch.unchanged(dest, state, other));
+  }
+
+  @Test
+  void aSuspendedDestinationDisarmedStartsOverAtItsNextArming() throws Exception {
+    watch.suspend(dest);
+    watch.disarm(dest);
+    long before = watch.registrations();
+    arm();
+    assertEquals(before + FIXTURE_WATCHES, watch.registrations(), "every directory registered again");
+    assertTrue(unchanged());
+  }
+
   @Test
   void anotherStateOrOtherIgnoreRulesAreNotProven() throws Exception {
     LocalState.State stored = LocalState.read(dest);
