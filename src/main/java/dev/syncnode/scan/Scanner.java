@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * are forgotten by a later scan of any root (looked for at most every 30 s).
  * Files modified in the last two seconds are not remembered (a write within the same mtime tick
  * could otherwise go unnoticed). The files to hash are hashed after the walk, in parallel when there
- * are many of them (on the common fork-join pool, whose threads the calling thread joins). Symlinks are never followed: a link whose target stays inside the
- * root becomes an entry with its target, any other link is skipped with a warning. Any I/O error
- * fails the whole scan: a partial manifest would make workers delete files.
+ * are many of them (on the common fork-join pool, whose threads the calling thread joins).
+ *
+ * <p>Symlinks are never followed: a link whose target stays inside the root becomes an entry with
+ * its target, any other link is skipped with a warning. Any I/O error fails the whole scan: a partial
+ * manifest would make workers delete files.
  */
 public final class Scanner {
   private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
@@ -233,7 +235,8 @@ public final class Scanner {
         known(rel, size, mtimeNanos, memo.hash);
         entries.add(FileEntry.file(rel, size, mode, attrs.lastModifiedTime().toMillis(), memo.hash));
       } else {
-        pending.add(new Pending(entries.size(), file, rel, size, mtimeNanos, mode, attrs.lastModifiedTime().toMillis()));
+        pending.add(new Pending(entries.size(), file, rel, size, mtimeNanos, mode,
+            attrs.lastModifiedTime().toMillis()));
         entries.add(null);
       }
       return FileVisitResult.CONTINUE;

@@ -143,7 +143,8 @@ class BulkConfinementTest {
       assertEquals(GrpcStatus.OK, grpc.files("spider1", List.of("big.py", "sub/inner.txt"), true, false).status());
       assertEquals(GrpcStatus.INVALID_ARGUMENT,
           grpc.files("spider1", List.of("sub/deeper/leaf.txt", "sub/deeper/dir-out/inner.txt"), false).status());
-      assertEquals(GrpcStatus.NOT_FOUND, grpc.files("spider1", List.of("sub/inner.txt", "missing.txt"), false).status());
+      assertEquals(GrpcStatus.NOT_FOUND,
+          grpc.files("spider1", List.of("sub/inner.txt", "missing.txt"), false).status());
     }
     assertEquals(before, openUnder(ws), "descriptors on the spider left open by finished requests");
   }
