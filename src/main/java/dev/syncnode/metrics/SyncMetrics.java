@@ -2,6 +2,7 @@ package dev.syncnode.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,7 +23,10 @@ public final class SyncMetrics {
   private final MeterRegistry registry;
   private final Counter scans;
   private final Timer scanDuration;
-  private final Map<String, AtomicLong> lastSync = new ConcurrentHashMap<>();
+  /** Per spider: the time of its last successful sync, and the gauge that shows it. */
+  private record LastSync(AtomicLong seconds, Gauge gauge) {}
+
+  private final Map<String, LastSync> lastSync = new ConcurrentHashMap<>();
 
   public SyncMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -92,9 +96,20 @@ public final class SyncMetrics {
     if ("success".equals(outcome)) {
       lastSync.computeIfAbsent(spiderId, id -> {
         AtomicLong holder = new AtomicLong();
-        gauge("syncnode.last.sync.timestamp.seconds", Map.of("spider", id), holder::get);
-        return holder;
-      }).set(System.currentTimeMillis() / 1000);
+        return new LastSync(holder, Gauge.builder("syncnode.last.sync.timestamp.seconds", holder::get)
+            .tag("spider", id).register(registry));
+      }).seconds().set(System.currentTimeMillis() / 1000);
+    }
+  }
+
+  /**
+   * Drops the spider's last-sync series: the master no longer has the spider, and a worker that
+   * synced thousands of spiders over time should not keep a series for each deleted one.
+   */
+  public void forgetSpider(String spiderId) {
+    LastSync gone = lastSync.remove(spiderId);
+    if (gone != null) {
+      registry.remove(gone.gauge());
     }
   }
 

@@ -63,6 +63,8 @@ public final class SyncRun {
   private long started;
   private long lastPhase;
   private final StringBuilder phases = new StringBuilder();
+  /** The master answered that it has no such spider (deleted there, or never there). */
+  private boolean spiderUnknown;
 
   /** Receives progress; called on the event loop. */
   public interface Progress {
@@ -107,7 +109,7 @@ public final class SyncRun {
           Future<LocalState.State> verified = known == null ? Future.succeededFuture()
               : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
                   ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
-          Future<ScanResult> scan = withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", known));
+          Future<ScanResult> scan = scan(known);
           return Future.join(verified, scan).transform(done -> {
             if (scan.failed()) {
               return Future.failedFuture(scan.cause());
@@ -137,12 +139,21 @@ public final class SyncRun {
         })
         .onFailure(err -> {
           metrics.syncFinished(spiderId, current.name(), "failure", Duration.ofNanos(System.nanoTime() - started));
+          if (spiderUnknown) {
+            metrics.forgetSpider(spiderId); // a spider deleted on the master keeps no series here
+          }
           LOG.warn("sync {} failed over {}: {}", spiderId, current.name(), err.getMessage());
         });
   }
 
+  /** The master's list of the spider ({@code known}: the digest held here, or null for the full list). */
+  private Future<ScanResult> scan(String known) {
+    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", known))
+        .onFailure(err -> spiderUnknown |= TransportException.kindOf(err) == Kind.NOT_FOUND);
+  }
+
   private Future<Manifest> fullScan() {
-    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", null))
+    return scan(null)
         .compose(r -> r.unchanged()
             ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
             : Future.succeededFuture(r.manifest()));

@@ -1,6 +1,8 @@
 package dev.syncnode.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
@@ -13,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +65,33 @@ class ObservabilityIT {
       assertEquals(7.0 * 11, metric(worker, "syncnode_files_downloaded_total"));
       assertTrue(worker.contains("syncnode_sync_duration_seconds_bucket"));
       assertTrue(worker.contains("syncnode_last_sync_timestamp_seconds{spider=\"s1\"}"));
+    }
+  }
+
+  @Test
+  void aSpiderDeletedOnTheMasterLeavesNoLastSyncSeriesOnTheWorker() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("master"));
+    Trees.sampleSpider(ws.resolve("s1"));
+    Trees.sampleSpider(ws.resolve("s2"));
+    try (Cluster c = new Cluster(ws, Files.createDirectories(tmp.resolve("worker")),
+        t -> Cluster.fastRetries(Tweaks.cacheTtl(Duration.ZERO).apply(t)))) {
+      c.sync("s1", null);
+      c.sync("s2", null);
+      String before = get(c.worker.httpPort(), "/metrics").body();
+      assertTrue(before.contains("syncnode_last_sync_timestamp_seconds{spider=\"s1\"}"));
+
+      try (var files = Files.walk(ws.resolve("s1"))) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+      Exception gone = assertThrows(Exception.class, () -> c.sync("s1", null));
+      assertTrue(String.valueOf(gone.getMessage()).contains("s1"), String.valueOf(gone.getMessage()));
+
+      String after = get(c.worker.httpPort(), "/metrics").body();
+      assertFalse(after.contains("syncnode_last_sync_timestamp_seconds{spider=\"s1\"}"), "the deleted spider's series");
+      assertTrue(after.contains("syncnode_last_sync_timestamp_seconds{spider=\"s2\"}"), "the others stay");
+      c.sync("s2", null);
     }
   }
 
