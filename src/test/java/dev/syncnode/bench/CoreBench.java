@@ -2,6 +2,7 @@ package dev.syncnode.bench;
 
 import ch.qos.logback.classic.Level;
 import dev.syncnode.it.Cluster;
+import dev.syncnode.it.Trees;
 import dev.syncnode.worker.SyncReport;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -63,7 +63,7 @@ public final class CoreBench {
       System.out.printf("no-change resync (cache hit):         median %5d ms%n", median(noChange));
       System.out.printf("master directory walks per %d-sync round: %.0f%n", concurrency, scans);
     } finally {
-      deleteTree(work);
+      Trees.deleteTree(work);
     }
   }
 
@@ -92,7 +92,7 @@ public final class CoreBench {
       }
       return new Sample(ms, resyncMs, cluster.masterMetrics.scansTotal());
     } finally {
-      deleteTree(mirrors);
+      Trees.deleteTree(mirrors);
     }
   }
 
@@ -129,14 +129,4 @@ public final class CoreBench {
     return def;
   }
 
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,11 +79,7 @@ class ObservabilityIT {
       String before = get(c.worker.httpPort(), "/metrics").body();
       assertTrue(before.contains("syncnode_last_sync_timestamp_seconds{spider=\"s1\"}"));
 
-      try (var files = Files.walk(ws.resolve("s1"))) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      Trees.deleteTree(ws.resolve("s1"));
       Exception gone = assertThrows(Exception.class, () -> c.sync("s1", null));
       assertTrue(String.valueOf(gone.getMessage()).contains("s1"), String.valueOf(gone.getMessage()));
 

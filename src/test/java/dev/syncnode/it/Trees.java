@@ -9,11 +9,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** Describes directory trees so tests can compare a master's spider and a worker's copy exactly. */
 public final class Trees {
@@ -86,6 +88,18 @@ public final class Trees {
     Files.createDirectories(p.getParent());
     Files.write(p, content);
     return p;
+  }
+
+  /** Deletes {@code root} and everything below it, if it exists. */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** n bytes from {@code new Random(seed)}: the same content on every run. */

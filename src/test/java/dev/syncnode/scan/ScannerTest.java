@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.it.Trees;
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
@@ -242,7 +243,7 @@ class ScannerTest {
         Files.setLastModifiedTime(file, HOUR_AGO);
       }
       assertEquals(25, scanner.scan("gone" + i, gone, "", DEFAULTS).hashedFiles());
-      deleteTree(gone);
+      Trees.deleteTree(gone);
     }
     scan();
     assertEquals(1, scanner.rememberedFiles(), "only the file of the root that still exists");
@@ -257,7 +258,7 @@ class ScannerTest {
     Path gone = Files.createDirectories(tmp.resolve("gone"));
     Files.setLastModifiedTime(Files.writeString(gone.resolve("f.txt"), "f"), HOUR_AGO);
     scanner.scan("gone", gone, "", DEFAULTS);
-    deleteTree(gone);
+    Trees.deleteTree(gone);
     scan();
     assertEquals(2, scanner.rememberedFiles(), "not looked for again within the interval");
   }
@@ -269,7 +270,7 @@ class ScannerTest {
     ageEverything();
     scan();
     for (int round = 0; round < 30; round++) {
-      deleteTree(root.resolve("logs"));
+      Trees.deleteTree(root.resolve("logs"));
       for (int f = 0; f < 5; f++) {
         write("logs/r" + round + "-" + f + ".txt", "round " + round + " " + f);
       }
@@ -279,17 +280,6 @@ class ScannerTest {
     }
     assertEquals(1 + 5, scanner.rememberedFiles(), "top.txt and the five files below logs/ now");
     assertEquals(0, scan().hashedFiles(), "the rest of the root is still remembered");
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   @Test
