@@ -106,7 +106,8 @@ finish_cli() {
 }
 
 report_field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
-resumed_at() { grep -o "resuming big.bin at byte [0-9]*" "$1" | tail -1 | grep -o "[0-9]*$" || echo 0; }
+# resumed_at FILE...: the offset of the last "resuming big.bin at byte N" in the files, else 0
+resumed_at() { cat "$@" | grep -o "resuming big.bin at byte [0-9]*" | tail -1 | grep -o "[0-9]*$" || echo 0; }
 
 RESULTS=()
 verify() {
@@ -143,7 +144,7 @@ echo "phase 2: master killed with $CUT2 bytes in the worker's .part; restarting 
 start_master
 finish_cli cli2 "$D2" || { echo "phase 2: sync failed: $(tail -1 "$WORK/cli2.out")" >&2; exit 1; }
 R2=$(tail -1 "$WORK/cli2.out")
-verify "2 master kill -9, HTTP" "$D2" "$CUT2" "$(cat "$WORK/cli2.log" "$WORK/cli2.out" | grep -o "resuming big.bin at byte [0-9]*" | tail -1 | grep -o "[0-9]*$" || echo 0)" "$(report_field "$R2" bytes)"
+verify "2 master kill -9, HTTP" "$D2" "$CUT2" "$(resumed_at "$WORK/cli2.log" "$WORK/cli2.out")" "$(report_field "$R2" bytes)"
 
 # ---- 3. worker kill -9 during a gRPC download, then a new sync ----
 D3="$WORK/w-restart"
