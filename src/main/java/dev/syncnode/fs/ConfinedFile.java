@@ -98,7 +98,7 @@ public final class ConfinedFile implements AutoCloseable {
   }
 
   /** The fallback: lstat, check the real path, open without following a final link. */
-  private static ConfinedFile openByPath(Path file, Path realRoot) throws IOException {
+  static ConfinedFile openByPath(Path file, Path realRoot) throws IOException {
     BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!attrs.isRegularFile()) {
       throw new FileSystemException(file.toString(), null, "not a regular file");

@@ -75,6 +75,19 @@ class ConfinedFileTest {
   }
 
   @Test
+  void theFallbackRefusesTheSameAndReadsTheSame() throws Exception {
+    try (ConfinedFile f = ConfinedFile.openByPath(root.resolve("dir-in/file.txt"), root)) {
+      assertEquals("inside", read(f));
+      assertEquals(root.resolve("dir/file.txt"), f.realPath());
+      assertEquals(f.realPath(), f.servePath());
+      assertEquals(6, f.current().size());
+    }
+    for (String name : new String[] {"link-in", "link-out", "dir", "dir-out/secret.txt", "missing"}) {
+      assertThrows(IOException.class, () -> ConfinedFile.openByPath(root.resolve(name), root), name);
+    }
+  }
+
+  @Test
   void aFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
     assumeTrue(Swaps.fifosWork(tmp), "mkfifo is not available");
     Path fifo = root.resolve("fifo");
