@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.syncnode.NodeVerticle;
+import dev.syncnode.cache.SpiderWatchVerticle;
 import dev.syncnode.config.NodeConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
@@ -138,5 +139,29 @@ class NodeLifecycleIT {
     assertEquals("UP", checks.getJsonArray("checks").stream()
         .map(JsonObject.class::cast).filter(c -> "workspace".equals(c.getString("id")))
         .findFirst().orElseThrow().getString("status"), health.body());
+  }
+
+  @Test
+  void aMasterWhoseWorkspaceAppearsLaterWatchesAndServesIt() throws Exception {
+    Path ws = tmp.resolve("late-master");
+    try (Cluster c = new Cluster(ws, Files.createDirectories(tmp.resolve("late-worker")))) {
+      Promise<Void> armed = Promise.promise();
+      Promise<Void> invalidated = Promise.promise();
+      c.masterVertx.eventBus().addOutboundInterceptor(ctx -> {
+        if (dev.syncnode.bus.Addresses.CACHE_INVALIDATE.equals(ctx.message().address())) {
+          // the watch, once armed on the new workspace, drops every cached spider ("*"), then names each
+          (SpiderWatchVerticle.ALL.equals(ctx.message().body()) ? armed : invalidated).tryComplete();
+        }
+        ctx.next();
+      });
+      Trees.sampleSpider(ws.resolve("s1"));
+      Cluster.await(armed.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(c.sync("s1", null).files() > 0, "served");
+      // the default 60 s cache TTL would hide this edit without a watch on the new workspace
+      Trees.write(ws.resolve("s1"), "added.py", "LATE = 1\n");
+      Cluster.await(invalidated.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(1, c.sync("s1", null).downloaded());
+      assertEquals("LATE = 1\n", Files.readString(tmp.resolve("late-worker/s1/added.py")));
+    }
   }
 }
