@@ -50,6 +50,11 @@ public class NodeVerticle extends VerticleBase {
         metrics = NodeMetrics.create(holder.get());
       }
       NodeConfig c = holder.get();
+      if (c.node().role() == NodeConfig.Role.MASTER) {
+        metrics.declareMaster();
+      } else {
+        metrics.declareWorker();
+      }
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
           .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
           .onSuccess(v -> LOG.info("syncnode {} started: {}", Main.version(), describe(c)));

@@ -69,9 +69,11 @@ class NodeLifecycleIT {
         "");
   }
 
+  String deploymentId;
+
   NodeVerticle deploy(Path conf) throws Exception {
     NodeVerticle node = new NodeVerticle();
-    Cluster.await(vertx.deployVerticle(node, new DeploymentOptions().setConfig(
+    deploymentId = Cluster.await(vertx.deployVerticle(node, new DeploymentOptions().setConfig(
         new JsonObject().put("configPath", conf.toString()).put("configScanPeriodMs", 50))));
     return node;
   }
@@ -111,9 +113,7 @@ class NodeLifecycleIT {
     until(() -> !node.configHolder().get().sync().useGrpc(), 500);
     assertFalse(logged(says(Level.INFO, "config reloaded: sync.useGrpc")).isEmpty());
 
-    Promise<Void> undeployed = Promise.promise();
-    vertx.undeploy(vertx.deploymentIDs().iterator().next()).onComplete(undeployed);
-    Cluster.await(undeployed.future());
+    Cluster.await(vertx.undeploy(deploymentId));
     List<ILoggingEvent> stopped = logged(says(Level.INFO, "stopped"));
     assertEquals(1, stopped.size(), "one stop line: " + stopped);
     assertTrue(stopped.get(0).getFormattedMessage().contains("life-master"));
