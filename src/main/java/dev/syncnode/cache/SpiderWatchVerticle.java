@@ -107,6 +107,10 @@ public final class SpiderWatchVerticle extends VerticleBase {
     }
     WatchService w = FileSystems.getDefault().newWatchService();
     watcher = w;
+    if (stopping) {
+      closeWatcher(); // stop() ran while this was being set up
+      return false;
+    }
     warnedLimit = false;
     workspace.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
     int dirs = 0;
