@@ -68,6 +68,12 @@ public final class SyncMetrics {
         .description("Scan requests by how they were served").register(registry).increment();
   }
 
+  /** An entry the scanner left out of a manifest ({@code syncnode_scan_skipped_total{reason}}). */
+  public void scanSkipped(String reason) {
+    Counter.builder("syncnode.scan.skipped").tag("reason", reason)
+        .description("Entries left out of manifests, once per spider and path").register(registry).increment();
+  }
+
   public void httpRejected(String endpoint) {
     Counter.builder("syncnode.http.rejected").tag("endpoint", endpoint)
         .description("HTTP requests answered 503 by the throttle").register(registry).increment();

@@ -115,12 +115,13 @@ public final class SyncRun {
               return Future.failedFuture(scan.cause());
             }
             ScanResult result = scan.result();
+            logSkipped(result);
             if (!result.unchanged()) {
               return attempt(result.manifest(), MAX_RESCANS);
             }
             LocalState.State state = verified.result();
             if (state != null && result.digest().equals(state.digest())) {
-              return Future.succeededFuture(unchangedReport(state));
+              return Future.succeededFuture(unchangedReport(state).withSkipped(result.skippedTotal()));
             }
             LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
             return fullScan().compose(m -> attempt(m, MAX_RESCANS));
@@ -133,8 +134,9 @@ public final class SyncRun {
         .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
-          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} bytes={} in {} ms{}{}",
-              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.bytes(), r.durationMs(),
+          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} skipped={} bytes={} in {} ms{}{}",
+              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.skipped(), r.bytes(),
+              r.durationMs(),
               r.unchanged() ? " (unchanged)" : "", phases.length() == 0 ? "" : " [" + phases + "]");
         })
         .onFailure(err -> {
@@ -178,7 +180,7 @@ public final class SyncRun {
               })
               .map(v -> {
                 phase("state");
-                return report(remote, local.diff());
+                return report(remote, local.diff()).withSkipped(remote.skippedTotal());
               });
         }))
         .recover(err -> {
@@ -188,6 +190,15 @@ public final class SyncRun {
           }
           return Future.failedFuture(err);
         });
+  }
+
+  /** Names what the master left out (escaped by it, made safe to log on receipt); the rest syncs. */
+  private void logSkipped(ScanResult r) {
+    if (r.skippedTotal() > 0) {
+      LOG.warn("sync {}: the master left out {} entries no worker can take: {}{}", spiderId, r.skippedTotal(),
+          r.skipped().stream().map(s -> "\"" + s.path() + "\" (" + s.reason() + ")").toList(),
+          r.skippedTotal() > r.skipped().size() ? " and more" : "");
+    }
   }
 
   /** Notes how long the step that just ended took, for the log line of the sync. */
