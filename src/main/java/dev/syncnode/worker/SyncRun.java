@@ -131,6 +131,7 @@ public final class SyncRun {
           cleanTemp(Set.of());
           return report;
         }, false))
+        .recover(this::boundPartials)
         .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
@@ -216,6 +217,17 @@ public final class SyncRun {
     return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0);
   }
 
+  /** A failed run keeps partial downloads for resuming, within {@link Partials}' bounds (none when the disk is full). */
+  private Future<SyncReport> boundPartials(Throwable err) {
+    if (lock == null) {
+      return Future.failedFuture(err); // nothing written by this run; the temp area is not ours to touch
+    }
+    return vertx.executeBlocking(() -> {
+      Partials.afterFailure(tmpDir, err);
+      return null;
+    }, false).transform(ar -> Future.failedFuture(err));
+  }
+
   private Future<Void> releaseLock() {
     DestinationLock held = lock;
     if (held == null) {
@@ -270,6 +282,7 @@ public final class SyncRun {
           keep.add(partName(f.hash()));
         }
         cleanTemp(keep);
+        Partials.prune(tmpDir, Partials.MAX_BYTES, Partials.MAX_AGE, java.time.Instant.now());
         return new LocalTree(local.manifest(), diff);
       } catch (IOException e) {
         throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);
