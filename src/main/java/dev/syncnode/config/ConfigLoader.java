@@ -112,7 +112,8 @@ public final class ConfigLoader {
             s.get("sync.timeout.download", ds.timeout().download(), ConfigLoader::positiveDuration)),
         s.get("sync.parallelDownloads", ds.parallelDownloads(), ConfigLoader::positive),
         s.get("sync.compression", ds.compression(), ConfigLoader::bool),
-        s.get("sync.watchDestinations", ds.watchDestinations(), ConfigLoader::bool));
+        s.get("sync.watchDestinations", ds.watchDestinations(), ConfigLoader::bool),
+        s.get("sync.maxManifestBytes", ds.maxManifestBytes(), ConfigLoader::positiveLong));
 
     Auth auth = new Auth(s.get("auth.token", d.auth().token(), ConfigLoader::string));
     Tls tls = new Tls(
@@ -210,6 +211,7 @@ public final class ConfigLoader {
     m.put("sync.parallelDownloads", s.parallelDownloads());
     m.put("sync.compression", s.compression());
     m.put("sync.watchDestinations", s.watchDestinations());
+    m.put("sync.maxManifestBytes", s.maxManifestBytes());
     m.put("auth.token", c.auth().token());
     m.put("tls.enabled", c.tls().enabled());
     m.put("tls.certPath", c.tls().certPath());
@@ -334,6 +336,14 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must be a positive number, got " + n);
     }
     return (int) n;
+  }
+
+  private static long positiveLong(Object v) {
+    long n = integer(v);
+    if (n < 1) {
+      throw new IllegalArgumentException("must be a positive number, got " + n);
+    }
+    return n;
   }
 
   private static int port(Object v) {

@@ -52,10 +52,20 @@ public record NodeConfig(
       Timeout timeout,
       int parallelDownloads,
       boolean compression,
-      boolean watchDestinations) {
+      boolean watchDestinations,
+      long maxManifestBytes) {
 
     /** Default of {@code sync.parallelDownloads}: large files downloaded at the same time. */
     public static final int DEFAULT_PARALLEL_DOWNLOADS = 4;
+    /** Default of {@code sync.maxManifestBytes}: what a master's manifest may cost a worker (64 MiB). */
+    public static final long DEFAULT_MAX_MANIFEST_BYTES = 64L * 1024 * 1024;
+
+    /** Without {@code sync.maxManifestBytes}, which then takes its default. */
+    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
+        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations) {
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
+          watchDestinations, DEFAULT_MAX_MANIFEST_BYTES);
+    }
 
     /** The seed's keys only; the transfer keys take their defaults. */
     public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
@@ -71,7 +81,12 @@ public record NodeConfig(
 
     public Sync withTransfer(int parallelDownloads, boolean compression) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations);
+          compression, watchDestinations, maxManifestBytes);
+    }
+
+    public Sync withMaxManifestBytes(long bytes) {
+      return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
+          compression, watchDestinations, bytes);
     }
   }
 
@@ -118,7 +133,8 @@ public record NodeConfig(
             new Timeout(Duration.ofMinutes(5), Duration.ofMinutes(2)),
             Sync.DEFAULT_PARALLEL_DOWNLOADS,
             true,
-            true),
+            true,
+            Sync.DEFAULT_MAX_MANIFEST_BYTES),
         new Auth(""),
         new Tls(false, "", "", ""),
         new Metrics(true, false),

@@ -56,6 +56,35 @@ public final class BlockIndex {
     return bs;
   }
 
+  /** Smallest block size a worker accepts from a master. */
+  public static final int MIN_BLOCK_SIZE = 1024;
+
+  /**
+   * Checks a master's block geometry against the file it describes and the local copy it is to be
+   * matched with, before anything is sized by it: a power-of-two block size in range, at most
+   * {@link #MAX_BLOCKS} blocks in either file, and one group hash per group.
+   *
+   * @throws IllegalArgumentException saying what does not fit
+   */
+  public static void checkGeometry(int blockSize, int groupSize, long fileSize, long localSize, int groupHashes) {
+    if (blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE || Integer.bitCount(blockSize) != 1) {
+      throw new IllegalArgumentException("block size " + blockSize + " outside " + MIN_BLOCK_SIZE + ".."
+          + MAX_BLOCK_SIZE + " or not a power of two");
+    }
+    if (groupSize < 1 || groupSize > MAX_BLOCKS) {
+      throw new IllegalArgumentException("group size " + groupSize + " outside 1.." + MAX_BLOCKS);
+    }
+    if (fileSize < 0 || localSize < 0 || (fileSize + blockSize - 1) / blockSize > MAX_BLOCKS
+        || (localSize + blockSize - 1) / blockSize > MAX_BLOCKS) {
+      throw new IllegalArgumentException("block size " + blockSize + " too small for " + fileSize + " / "
+          + localSize + " bytes (more than " + MAX_BLOCKS + " blocks)");
+    }
+    if (groupHashes != groupCount(fileSize, blockSize, groupSize)) {
+      throw new IllegalArgumentException(groupHashes + " group hashes for " + groupCount(fileSize, blockSize, groupSize)
+          + " groups");
+    }
+  }
+
   public static int blockCount(long size, int blockSize) {
     return (int) ((size + blockSize - 1) / blockSize);
   }

@@ -6,14 +6,33 @@ import java.util.List;
 
 /**
  * The list of entries of one spider (or one sub-directory of it), sorted by path, with its digest.
- * Immutable; shared freely between verticles.
+ * {@code skipped}: entries the master left out (not part of the digest), of which a transport lists the
+ * first {@link Skipped#MAX_LISTED}; {@code skippedTotal} counts them all. Immutable; shared freely
+ * between verticles.
  */
-public record Manifest(String spiderId, String path, List<FileEntry> entries, String digest) {
+public record Manifest(String spiderId, String path, List<FileEntry> entries, String digest, List<Skipped> skipped,
+    long skippedTotal) {
 
   public static final Comparator<FileEntry> BY_PATH = Comparator.comparing(FileEntry::path);
 
   public Manifest {
     entries = List.copyOf(entries);
+    skipped = skipped == null ? List.of() : List.copyOf(skipped);
+    skippedTotal = Math.max(skippedTotal, skipped.size());
+  }
+
+  public Manifest(String spiderId, String path, List<FileEntry> entries, String digest) {
+    this(spiderId, path, entries, digest, List.of(), 0);
+  }
+
+  /** All skipped entries, as the scanner found them. */
+  public Manifest withSkipped(List<Skipped> all) {
+    return withSkipped(all, all.size());
+  }
+
+  /** {@code listed}: the first ones, by name; {@code total}: how many there are (a transport lists a few). */
+  public Manifest withSkipped(List<Skipped> listed, long total) {
+    return new Manifest(spiderId, path, entries, digest, listed, total);
   }
 
   /** Builds a manifest from entries in any order: sorts them and computes the digest. */

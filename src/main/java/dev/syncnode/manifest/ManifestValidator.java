@@ -1,8 +1,6 @@
 package dev.syncnode.manifest;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The worker's check of a manifest received from a master, trusted or not. A manifest passes only
@@ -25,56 +23,49 @@ public final class ManifestValidator {
 
   /** @throws PathViolation naming the first offending entry */
   public static void validate(List<FileEntry> entries) {
-    Map<String, FileEntry> byPath = new HashMap<>(entries.size() * 2);
+    ManifestCollector all = new ManifestCollector(Long.MAX_VALUE, Long.MAX_VALUE);
     for (FileEntry e : entries) {
-      String p = e.path();
-      if (p == null || p.isEmpty()) {
-        throw new PathViolation("manifest entry with an empty path");
-      }
-      String norm = PathRules.normalize(p);
-      if (!norm.equals(p)) {
-        throw new PathViolation("manifest path not normalised: " + PathRules.printable(p));
-      }
-      if (PathRules.isReserved(p)) {
-        throw new PathViolation("manifest path in the reserved area: " + PathRules.printable(p));
-      }
-      if (e.type() == null) {
-        throw new PathViolation("manifest entry without a type: " + PathRules.printable(p));
-      }
-      if (byPath.put(p, e) != null) {
-        throw new PathViolation("duplicate manifest path: " + PathRules.printable(p));
-      }
-      if (e.size() < 0 || e.size() > MAX_FILE_SIZE) {
-        throw new PathViolation("absurd size " + e.size() + " for " + PathRules.printable(p));
-      }
-      if (e.mode() < 0 || e.mode() > 07777) {
-        throw new PathViolation("bad mode " + e.mode() + " for " + PathRules.printable(p));
-      }
-      switch (e.type()) {
-        case FILE:
-          if (!isSha256Hex(e.hash())) {
-            throw new PathViolation("file without a valid SHA-256: " + PathRules.printable(p));
-          }
-          break;
-        case SYMLINK:
-          if (!PathRules.linkStaysInside(p, e.target()) || !PathRules.isNormalLinkTarget(e.target())) {
-            throw new PathViolation("symlink points outside the destination: " + PathRules.printable(p)
-                + " -> " + PathRules.printable(e.target()));
-          }
-          break;
-        default:
-          break;
-      }
+      all.add(e);
     }
-    for (FileEntry e : entries) {
-      int slash = e.path().lastIndexOf('/');
-      if (slash > 0) {
-        FileEntry parent = byPath.get(e.path().substring(0, slash));
-        if (parent == null || !parent.isDir()) {
-          throw new PathViolation("entry without a parent directory in the manifest: "
-              + PathRules.printable(e.path()));
+    all.finish();
+  }
+
+  /** The checks of one entry on its own (all but duplicates and parents). */
+  static void checkEntry(FileEntry e) {
+    String p = e.path();
+    if (p == null || p.isEmpty()) {
+      throw new PathViolation("manifest entry with an empty path");
+    }
+    String norm = PathRules.normalize(p);
+    if (!norm.equals(p)) {
+      throw new PathViolation("manifest path not normalised: " + PathRules.printable(p));
+    }
+    if (PathRules.isReserved(p)) {
+      throw new PathViolation("manifest path in the reserved area: " + PathRules.printable(p));
+    }
+    if (e.type() == null) {
+      throw new PathViolation("manifest entry without a type: " + PathRules.printable(p));
+    }
+    if (e.size() < 0 || e.size() > MAX_FILE_SIZE) {
+      throw new PathViolation("absurd size " + e.size() + " for " + PathRules.printable(p));
+    }
+    if (e.mode() < 0 || e.mode() > 07777) {
+      throw new PathViolation("bad mode " + e.mode() + " for " + PathRules.printable(p));
+    }
+    switch (e.type()) {
+      case FILE:
+        if (!isSha256Hex(e.hash())) {
+          throw new PathViolation("file without a valid SHA-256: " + PathRules.printable(p));
         }
-      }
+        break;
+      case SYMLINK:
+        if (!PathRules.linkStaysInside(p, e.target()) || !PathRules.isNormalLinkTarget(e.target())) {
+          throw new PathViolation("symlink points outside the destination: " + PathRules.printable(p)
+              + " -> " + PathRules.printable(e.target()));
+        }
+        break;
+      default:
+        break;
     }
   }
 

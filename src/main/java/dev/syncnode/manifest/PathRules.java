@@ -144,6 +144,47 @@ public final class PathRules {
     return normalized.equals(RESERVED_DIR) || normalized.startsWith(RESERVED_DIR + "/");
   }
 
+  /**
+   * {@code s} made safe to show in logs, reports and JSON: backslash, control characters, DEL, line
+   * separators and the replacement character of undecodable bytes become escapes; at most
+   * {@value #MAX_ESCAPED} characters of it are kept. Display only: never used as a path again.
+   */
+  public static String escape(String s) {
+    return escape(s, true);
+  }
+
+  /**
+   * A name that should already be escaped (from a master), made safe to log whatever it holds: as
+   * {@link #escape} but backslashes stay, so an escaped name comes out unchanged.
+   */
+  public static String displaySafe(String s) {
+    return escape(s == null ? "" : s, false);
+  }
+
+  private static String escape(String s, boolean backslash) {
+    StringBuilder b = new StringBuilder();
+    int i = 0;
+    for (; i < s.length() && b.length() < MAX_ESCAPED; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && backslash) {
+        b.append("\\\\");
+      } else if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\x%02x", (int) c));
+      } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\ufffd') {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    if (i < s.length()) {
+      b.append("...");
+    }
+    return b.toString();
+  }
+
+  /** Longest escaped name kept by {@link #escape}. */
+  static final int MAX_ESCAPED = 1024;
+
   static String printable(String s) {
     if (s == null) {
       return "null";

@@ -130,6 +130,12 @@ public final class SyncMetrics {
     scanRequests(transport, outcome).increment();
   }
 
+  /** An entry the scanner left out of a manifest ({@code syncnode_scan_skipped_total{reason}}). */
+  public void scanSkipped(String reason) {
+    Counter.builder("syncnode.scan.skipped").tag("reason", reason)
+        .description("Entries left out of manifests, once per spider and path").register(registry).increment();
+  }
+
   public void httpRejected(String endpoint) {
     rejected(endpoint).increment();
   }

@@ -5,10 +5,13 @@ import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.PathViolation;
+import dev.syncnode.manifest.Skipped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Symlinks are never followed: a link whose target stays inside the root becomes an entry with
  * its target, any other link is skipped with a warning. Any I/O error fails the whole scan: a partial
- * manifest would make workers delete files.
+ * manifest would make workers delete files. Entries no worker could take (a name the path rules refuse
+ * or that does not decode, a path too long) are left out and listed in {@link Manifest#skipped}.
  */
 public final class Scanner {
   private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
@@ -108,7 +112,7 @@ public final class Scanner {
       memo.putAll(newMemo);
     }
     forgetGoneRoots(base);
-    Manifest manifest = Manifest.of(spiderId, sub, walker.entries);
+    Manifest manifest = Manifest.of(spiderId, sub, walker.entries).withSkipped(walker.skipped);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     return new Result(manifest, walker.hashed, ms);
   }
@@ -176,6 +180,7 @@ public final class Scanner {
     /** In walk order; a file still to hash is a null placeholder until {@link #hashPending}. */
     final List<FileEntry> entries = new ArrayList<>();
     final List<Pending> pending = new ArrayList<>();
+    final List<Skipped> skipped = new ArrayList<>();
     final long racyLimit = System.currentTimeMillis() * 1_000_000L - RACY_WINDOW_NANOS;
     int hashed;
 
@@ -202,6 +207,9 @@ public final class Scanner {
       if (PathRules.isReserved(rel) || ignore.isIgnored(rel, true)) {
         return FileVisitResult.SKIP_SUBTREE;
       }
+      if (refused(dir, rel)) {
+        return FileVisitResult.SKIP_SUBTREE; // everything below has the same bad prefix
+      }
       entries.add(FileEntry.dir(rel, mode(dir, 0755), attrs.lastModifiedTime().toMillis()));
       return FileVisitResult.CONTINUE;
     }
@@ -213,7 +221,7 @@ public final class Scanner {
         return FileVisitResult.CONTINUE;
       }
       if (attrs.isSymbolicLink()) {
-        if (!ignore.isIgnored(rel, false) && !PathRules.isReserved(rel)) {
+        if (!ignore.isIgnored(rel, false) && !PathRules.isReserved(rel) && !refused(file, rel)) {
           link(file, rel, attrs);
         }
         return FileVisitResult.CONTINUE;
@@ -221,7 +229,7 @@ public final class Scanner {
       if (attrs.isDirectory()) {
         return FileVisitResult.CONTINUE;
       }
-      if (PathRules.isReserved(rel) || ignore.isIgnored(rel, false)) {
+      if (PathRules.isReserved(rel) || ignore.isIgnored(rel, false) || refused(file, rel)) {
         return FileVisitResult.CONTINUE;
       }
       if (!attrs.isRegularFile()) {
@@ -310,8 +318,35 @@ public final class Scanner {
       }
     }
 
+    /**
+     * Whether no worker could take this entry: its name decodes only with replacement characters
+     * (invalid bytes: re-encoding the string gives another file), or the path rules refuse it. Such
+     * an entry is recorded in {@link #skipped}.
+     */
+    private boolean refused(Path p, String rel) {
+      String reason = null;
+      if (rel.indexOf('\ufffd') >= 0 && !base.resolve(rel).equals(p)) {
+        reason = Skipped.UNDECODABLE_NAME;
+      } else {
+        try {
+          reason = PathRules.normalize(rel).equals(rel) ? null : Skipped.ILLEGAL_NAME;
+        } catch (PathViolation e) {
+          reason = rel.length() > PathRules.MAX_PATH_LENGTH ? Skipped.TOO_LONG : Skipped.ILLEGAL_NAME;
+        }
+      }
+      if (reason != null) {
+        skipped.add(new Skipped(PathRules.escape(rel), reason));
+      }
+      return reason != null;
+    }
+
+    /** A path beyond the system's PATH_MAX is skipped like a refused name; any other error fails the scan. */
     @Override
     public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+      if (exc instanceof FileSystemException fse && "File name too long".equals(fse.getReason())) {
+        skipped.add(new Skipped(PathRules.escape(rel(file)), Skipped.TOO_LONG));
+        return FileVisitResult.CONTINUE;
+      }
       throw exc;
     }
 

@@ -5,13 +5,16 @@ import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.Skipped;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.transport.UnexpectedFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,10 @@ public final class ScannerVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private final Scanner scanner = new Scanner();
+  /** Skipped entries already logged and counted, as spiderId NUL path (event loop only). */
+  private final Set<String> reportedSkips = new HashSet<>();
+  /** Bound of {@link #reportedSkips}: past it the set starts over (a skip is then logged again). */
+  static final int MAX_REPORTED_SKIPS = 10_000;
 
   public ScannerVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -54,6 +61,7 @@ public final class ScannerVerticle extends VerticleBase {
           metrics.scanPerformed(result.durationMs());
           LOG.info("scan {}: {} files in {} ms ({} hashed)", job.spiderId(),
               result.manifest().fileCount(), result.durationMs(), result.hashedFiles());
+          reportSkipped(job.spiderId(), result);
           msg.reply(result);
         })
         .onFailure(err -> {
@@ -64,5 +72,19 @@ public final class ScannerVerticle extends VerticleBase {
           }
           msg.fail(se.kind().code, se.getMessage());
         });
+  }
+
+  /** Logs and counts each skipped entry once per spider and path, not on every rescan. */
+  private void reportSkipped(String spiderId, Scanner.Result result) {
+    for (Skipped s : result.manifest().skipped()) {
+      if (reportedSkips.size() >= MAX_REPORTED_SKIPS) {
+        reportedSkips.clear();
+      }
+      if (reportedSkips.add(spiderId + '\0' + s.path())) {
+        metrics.scanSkipped(s.reason());
+        LOG.warn("scan {}: left out \"{}\" ({}): workers cannot take this name; rename it to sync it",
+            spiderId, s.path(), s.reason());
+      }
+    }
   }
 }

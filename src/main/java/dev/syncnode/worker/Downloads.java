@@ -435,6 +435,12 @@ final class Downloads {
         LOG.info("master's {} no longer matches the manifest; no delta", f.path());
         return Future.succeededFuture(null);
       }
+      try {
+        BlockIndex.checkGeometry(top.blockSize(), top.groupSize(), f.size(), old.size(), top.groupHashes().length);
+      } catch (IllegalArgumentException bad) {
+        return Future.failedFuture(new TransportException(Kind.PROTOCOL, "block hashes of " + f.path()
+            + " do not fit the file: " + bad.getMessage()));
+      }
       return vertx.executeBlocking(() -> {
         BlockIndex local = BlockIndex.compute(oldPath, top.blockSize(), top.groupSize(), false);
         DeltaPlan plan = new DeltaPlan(f.size(), top.blockSize(), top.groupSize(), local);

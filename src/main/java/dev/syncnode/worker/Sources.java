@@ -29,13 +29,14 @@ final class Sources {
     if (!c.sync().useGrpc() || addr == null || addr.isBlank()) {
       return null;
     }
-    Object key = java.util.List.of(addr, c.auth().token(), c.node().key(), c.sync().timeout(), c.tls());
+    Object key = java.util.List.of(addr, c.auth().token(), c.node().key(), c.sync().timeout(), c.tls(),
+        c.sync().maxManifestBytes());
     if (!Objects.equals(key, grpcKey)) {
       if (grpc != null) {
         grpc.close();
       }
       grpc = new GrpcSyncSource(vertx, addr, c.auth().token(), c.node().key(), c.sync().timeout().scan(),
-          c.sync().timeout().download(), c.tls());
+          c.sync().timeout().download(), c.tls(), c.sync().maxManifestBytes());
       grpcKey = key;
     }
     return grpc;
@@ -47,13 +48,13 @@ final class Sources {
     if (url == null || url.isBlank()) {
       return null;
     }
-    Object key = java.util.List.of(url, c.auth().token(), c.sync().timeout(), c.tls());
+    Object key = java.util.List.of(url, c.auth().token(), c.sync().timeout(), c.tls(), c.sync().maxManifestBytes());
     if (!Objects.equals(key, httpKey)) {
       if (http != null) {
         http.close();
       }
       http = new HttpSyncSource(vertx, url, c.auth().token(), c.sync().timeout().scan(),
-          c.sync().timeout().download(), c.tls());
+          c.sync().timeout().download(), c.tls(), c.sync().maxManifestBytes());
       httpKey = key;
     }
     return http;

@@ -9,10 +9,20 @@ import io.vertx.core.json.JsonObject;
  * @param bytes payload bytes received from the master (compressed pieces and block hashes as sent)
  * @param unchanged the master confirmed the digest the worker already held: nothing was listed
  * @param reused files whose content was copied from elsewhere in the destination, not downloaded
+ * @param skipped entries the master left out because no worker could take them (names in the log)
  */
 public record SyncReport(
     String spiderId, String transport, long files, long downloaded, long deleted, long bytes, long durationMs,
-    boolean unchanged, long reused) {
+    boolean unchanged, long reused, long skipped) {
+
+  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
+      long durationMs, boolean unchanged, long reused) {
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, 0);
+  }
+
+  public SyncReport withSkipped(long n) {
+    return new SyncReport(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, n);
+  }
 
   public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
       long durationMs) {
@@ -29,6 +39,7 @@ public record SyncReport(
         .put("bytes", bytes)
         .put("durationMs", durationMs)
         .put("unchanged", unchanged)
-        .put("reused", reused);
+        .put("reused", reused)
+        .put("skipped", skipped);
   }
 }

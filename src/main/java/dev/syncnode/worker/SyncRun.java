@@ -115,12 +115,13 @@ public final class SyncRun {
               return Future.failedFuture(scan.cause());
             }
             ScanResult result = scan.result();
+            logSkipped(result);
             if (!result.unchanged()) {
               return attempt(result.manifest(), MAX_RESCANS);
             }
             LocalState.State state = verified.result();
             if (state != null && result.digest().equals(state.digest())) {
-              return Future.succeededFuture(unchangedReport(state));
+              return Future.succeededFuture(unchangedReport(state).withSkipped(result.skippedTotal()));
             }
             LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
             return fullScan().compose(m -> attempt(m, MAX_RESCANS));
@@ -130,11 +131,13 @@ public final class SyncRun {
           cleanTemp(Set.of());
           return report;
         }, false))
+        .recover(this::boundPartials)
         .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
-          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} bytes={} in {} ms{}{}",
-              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.bytes(), r.durationMs(),
+          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} skipped={} bytes={} in {} ms{}{}",
+              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.skipped(), r.bytes(),
+              r.durationMs(),
               r.unchanged() ? " (unchanged)" : "", phases.length() == 0 ? "" : " [" + phases + "]");
         })
         .onFailure(err -> {
@@ -178,7 +181,7 @@ public final class SyncRun {
               })
               .map(v -> {
                 phase("state");
-                return report(remote, local.diff());
+                return report(remote, local.diff()).withSkipped(remote.skippedTotal());
               });
         }))
         .recover(err -> {
@@ -188,6 +191,15 @@ public final class SyncRun {
           }
           return Future.failedFuture(err);
         });
+  }
+
+  /** Names what the master left out (escaped by it, made safe to log on receipt); the rest syncs. */
+  private void logSkipped(ScanResult r) {
+    if (r.skippedTotal() > 0) {
+      LOG.warn("sync {}: the master left out {} entries no worker can take: {}{}", spiderId, r.skippedTotal(),
+          r.skipped().stream().map(s -> "\"" + s.path() + "\" (" + s.reason() + ")").toList(),
+          r.skippedTotal() > r.skipped().size() ? " and more" : "");
+    }
   }
 
   /** Notes how long the step that just ended took, for the log line of the sync. */
@@ -203,6 +215,17 @@ public final class SyncRun {
   private SyncReport unchangedReport(LocalState.State state) {
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0);
+  }
+
+  /** A failed run keeps partial downloads for resuming, within {@link Partials}' bounds (none when the disk is full). */
+  private Future<SyncReport> boundPartials(Throwable err) {
+    if (lock == null) {
+      return Future.failedFuture(err); // nothing written by this run; the temp area is not ours to touch
+    }
+    return vertx.executeBlocking(() -> {
+      Partials.afterFailure(tmpDir, err);
+      return null;
+    }, false).transform(ar -> Future.failedFuture(err));
   }
 
   private Future<Void> releaseLock() {
@@ -259,6 +282,7 @@ public final class SyncRun {
           keep.add(partName(f.hash()));
         }
         cleanTemp(keep);
+        Partials.prune(tmpDir, Partials.MAX_BYTES, Partials.MAX_AGE, java.time.Instant.now());
         return new LocalTree(local.manifest(), diff);
       } catch (IOException e) {
         throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);

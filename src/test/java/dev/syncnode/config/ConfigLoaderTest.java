@@ -215,6 +215,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxManifestBytesFromFileAndEnv() {
+    assertEquals(64L * 1024 * 1024, ConfigLoader.load(null, null).sync().maxManifestBytes());
+    assertEquals(5_000_000_000L, ConfigLoader.load(yaml("sync: { maxManifestBytes: 5000000000 }"), Map.of())
+        .sync().maxManifestBytes());
+    assertEquals(1024, ConfigLoader.load(null, Map.of("SYNCNODE_SYNC_MAXMANIFESTBYTES", "1024"))
+        .sync().maxManifestBytes());
+    assertEquals("sync.maxManifestBytes", invalid(yaml("sync: { maxManifestBytes: 0 }"), Map.of()).key());
+    assertTrue(ConfigLoader.HOT_KEYS.contains("sync.maxManifestBytes"));
+  }
+
+  @Test
   void diffListsChangedKeys() {
     NodeConfig a = NodeConfig.defaults();
     NodeConfig b = ConfigLoader.load(yaml("http: { port: 1 }\nsync: { useGrpc: false, retry: { maxAttempts: 2 } }"),
@@ -243,6 +254,7 @@ class ConfigLoaderTest {
           parallelDownloads: 2
           compression: false
           watchDestinations: false
+          maxManifestBytes: 1000
         auth: { token: t }
         tls: { enabled: true, certPath: c, keyPath: k, caPath: a }
         metrics: { enabled: false, requireAuth: true }

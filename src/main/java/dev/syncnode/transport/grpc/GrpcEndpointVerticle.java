@@ -120,7 +120,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
           Manifest m = reply.manifest();
           if (!known[0].isEmpty() && known[0].equals(m.digest())) {
             // the worker holds this manifest already: one small chunk, no list (and nothing to gzip)
-            return resp.end(ProtoMapping.chunk(0, m.total(), m.digest(), true).setUnchanged(true).build());
+            return resp.end(ProtoMapping.withSkipped(ProtoMapping.chunk(0, m.total(), m.digest(), true), m)
+                .setUnchanged(true).build());
           }
           if (resp.acceptedEncodings().contains("gzip")) {
             resp.encoding("gzip");
@@ -133,7 +134,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private Future<Void> streamManifest(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize) {
     List<FileEntry> entries = m.entries();
     if (entries.isEmpty()) {
-      return resp.end(ProtoMapping.chunk(0, 0, m.digest(), true).build());
+      return resp.end(ProtoMapping.withSkipped(ProtoMapping.chunk(0, 0, m.digest(), true), m).build());
     }
     Promise<Void> done = Promise.promise();
     writeChunks(resp, m, chunkSize, 0, done);
@@ -148,6 +149,9 @@ public final class GrpcEndpointVerticle extends VerticleBase {
       int end = Math.min(entries.size(), start + chunkSize);
       boolean last = end == entries.size();
       FileScanChunk.Builder chunk = ProtoMapping.chunk(start / chunkSize, entries.size(), m.digest(), last);
+      if (start == 0) {
+        ProtoMapping.withSkipped(chunk, m);
+      }
       for (int i = start; i < end; i++) {
         chunk.addEntries(ProtoMapping.toProto(entries.get(i)));
       }

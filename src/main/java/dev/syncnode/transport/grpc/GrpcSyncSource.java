@@ -3,6 +3,9 @@ package dev.syncnode.transport.grpc;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
+import dev.syncnode.manifest.ManifestCollector;
+import dev.syncnode.manifest.PathViolation;
+import dev.syncnode.manifest.Skipped;
 import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanChunk;
@@ -54,6 +57,7 @@ public final class GrpcSyncSource implements SyncSource {
   private final Duration scanTimeout;
   private final Duration downloadTimeout;
   private final GrpcTransferClient transfers;
+  private final long maxManifestBytes;
 
   public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
       Duration downloadTimeout) {
@@ -63,7 +67,15 @@ public final class GrpcSyncSource implements SyncSource {
   /** @param tls TLS settings of the worker (see {@link TlsOptions#clientEnabled}); null: plaintext */
   public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
       Duration downloadTimeout, NodeConfig.Tls tls) {
+    this(vertx, hostPort, token, nodeKey, scanTimeout, downloadTimeout, tls,
+        NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
+  }
+
+  /** @param maxManifestBytes {@code sync.maxManifestBytes}: a larger manifest fails at the entry that crosses it */
+  public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
+      Duration downloadTimeout, NodeConfig.Tls tls, long maxManifestBytes) {
     this.vertx = vertx;
+    this.maxManifestBytes = maxManifestBytes;
     this.address = parse(hostPort);
     this.authHeader = Auth.header(token);
     this.nodeKey = nodeKey == null ? "" : nodeKey;
@@ -140,18 +152,30 @@ public final class GrpcSyncSource implements SyncSource {
     return transfers;
   }
 
+  /**
+   * Checks each entry as its chunk arrives (path rules, limits of {@code sync.maxManifestBytes} and
+   * {@link #MAX_ENTRIES}): the first bad one fails the call, which cancels the stream, so a hostile
+   * master never gets a manifest held whole before it is judged.
+   */
   private Future<ScanResult> collectManifest(GrpcClientResponse<FileScanRequest, FileScanChunk> resp,
       String knownDigest) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
       return Future.failedFuture(statusError(resp));
     }
-    List<FileEntry> entries = new ArrayList<>();
+    ManifestCollector entries = new ManifestCollector(maxManifestBytes, MAX_ENTRIES);
+    List<Skipped> skipped = new ArrayList<>();
     String[] digest = {null};
     long[] total = {-1};
+    long[] skippedTotal = {0};
     boolean[] last = {false};
     boolean[] unchanged = {false};
     Promise<ScanResult> result = Promise.promise();
     resp.handler(chunk -> {
+      if (result.future().isComplete()) {
+        return;
+      }
+      ProtoMapping.readSkipped(chunk, skipped);
+      skippedTotal[0] = Math.max(skippedTotal[0], chunk.getSkippedTotal());
       if (chunk.getUnchanged()) {
         if (total[0] >= 0 || last[0] || chunk.getEntriesCount() > 0 || !chunk.getLast() || knownDigest.isEmpty()
             || !knownDigest.equals(chunk.getDigest())) {
@@ -173,9 +197,11 @@ public final class GrpcSyncSource implements SyncSource {
         digest[0] = chunk.getDigest();
         if (total[0] > MAX_ENTRIES) {
           result.tryFail(new TransportException(Kind.INVALID, "manifest too large: " + total[0] + " entries"));
+          return;
         }
       } else if (chunk.getTotal() != total[0] || !chunk.getDigest().equals(digest[0])) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "manifest changed between chunks"));
+        return;
       }
       if (entries.size() + chunk.getEntriesCount() > Math.min(total[0], MAX_ENTRIES)) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "more entries than the announced total"));
@@ -184,6 +210,9 @@ public final class GrpcSyncSource implements SyncSource {
       for (dev.syncnode.proto.FileEntry e : chunk.getEntriesList()) {
         try {
           entries.add(ProtoMapping.fromProto(e));
+        } catch (PathViolation bad) {
+          result.tryFail(new TransportException(Kind.INVALID, "rejected manifest from master: " + bad.getMessage()));
+          return;
         } catch (IllegalArgumentException bad) {
           result.tryFail(new TransportException(Kind.INVALID, "bad manifest entry: " + bad.getMessage()));
           return;
@@ -197,21 +226,20 @@ public final class GrpcSyncSource implements SyncSource {
       } else if (!last[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL, "manifest stream ended without its last chunk"));
       } else if (unchanged[0]) {
-        result.tryComplete(ScanResult.unchanged(digest[0], total[0]));
+        result.tryComplete(ScanResult.unchanged(digest[0], total[0]).withSkipped(skipped, skippedTotal[0]));
       } else if (entries.size() != total[0]) {
         result.tryFail(new TransportException(Kind.PROTOCOL,
             "manifest has " + entries.size() + " entries, announced " + total[0]));
       } else {
-        result.tryComplete(ScanResult.of(new Manifest(null, "", sortedCopy(entries), digest[0])));
+        try {
+          result.tryComplete(ScanResult.of(new Manifest(null, "", entries.finish(), digest[0])
+              .withSkipped(skipped, skippedTotal[0])));
+        } catch (PathViolation bad) {
+          result.tryFail(new TransportException(Kind.INVALID, "rejected manifest from master: " + bad.getMessage()));
+        }
       }
     });
     return result.future();
-  }
-
-  private static List<FileEntry> sortedCopy(List<FileEntry> entries) {
-    List<FileEntry> copy = new ArrayList<>(entries);
-    copy.sort(Manifest.BY_PATH);
-    return copy;
   }
 
   @Override

@@ -2,6 +2,12 @@ package dev.syncnode.transport.grpc;
 
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.Manifest;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.Skipped;
+import dev.syncnode.proto.SkippedEntry;
+import java.util.ArrayList;
+import java.util.List;
 import dev.syncnode.proto.FileScanChunk;
 
 /** Translation between manifest records and their protobuf messages. */
@@ -52,4 +58,24 @@ final class ProtoMapping {
   static FileScanChunk.Builder chunk(int index, long total, String digest, boolean last) {
     return FileScanChunk.newBuilder().setIndex(index).setTotal(total).setDigest(digest).setLast(last);
   }
+
+  /** The first chunk of an answer lists the first skipped entries and counts them all. */
+  static FileScanChunk.Builder withSkipped(FileScanChunk.Builder chunk, Manifest m) {
+    List<Skipped> skipped = m.skipped();
+    for (int i = 0; i < skipped.size() && i < Skipped.MAX_LISTED; i++) {
+      chunk.addSkipped(SkippedEntry.newBuilder().setPath(skipped.get(i).path()).setReason(skipped.get(i).reason()));
+    }
+    return chunk.setSkippedTotal(m.skippedTotal());
+  }
+
+  /** Adds what a chunk lists as skipped to {@code into}, at most {@link Skipped#MAX_LISTED}, safe to log. */
+  static void readSkipped(FileScanChunk chunk, List<Skipped> into) {
+    for (SkippedEntry e : chunk.getSkippedList()) {
+      if (into.size() >= Skipped.MAX_LISTED) {
+        return;
+      }
+      into.add(new Skipped(PathRules.displaySafe(e.getPath()), PathRules.displaySafe(e.getReason())));
+    }
+  }
+
 }

@@ -19,8 +19,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpSyncSource implements SyncSource {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSyncSource.class);
-  /** Largest manifest body accepted (a broken or hostile master must not exhaust memory). */
-  public static final long MAX_MANIFEST_BYTES = 512L * 1024 * 1024;
   /** Largest manifest accepted, as for gRPC. */
   public static final int MAX_ENTRIES = 1_000_000;
   static final int CONNECT_TIMEOUT_MS = 5000;
@@ -55,6 +51,7 @@ public final class HttpSyncSource implements SyncSource {
   private final String authHeader;
   private final Duration scanTimeout;
   private final Duration downloadTimeout;
+  private final long maxManifestBytes;
 
   public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout) {
     this(vertx, baseUrl, token, scanTimeout, downloadTimeout, null);
@@ -66,7 +63,14 @@ public final class HttpSyncSource implements SyncSource {
    */
   public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
       NodeConfig.Tls tls) {
+    this(vertx, baseUrl, token, scanTimeout, downloadTimeout, tls, NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
+  }
+
+  /** @param maxManifestBytes {@code sync.maxManifestBytes} (see {@link ManifestStreamReader}) */
+  public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
+      NodeConfig.Tls tls, long maxManifestBytes) {
     this.vertx = vertx;
+    this.maxManifestBytes = maxManifestBytes;
     String url = checkBaseUrl(baseUrl);
     boolean secure = TlsOptions.clientEnabled(tls) || url.startsWith("https://");
     this.baseUrl = secure && url.startsWith("http://") ? "https://" + url.substring("http://".length()) : url;
@@ -220,39 +224,18 @@ public final class HttpSyncSource implements SyncSource {
       return BodyReader.head(resp, HttpFailures.SNIPPET_BYTES).compose(head -> Future.failedFuture(
           HttpFailures.protocol(what, answer, "expected application/json", head)));
     }
-    return BodyReader.all(what, resp, MAX_MANIFEST_BYTES)
-        .compose(body -> vertx.executeBlocking(() -> parseManifest(what, answer, body), false));
+    return ManifestStreamReader.read(what, answer, resp, maxManifestBytes, MAX_ENTRIES)
+        .compose(m -> vertx.executeBlocking(() -> checkDigest(what, answer, m), false));
   }
 
-  /** Blocking (JSON parsing and the digest of a large manifest): runs on a worker thread. */
-  static Manifest parseManifest(String what, Answer answer, Buffer body) {
-    JsonObject json;
-    try {
-      json = new JsonObject(body);
-    } catch (DecodeException | ClassCastException e) {
-      throw HttpFailures.protocol(what, answer, "body is not a complete JSON object (" + firstLine(e) + ")", body);
-    }
-    Manifest m;
-    try {
-      m = ManifestJson.parse(json);
-    } catch (IllegalArgumentException e) {
-      throw HttpFailures.protocol(what, answer, "body is not a manifest: " + e.getMessage(), body);
-    }
-    if (m.total() > MAX_ENTRIES) {
-      throw new TransportException(Kind.INVALID, what + ": manifest too large: " + m.total() + " entries");
-    }
+  /** Blocking (the digest of a large manifest): runs on a worker thread. */
+  static Manifest checkDigest(String what, Answer answer, Manifest m) {
     String digest = ManifestDigest.of(m.entries());
     if (!digest.equals(m.digest())) {
       throw HttpFailures.protocol(what, answer, "manifest digest " + m.digest()
-          + " does not match its entries (" + digest + ")", body);
+          + " does not match its entries (" + digest + ")", null);
     }
     return m;
-  }
-
-  private static String firstLine(Exception e) {
-    String msg = String.valueOf(e.getMessage());
-    int nl = msg.indexOf('\n');
-    return nl < 0 ? msg : msg.substring(0, nl);
   }
 
   // ---- download ----

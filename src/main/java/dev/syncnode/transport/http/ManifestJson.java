@@ -3,6 +3,8 @@ package dev.syncnode.transport.http;
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.Skipped;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -10,9 +12,10 @@ import java.util.List;
 
 /**
  * The JSON form of a manifest on the HTTP transport:
- * {@code {"spiderId","path","digest","total","entries":[{"path","type","size","mode","mtime","hash","target"?}]}}.
- * The writer side produces it in pieces ({@link #head}, {@link #entry}, {@link #TAIL}); the reader
- * side parses a complete body and rejects anything that does not have exactly this shape.
+ * {@code {"spiderId","path","digest","total","skipped":[{"path","reason"}],"skippedTotal",
+ * "entries":[{"path","type","size","mode","mtime","hash","target"?}]}}.
+ * The writer side produces it in pieces ({@link #head}, {@link #entry}, {@link #TAIL}); the worker
+ * reads it as a stream ({@link ManifestStreamReader}), {@link #parse} reads a complete body.
  */
 final class ManifestJson {
   static final String TAIL = "]}";
@@ -26,8 +29,37 @@ final class ManifestJson {
         .put("path", m.path() == null ? "" : m.path())
         .put("digest", m.digest())
         .put("total", m.total())
+        .put("skipped", skipped(m))
+        .put("skippedTotal", m.skippedTotal())
         .encode();
     return fields.substring(0, fields.length() - 1) + ",\"entries\":[";
+  }
+
+  /** The first skipped entries, by name and reason. */
+  static JsonArray skipped(Manifest m) {
+    JsonArray a = new JsonArray();
+    for (int i = 0; i < m.skipped().size() && i < Skipped.MAX_LISTED; i++) {
+      a.add(new JsonObject().put("path", m.skipped().get(i).path()).put("reason", m.skipped().get(i).reason()));
+    }
+    return a;
+  }
+
+  /** One entry of the {@code entries} array. */
+  static FileEntry entryOf(JsonObject o) {
+    return new FileEntry(
+        require(o.getValue("path"), String.class, "path"),
+        EntryType.fromWireName(require(o.getValue("type"), String.class, "type")),
+        require(o.getValue("size"), Number.class, "size").longValue(),
+        require(o.getValue("mode"), Number.class, "mode").intValue(),
+        require(o.getValue("mtime"), Number.class, "mtime").longValue(),
+        optional(o.getValue("hash"), "hash"),
+        optional(o.getValue("target"), "target"));
+  }
+
+  /** One entry of the {@code skipped} array, made safe to log. */
+  static Skipped skippedOf(JsonObject o) {
+    return new Skipped(PathRules.displaySafe(require(o.getValue("path"), String.class, "skipped path")),
+        PathRules.displaySafe(require(o.getValue("reason"), String.class, "skipped reason")));
   }
 
   static JsonObject entry(FileEntry e) {
@@ -57,31 +89,32 @@ final class ManifestJson {
     }
     List<FileEntry> entries = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      JsonObject o = require(array.getValue(i), JsonObject.class, "entries[" + i + "]");
-      entries.add(new FileEntry(
-          require(o.getValue("path"), String.class, "path"),
-          EntryType.fromWireName(require(o.getValue("type"), String.class, "type")),
-          require(o.getValue("size"), Number.class, "size").longValue(),
-          require(o.getValue("mode"), Number.class, "mode").intValue(),
-          require(o.getValue("mtime"), Number.class, "mtime").longValue(),
-          optional(o.getValue("hash"), "hash"),
-          optional(o.getValue("target"), "target")));
+      entries.add(entryOf(require(array.getValue(i), JsonObject.class, "entries[" + i + "]")));
     }
     entries.sort(Manifest.BY_PATH);
     String spiderId = optional(body.getValue("spiderId"), "spiderId");
     String path = optional(body.getValue("path"), "path");
     String digest = require(body.getValue("digest"), String.class, "digest");
-    return new Manifest(spiderId, path, entries, digest);
+    List<Skipped> skipped = new ArrayList<>();
+    Object listed = body.getValue("skipped");
+    if (listed != null) {
+      for (Object o : require(listed, JsonArray.class, "skipped")) {
+        skipped.add(skippedOf(require(o, JsonObject.class, "skipped[]")));
+      }
+    }
+    Object count = body.getValue("skippedTotal");
+    long skippedTotal = count == null ? 0 : require(count, Number.class, "skippedTotal").longValue();
+    return new Manifest(spiderId, path, entries, digest).withSkipped(skipped, skippedTotal);
   }
 
-  private static <T> T require(Object value, Class<T> type, String name) {
+  static <T> T require(Object value, Class<T> type, String name) {
     if (!type.isInstance(value)) {
       throw new IllegalArgumentException("field " + name + " missing or not a " + type.getSimpleName());
     }
     return type.cast(value);
   }
 
-  private static String optional(Object value, String name) {
+  static String optional(Object value, String name) {
     return value == null ? "" : require(value, String.class, name);
   }
 }
