@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code node.jar sync --master HOST:PORT --spider ID --dest DIR [...]}: one sync, then exit.
- * Exit codes: 0 success, 1 sync failed, 2 usage error. The last stdout line is the JSON report (or a
- * JSON object with an {@code error} on failure).
+ * Exit codes: 0 success, 1 sync failed, 2 usage error (including a non-empty directory syncnode never
+ * synced, without {@code --force}). The last stdout line is the JSON report (or a JSON object with an
+ * {@code error} on failure).
  */
 public final class SyncCommand {
   public static final int OK = 0;
@@ -39,9 +40,10 @@ public final class SyncCommand {
         "usage: java -jar node.jar sync --master HOST:PORT --spider ID --dest DIR [options]",
         "",
         "Mirrors one spider from a master into DIR and exits (0 ok, 1 failed, 2 usage error).",
-        "The last line on stdout is the JSON report.",
+        "The last line on stdout is the JSON report. Files in DIR that the master does not have and no",
+        "sync installed (crawler output, logs) are kept.",
         "",
-        "  --master HOST:PORT     master gRPC address",
+        "  --master HOST:PORT     master gRPC address, e.g. 127.0.0.1:9666",
         "  --spider ID            spider to sync",
         "  --dest DIR             destination directory (created if missing)",
         "  --master-http URL      master HTTP base URL (fallback transport, e.g. http://127.0.0.1:8000)",
@@ -50,16 +52,18 @@ public final class SyncCommand {
         "  --ca FILE              talk TLS to the master and trust the CA certificate(s) in this PEM file",
         "                         (default: $SYNCNODE_TLS_CAPATH)",
         "  --tls                  talk TLS to the master, trusting the JVM's default CAs",
-        "",
-        "Other settings (retries, timeouts, ignore rules) come from SYNCNODE_* environment variables.",
+        "  --force                sync into a non-empty DIR that syncnode never synced: the master's paths",
+        "                         are replaced, everything else is kept",
         "  --json                 print only the JSON report",
         "  --quiet                no progress output",
-        "  --help                 this text");
+        "  --help                 this text",
+        "",
+        "Other settings (retries, timeouts, ignore rules) come from SYNCNODE_* environment variables.");
   }
 
   /** Parsed command line. */
   record Options(String master, String masterHttp, String spider, String dest, boolean httpOnly, String token,
-      boolean json, boolean quiet, String ca, boolean tls) {}
+      boolean json, boolean quiet, String ca, boolean tls, boolean force) {}
 
   static Options parse(String[] args, Map<String, String> env) {
     String master = null;
@@ -72,6 +76,7 @@ public final class SyncCommand {
     boolean httpOnly = false;
     boolean json = false;
     boolean quiet = false;
+    boolean force = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = null;
@@ -108,6 +113,9 @@ public final class SyncCommand {
         case "--tls":
           tls = true;
           break;
+        case "--force":
+          force = true;
+          break;
         case "--json":
           json = true;
           break;
@@ -131,7 +139,7 @@ public final class SyncCommand {
     if (ca != null && !java.nio.file.Files.isReadable(Path.of(ca))) {
       throw new IllegalArgumentException("--ca: cannot read " + ca);
     }
-    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet, ca, tls);
+    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet, ca, tls, force);
   }
 
   static NodeConfig toConfig(Options o, NodeConfig base) {
@@ -171,6 +179,14 @@ public final class SyncCommand {
       err.println("sync: " + e.getMessage());
       return USAGE;
     }
+    String adopt = o.force() ? null : DestinationCheck.refusal(Path.of(o.dest()));
+    if (adopt != null) {
+      err.println("sync: " + adopt);
+      if (o.json()) {
+        out.println(new JsonObject().put("spiderId", o.spider()).put("error", adopt).encode());
+      }
+      return USAGE;
+    }
     boolean showProgress = !o.quiet() && !o.json() && System.console() != null;
     ProgressPrinter progress = showProgress ? new ProgressPrinter(err) : null;
     Vertx vertx = Vertx.vertx();
@@ -190,8 +206,8 @@ public final class SyncCommand {
         progress.finish();
       }
       if (!o.json() && !o.quiet()) {
-        err.printf("synced %s: %d files, %d downloaded, %d deleted, %d bytes over %s in %d ms%n",
-            report.spiderId(), report.files(), report.downloaded(), report.deleted(), report.bytes(),
+        err.printf("synced %s: %d files, %d downloaded, %d deleted, %d kept, %d bytes over %s in %d ms%n",
+            report.spiderId(), report.files(), report.downloaded(), report.deleted(), report.kept(), report.bytes(),
             report.transport(), report.durationMs());
       }
       out.println(report.toJson().encode());

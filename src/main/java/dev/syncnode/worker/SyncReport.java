@@ -9,14 +9,21 @@ import io.vertx.core.json.JsonObject;
  * @param bytes payload bytes received from the master (compressed pieces and block hashes as sent)
  * @param unchanged the master confirmed the digest the worker already held: nothing was listed
  * @param reused files whose content was copied from elsewhere in the destination, not downloaded
+ * @param kept entries left in place although the master does not have them: no sync installed them
+ *     (crawler output, logs), or a dropped directory still holds such an entry
  */
 public record SyncReport(
     String spiderId, String transport, long files, long downloaded, long deleted, long bytes, long durationMs,
-    boolean unchanged, long reused) {
+    boolean unchanged, long reused, long kept) {
+
+  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
+      long durationMs, boolean unchanged, long reused) {
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, 0);
+  }
 
   public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
       long durationMs) {
-    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, false, 0);
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, false, 0, 0);
   }
 
   public JsonObject toJson() {
@@ -26,6 +33,7 @@ public record SyncReport(
         .put("files", files)
         .put("downloaded", downloaded)
         .put("deleted", deleted)
+        .put("kept", kept)
         .put("bytes", bytes)
         .put("durationMs", durationMs)
         .put("unchanged", unchanged)

@@ -65,6 +65,12 @@ public final class SyncRun {
   private final StringBuilder phases = new StringBuilder();
   /** The master answered that it has no such spider (deleted there, or never there). */
   private boolean spiderUnknown;
+  /** The state found when the run started (null: none), for what earlier syncs installed. */
+  private LocalState.State stored;
+  /** Entries the apply left in place although the master does not have them. */
+  private long kept;
+  /** Entries the apply removed. */
+  private long deleted;
 
   /** Receives progress; called on the event loop. */
   public interface Progress {
@@ -104,6 +110,7 @@ public final class SyncRun {
     return vertx.executeBlocking(() -> LocalState.read(dest), false)
         .otherwise(err -> null)
         .compose(stored -> {
+          this.stored = stored;
           String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
           // the check of the local tree (the watch's barrier, else a stat-only walk) runs while the master answers
           Future<LocalState.State> verified = known == null ? Future.succeededFuture()
@@ -133,8 +140,9 @@ public final class SyncRun {
         .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
-          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} bytes={} in {} ms{}{}",
-              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.bytes(), r.durationMs(),
+          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} kept={} bytes={} in {} ms{}{}",
+              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.kept(), r.bytes(),
+              r.durationMs(),
               r.unchanged() ? " (unchanged)" : "", phases.length() == 0 ? "" : " [" + phases + "]");
         })
         .onFailure(err -> {
@@ -174,7 +182,7 @@ public final class SyncRun {
           return downloadAll(local)
               .compose(staged -> {
                 phase("transfer");
-                return applyBlocking(remote, local.diff(), staged);
+                return applyBlocking(remote, local, staged);
               })
               .map(v -> {
                 phase("state");
@@ -202,7 +210,7 @@ public final class SyncRun {
   /** The master confirmed the digest the local tree holds: nothing to transfer or change. */
   private SyncReport unchangedReport(LocalState.State state) {
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0);
+    return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0, state.kept());
   }
 
   private Future<Void> releaseLock() {
@@ -240,8 +248,15 @@ public final class SyncRun {
     }
   }
 
-  /** The local tree as scanned and what to do to it. */
-  private record LocalTree(Manifest manifest, ManifestDiff diff) {}
+  /**
+   * The local tree as scanned and what to do to it.
+   *
+   * @param remotePaths every path of the master's manifest
+   * @param installed what earlier syncs installed, as far as known (see {@link InstalledSet#load})
+   * @param kept local paths the master lacks that no sync installed: left alone
+   */
+  private record LocalTree(Manifest manifest, ManifestDiff diff, Set<String> remotePaths, Set<String> installed,
+      java.util.List<String> kept) {}
 
   /** Creates dest and temp area, cleans stale temp files (keeping resumable ones), scans and diffs. */
   private Future<LocalTree> prepareLocal(Manifest remote) {
@@ -253,13 +268,18 @@ public final class SyncRun {
       try {
         Files.createDirectories(tmpDir);
         Scanner.Result local = localScanner.scan(spiderId, dest, "", ignore);
-        ManifestDiff diff = ManifestDiff.compute(remote.entries(), local.manifest().entries());
+        Set<String> remotePaths = new HashSet<>(remote.entries().size() * 2);
+        remote.entries().forEach(e -> remotePaths.add(e.path()));
+        ManifestDiff full = ManifestDiff.compute(remote.entries(), local.manifest().entries());
+        Set<String> installed = InstalledSet.load(dest, stored, DeletePlan.dropped(full, remotePaths));
+        DeletePlan plan = DeletePlan.of(full, remotePaths, installed);
+        ManifestDiff diff = plan.diff();
         Set<String> keep = new HashSet<>();
         for (FileEntry f : diff.downloads()) {
           keep.add(partName(f.hash()));
         }
         cleanTemp(keep);
-        return new LocalTree(local.manifest(), diff);
+        return new LocalTree(local.manifest(), diff, remotePaths, installed, plan.kept());
       } catch (IOException e) {
         throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);
       }
@@ -363,14 +383,23 @@ public final class SyncRun {
     return config.sync().watchDestinations();
   }
 
-  private Future<Void> applyBlocking(Manifest remote, ManifestDiff diff, Map<String, Path> staged) {
+  private Future<Void> applyBlocking(Manifest remote, LocalTree local, Map<String, Path> staged) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
+    ManifestDiff diff = local.diff();
     return vertx.executeBlocking(() -> {
       DestinationWatch watch = DestinationWatch.shared();
       try {
         watch.suspend(dest);
-        LocalState.delete(dest);
-        new LocalApplier(dest, tmpDir).apply(diff, staged);
+        java.util.List<String> nonEmpty = InstalledSet.applyRecording(dest, tmpDir, diff, staged,
+            local.remotePaths(), local.installed());
+        java.util.List<String> left = new java.util.ArrayList<>(local.kept());
+        left.addAll(nonEmpty);
+        kept = left.size();
+        deleted = diff.deletes().size() - nonEmpty.size();
+        if (!left.isEmpty()) {
+          LOG.info("sync {}: kept {} path(s) the master does not have and no sync installed or emptied: {}",
+              spiderId, left.size(), DeletePlan.describe(new java.util.TreeSet<>(left)));
+        }
         for (FileEntry f : diff.downloads()) {
           // installed and verified with the manifest's mtime: the next local scan need not hash it
           localScanner.remember(dest, f.path(), f.size(), f.mtime() * 1_000_000L, f.hash());
@@ -384,7 +413,7 @@ public final class SyncRun {
           watch.disarm(dest);
         }
         LocalState.State state = new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
-            LocalState.fingerprint(dest, ignore));
+            LocalState.fingerprint(dest, ignore), kept, LocalState.VERSION);
         LocalState.write(dest, state);
         watch.written(dest, generation, state);
         return null;
@@ -402,7 +431,7 @@ public final class SyncRun {
     metrics.filesDownloaded(diff.downloads().size());
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, current.name(), remote.fileCount(), diff.downloads().size(),
-        diff.deletes().size(), bytes.get(), ms, false, downloads == null ? 0 : downloads.reused());
+        deleted, bytes.get(), ms, false, downloads == null ? 0 : downloads.reused(), kept);
   }
 
   static String partName(String hash) {
