@@ -217,6 +217,14 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
     }
     JsonObject deploymentConfig = deploymentConfig(conf);
     NodeConfig config = ConfigService.loadNow(deploymentConfig, env);
+    if (config.node().role() == NodeConfig.Role.WORKER) {
+      Path master = WorkspaceMark.masterWorkspaceAround(Path.of(config.node().workspace()));
+      if (master != null) {
+        throw new ConfigException("node.workspace", config.node().workspace() + " is inside " + master
+            + ", the workspace of a master on this host: a worker there would write into its spiders."
+            + " Give the worker its own directory (SYNCNODE_NODE_WORKSPACE, default data/worker)");
+      }
+    }
     return new Prepared(launcherArgs.toArray(String[]::new), deploymentConfig, config, false);
   }
 
