@@ -4,6 +4,7 @@ import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.transport.ListenFailure;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +109,26 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
           .setJvmMetricsEnabled(true)
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     }
+  }
+
+  /**
+   * A port that cannot be bound ends the process here, with one line naming the setting and exit 1:
+   * the launcher would log a stack trace next and exit 15. Closing Vert.x first releases the port
+   * the other endpoint may already hold.
+   */
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable cause) {
+    ListenFailure f = ListenFailure.in(cause);
+    if (f == null) {
+      return;
+    }
+    System.err.println("syncnode: " + f.getMessage());
+    try {
+      context.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception | Error closing) {
+      // exiting anyway
+    }
+    System.exit(1);
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.syncnode.scan.ScanException;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.UnexpectedFailure;
+import dev.syncnode.transport.ListenFailure;
 import dev.syncnode.transport.PieceCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -83,6 +84,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
         .compose(zstd -> server.listen())
+        .recover(err -> Future.failedFuture(ListenFailure.explain("grpc", ep, err)))
         .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
