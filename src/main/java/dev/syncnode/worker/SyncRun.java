@@ -265,8 +265,10 @@ public final class SyncRun {
       if (lock == null) {
         lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
       }
+      String operation = "creating the temp area " + tmpDir;
       try {
         Files.createDirectories(tmpDir);
+        operation = "reading the destination";
         Scanner.Result local = localScanner.scan(spiderId, dest, "", ignore);
         Set<String> remotePaths = new HashSet<>(remote.entries().size() * 2);
         remote.entries().forEach(e -> remotePaths.add(e.path()));
@@ -278,10 +280,11 @@ public final class SyncRun {
         for (FileEntry f : diff.downloads()) {
           keep.add(partName(f.hash()));
         }
+        operation = "cleaning the temp area " + tmpDir;
         cleanTemp(keep);
         return new LocalTree(local.manifest(), diff, remotePaths, installed, plan.kept());
       } catch (IOException e) {
-        throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);
+        throw new TransportException(Kind.LOCAL_IO, IoReason.describe("prepare", dest, operation, e), e);
       }
     }, false);
   }
@@ -339,7 +342,8 @@ public final class SyncRun {
           if (io != null) {
             // a local write failure (disk full, I/O error) wins: retrying the master cannot fix it
             done.fail(new TransportException(Kind.LOCAL_IO,
-                "cannot write " + entry.path() + " into " + tmpDir + ": " + io.getMessage(), io));
+                "cannot write " + entry.path() + " into " + tmpDir + ": "
+                    + (io instanceof IOException ioe ? IoReason.of(ioe) : io.getMessage()), io));
           } else if (ar.failed()) {
             done.fail(ar.cause());
           } else {
@@ -419,7 +423,7 @@ public final class SyncRun {
         return null;
       } catch (IOException e) {
         watch.disarm(dest);
-        throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + e.getMessage(), e);
+        throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + IoReason.of(e), e);
       } catch (RuntimeException e) {
         watch.disarm(dest);
         throw e;
