@@ -5,6 +5,7 @@ import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigLoader;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.PathRules;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
@@ -136,10 +137,54 @@ public final class SyncCommand {
     if (master == null && masterHttp == null) {
       throw new IllegalArgumentException("--master HOST:PORT (or --master-http URL) is required");
     }
+    if (master != null) {
+      checkMaster(master);
+    }
+    if (masterHttp != null) {
+      checkMasterHttp(masterHttp);
+    }
+    if (!PathRules.isValidSpiderId(spider)) {
+      throw new IllegalArgumentException("--spider " + spider + ": not a spider id (the name of a directory in the"
+          + " master's workspace: letters, digits, '.', '_' and '-', no '/')");
+    }
     if (ca != null && !java.nio.file.Files.isReadable(Path.of(ca))) {
       throw new IllegalArgumentException("--ca: cannot read " + ca);
     }
     return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet, ca, tls, force);
+  }
+
+  /** {@code --master} is the gRPC HOST:PORT; a URL or a bare host is a usage error, not something to retry. */
+  private static void checkMaster(String master) {
+    if (master.contains("://")) {
+      throw new IllegalArgumentException("--master " + master + ": expected HOST:PORT (the master's gRPC address,"
+          + " e.g. 127.0.0.1:9666), not a URL; an HTTP URL goes to --master-http");
+    }
+    int colon = master.lastIndexOf(':');
+    int port = -1;
+    try {
+      port = colon > 0 ? Integer.parseInt(master.substring(colon + 1)) : -1;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (colon <= 0 || port < 1 || port > 65535) {
+      throw new IllegalArgumentException("--master " + master + ": expected HOST:PORT with a port between 1 and"
+          + " 65535 (the master's gRPC port, 9666 by default), e.g. " + (colon > 0 ? master.substring(0, colon)
+          : master) + ":9666");
+    }
+  }
+
+  private static void checkMasterHttp(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+        return;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--master-http " + url + ": expected an http:// or https:// URL,"
+        + " e.g. http://127.0.0.1:8000");
   }
 
   static NodeConfig toConfig(Options o, NodeConfig base) {
