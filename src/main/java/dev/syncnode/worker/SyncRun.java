@@ -65,6 +65,8 @@ public final class SyncRun {
   private final StringBuilder phases = new StringBuilder();
   /** The master answered that it has no such spider (deleted there, or never there). */
   private boolean spiderUnknown;
+  /** Why gRPC failed when the run fell back to HTTP: a failure over HTTP then names both. */
+  private String grpcFailure;
   /** The state found when the run started (null: none), for what earlier syncs installed. */
   private LocalState.State stored;
   /** Entries the apply left in place although the master does not have them. */
@@ -137,6 +139,7 @@ public final class SyncRun {
           cleanTemp(Set.of());
           return report;
         }, false))
+        .recover(this::withGrpcCause)
         .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
@@ -152,6 +155,15 @@ public final class SyncRun {
           }
           LOG.warn("sync {} failed over {}: {}", spiderId, current.name(), err.getMessage());
         });
+  }
+
+  /** After a fallback, a failure over HTTP also carries why gRPC failed (same kind, same code). */
+  private Future<SyncReport> withGrpcCause(Throwable err) {
+    if (grpcFailure == null || !(err instanceof TransportException te) || !"http".equals(current.name())) {
+      return Future.failedFuture(err);
+    }
+    return Future.failedFuture(new TransportException(te.kind(), "over HTTP: " + te.getMessage()
+        + "; over gRPC before: " + grpcFailure, te, te.retryAfterMs()));
   }
 
   /** The master's list of the spider ({@code known}: the digest held here, or null for the full list). */
@@ -231,6 +243,7 @@ public final class SyncRun {
       Kind kind = TransportException.kindOf(err);
       if (kind != null && kind.fallback && "grpc".equals(current.name()) && http != null) {
         LOG.warn("{} failed over gRPC ({}); falling back to HTTP", what, err.getMessage());
+        grpcFailure = err.getMessage();
         metrics.grpcFallback();
         current = http;
         return op.apply(current);
