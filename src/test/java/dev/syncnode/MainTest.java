@@ -71,6 +71,7 @@ class MainTest {
     err.reset();
     assertEquals(1, run(Map.of("SYNCNODE_HTTP_PORT", "abc")));
     assertTrue(err().startsWith("invalid config: http.port: "), err());
+    assertTrue(err().strip().endsWith("(from the environment variable SYNCNODE_HTTP_PORT)"), err());
 
     err.reset();
     assertEquals(1, run(Map.of(), "-conf", dir.resolve("missing.yml").toString()));

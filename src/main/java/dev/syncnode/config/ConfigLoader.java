@@ -230,14 +230,17 @@ public final class ConfigLoader {
   /** Looks a key up in env first, then in the file tree. */
   private record Source(JsonObject raw, Map<String, String> env) {
     <T> T get(String key, T def, Function<Object, T> convert) {
-      Object v = env.containsKey(envName(key)) ? env.get(envName(key)) : fromFile(key);
+      boolean fromEnv = env.containsKey(envName(key));
+      Object v = fromEnv ? env.get(envName(key)) : fromFile(key);
       if (v == null) {
         return def;
       }
       try {
         return convert.apply(v);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key, e.getMessage(), e);
+        // the file may say something else: name where the bad value came from
+        throw new ConfigException(key, e.getMessage() + (fromEnv ? " (from the environment variable "
+            + envName(key) + ")" : ""), e);
       }
     }
 
