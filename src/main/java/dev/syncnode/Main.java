@@ -353,6 +353,10 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
                                    (e.g. http://127.0.0.1:8000)
               --http-only          use HTTP only, never gRPC
               --token T            the auth token to present to the master
+              --ca FILE            talk TLS to the master, trusting the CA certificate(s) in this PEM file
+              --tls                talk TLS to the master, trusting the JVM's default CAs
+              --force              sync into a non-empty DIR that syncnode never synced (the master's
+                                   paths are replaced, every other file is kept)
               --json               print only the JSON report
               --quiet              no progress output
               --help               help for sync

@@ -232,8 +232,27 @@ public final class SyncCommand {
       }
       return USAGE;
     }
+    // --quiet, --json: the report (and an error line) is the whole output
+    Runnable restoreLogs = o.quiet() || o.json() ? silenceLogs() : () -> { };
     boolean showProgress = !o.quiet() && !o.json() && System.console() != null;
     ProgressPrinter progress = showProgress ? new ProgressPrinter(err) : null;
+    PrintStream systemErr = System.err;
+    if (progress != null) {
+      System.setErr(progress.guard()); // log lines end the progress line first
+    }
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    Path destDir = Path.of(o.dest()).toAbsolutePath().normalize();
+    Thread interrupted = new Thread(() -> {
+      if (!finished.get()) {
+        if (progress != null) {
+          progress.finish();
+        }
+        err.println("sync interrupted: nothing half-written is visible in " + destDir + "; partial downloads"
+            + " stay in " + destDir.resolve(".syncnode/tmp") + " and the next run resumes them");
+        err.flush();
+      }
+    }, "syncnode-interrupted");
+    Runtime.getRuntime().addShutdownHook(interrupted);
     Vertx vertx = Vertx.vertx();
     try {
       SyncMetrics metrics = SyncMetrics.standalone();
@@ -255,10 +274,12 @@ public final class SyncCommand {
             report.spiderId(), report.files(), report.downloaded(), report.deleted(), report.kept(), report.bytes(),
             report.transport(), report.durationMs());
       }
+      finished.set(true);
       out.println(report.toJson().encode());
       return OK;
     } catch (Exception e) {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      finished.set(true);
       if (progress != null) {
         progress.finish();
       }
@@ -266,11 +287,33 @@ public final class SyncCommand {
       out.println(new JsonObject().put("spiderId", o.spider()).put("error", String.valueOf(cause.getMessage())).encode());
       return FAILED;
     } finally {
+      finished.set(true);
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
       }
+      System.setErr(systemErr);
+      restoreLogs.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or ran: it saw finished
+      }
     }
+  }
+
+  /**
+   * Turns logging off (logback, the binding this jar ships; others keep their config) and returns
+   * what turns it back on (the command also runs inside other programs, tests among them).
+   */
+  private static Runnable silenceLogs() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+      ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      ch.qos.logback.classic.Level before = root.getLevel();
+      root.setLevel(ch.qos.logback.classic.Level.OFF);
+      return () -> root.setLevel(before);
+    }
+    return () -> { };
   }
 }

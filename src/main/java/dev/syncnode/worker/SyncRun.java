@@ -81,6 +81,12 @@ public final class SyncRun {
     default void planned(long files, long bytes) {}
 
     default void advanced(long files, long bytes) {}
+
+    /**
+     * Bytes of files still in transfer: received now, or found on disk when a download resumes.
+     * Counted towards {@link #advanced}'s bytes once their file is done.
+     */
+    default void partial(long bytes) {}
   }
 
   public SyncRun(Vertx vertx, NodeConfig config, SyncMetrics metrics, Scanner localScanner, String spiderId,
@@ -309,6 +315,7 @@ public final class SyncRun {
         config.sync().parallelDownloads(), this::withRetry, this::fetchOne, n -> {
           bytes.addAndGet(n);
           metrics.bytesReceived(n);
+          progress.partial(n);
         }, metrics, progress);
     return downloads.run(diff, local.manifest());
   }
@@ -331,6 +338,7 @@ public final class SyncRun {
           return have;
         }, false)
         .compose(have -> {
+          progress.partial(Math.min(have, entry.size()));
           if (have >= entry.size()) {
             return verify(part, entry);
           }
@@ -343,7 +351,7 @@ public final class SyncRun {
 
   private Future<Long> transfer(SyncSource src, FileEntry entry, AsyncFile file, long offset) {
     file.setWritePos(offset);
-    RecordingWriteStream sink = new RecordingWriteStream(file);
+    RecordingWriteStream sink = new RecordingWriteStream(file, progress::partial);
     Promise<Long> done = Promise.promise();
     src.download(spiderId, entry.path(), offset, entry.size(), sink)
         .onComplete(ar -> file.close().onComplete(closed -> {

@@ -58,6 +58,7 @@ class SyncCommandAdoptIT {
 
     ChildJvm.Result forced = sync("--force", "--json");
     assertEquals(0, forced.code(), forced.all());
+    assertEquals("", forced.err(), "--json prints no log lines");
     JsonObject report = new JsonObject(forced.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     assertEquals(0L, report.getLong("deleted"), report.encode());
     assertEquals(3L, report.getLong("kept"), "notes.txt, sub/, sub/thesis.tex: " + report.encode());
