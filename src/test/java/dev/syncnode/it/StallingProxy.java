@@ -21,6 +21,8 @@ public final class StallingProxy implements AutoCloseable {
     server = vertx.createNetServer().connectHandler(in -> {
       in.pause();
       client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
+        in.exceptionHandler(err -> in.close());
+        out.exceptionHandler(err -> out.close());
         in.handler(out::write);
         in.closeHandler(v -> out.close());
         out.handler(buf -> {
