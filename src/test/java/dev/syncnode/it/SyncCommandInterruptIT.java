@@ -28,7 +28,9 @@ class SyncCommandInterruptIT {
   @Test
   void anInterruptedSyncSaysSoAndThatTheNextRunResumes() throws Exception {
     Workspaces dirs = Workspaces.withSampleSpider(tmp);
-    Trees.write(dirs.spider(), "data/big.bin", Trees.random(7, 8 * 1024 * 1024));
+    // far more than the socket buffers between master and proxy hold: the master's stream is still open when the
+    // client goes
+    Trees.write(dirs.spider(), "data/big.bin", Trees.random(7, 32 * 1024 * 1024));
     Path dest = tmp.resolve("cli-dest");
     Path work = Files.createDirectories(tmp.resolve("child"));
     ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
