@@ -47,7 +47,8 @@ class MainTest {
     assertEquals(0, run(Map.of(), "--help"));
     String help = out();
     for (String s : new String[] {"-conf", "-cluster", "sync", "--master HOST:PORT", "--spider ID", "--dest DIR",
-        "--master-http URL", "--http-only", "--token T", "--json", "--quiet", "--help", "version",
+        "--master-http URL", "--http-only", "--token T", "--ca FILE", "--tls", "--force", "--json", "--quiet",
+        "--help", "version",
         "SYNCNODE_", "SYNCNODE_HTTP_PORT"}) {
       assertTrue(help.contains(s), "help lacks " + s);
     }
