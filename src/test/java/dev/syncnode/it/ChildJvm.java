@@ -38,6 +38,7 @@ public final class ChildJvm {
   public static Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-opens=java.base/sun.nio.fs=ALL-UNNAMED"); // as the jar's manifest (master: confined opens)
     command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         "dev.syncnode.Main"));
     command.addAll(List.of(args));
