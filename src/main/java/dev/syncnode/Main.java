@@ -4,6 +4,7 @@ import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.transport.ListenFailure;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +109,26 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
           .setJvmMetricsEnabled(true)
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     }
+  }
+
+  /**
+   * A port that cannot be bound ends the process here, with one line naming the setting and exit 1:
+   * the launcher would log a stack trace next and exit 15. Closing Vert.x first releases the port
+   * the other endpoint may already hold.
+   */
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable cause) {
+    ListenFailure f = ListenFailure.in(cause);
+    if (f == null) {
+      return;
+    }
+    System.err.println("syncnode: " + f.getMessage());
+    try {
+      context.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception | Error closing) {
+      // exiting anyway
+    }
+    System.exit(1);
   }
 
   @Override
@@ -217,6 +239,14 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
     }
     JsonObject deploymentConfig = deploymentConfig(conf);
     NodeConfig config = ConfigService.loadNow(deploymentConfig, env);
+    if (config.node().role() == NodeConfig.Role.WORKER) {
+      Path master = WorkspaceMark.masterWorkspaceAround(Path.of(config.node().workspace()));
+      if (master != null) {
+        throw new ConfigException("node.workspace", config.node().workspace() + " is inside " + master
+            + ", the workspace of a master on this host: a worker there would write into its spiders."
+            + " Give the worker its own directory (SYNCNODE_NODE_WORKSPACE, default data/worker)");
+      }
+    }
     return new Prepared(launcherArgs.toArray(String[]::new), deploymentConfig, config, false);
   }
 
@@ -323,6 +353,10 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
                                    (e.g. http://127.0.0.1:8000)
               --http-only          use HTTP only, never gRPC
               --token T            the auth token to present to the master
+              --ca FILE            talk TLS to the master, trusting the CA certificate(s) in this PEM file
+              --tls                talk TLS to the master, trusting the JVM's default CAs
+              --force              sync into a non-empty DIR that syncnode never synced (the master's
+                                   paths are replaced, every other file is kept)
               --json               print only the JSON report
               --quiet              no progress output
               --help               help for sync

@@ -94,7 +94,12 @@ public class NodeVerticle extends VerticleBase {
   private Future<String> deployMaster() {
     grpc = new GrpcEndpointVerticle(config, metrics);
     http = new HttpEndpointVerticle(config, metrics);
-    return vertx.deployVerticle(new ScannerVerticle(config, metrics))
+    NodeConfig.Node node = config.get().node();
+    return vertx.executeBlocking(() -> {
+          WorkspaceMark.markMaster(java.nio.file.Path.of(node.workspace()), node.key());
+          return null;
+        }, false)
+        .compose(v -> vertx.deployVerticle(new ScannerVerticle(config, metrics)))
         .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
         .compose(id -> vertx.deployVerticle(new SpiderWatchVerticle(config)))
         .compose(id -> vertx.deployVerticle(grpc))

@@ -47,7 +47,8 @@ class MainTest {
     assertEquals(0, run(Map.of(), "--help"));
     String help = out();
     for (String s : new String[] {"-conf", "-cluster", "sync", "--master HOST:PORT", "--spider ID", "--dest DIR",
-        "--master-http URL", "--http-only", "--token T", "--json", "--quiet", "--help", "version",
+        "--master-http URL", "--http-only", "--token T", "--ca FILE", "--tls", "--force", "--json", "--quiet",
+        "--help", "version",
         "SYNCNODE_", "SYNCNODE_HTTP_PORT"}) {
       assertTrue(help.contains(s), "help lacks " + s);
     }
@@ -71,6 +72,7 @@ class MainTest {
     err.reset();
     assertEquals(1, run(Map.of("SYNCNODE_HTTP_PORT", "abc")));
     assertTrue(err().startsWith("invalid config: http.port: "), err());
+    assertTrue(err().strip().endsWith("(from the environment variable SYNCNODE_HTTP_PORT)"), err());
 
     err.reset();
     assertEquals(1, run(Map.of(), "-conf", dir.resolve("missing.yml").toString()));

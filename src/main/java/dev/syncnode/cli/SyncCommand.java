@@ -5,6 +5,7 @@ import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigLoader;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.PathRules;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
@@ -20,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code node.jar sync --master HOST:PORT --spider ID --dest DIR [...]}: one sync, then exit.
- * Exit codes: 0 success, 1 sync failed, 2 usage error. The last stdout line is the JSON report (or a
- * JSON object with an {@code error} on failure).
+ * Exit codes: 0 success, 1 sync failed, 2 usage error (including a non-empty directory syncnode never
+ * synced, without {@code --force}). The last stdout line is the JSON report (or a JSON object with an
+ * {@code error} on failure).
  */
 public final class SyncCommand {
   public static final int OK = 0;
@@ -39,9 +41,10 @@ public final class SyncCommand {
         "usage: java -jar node.jar sync --master HOST:PORT --spider ID --dest DIR [options]",
         "",
         "Mirrors one spider from a master into DIR and exits (0 ok, 1 failed, 2 usage error).",
-        "The last line on stdout is the JSON report.",
+        "The last line on stdout is the JSON report. Files in DIR that the master does not have and no",
+        "sync installed (crawler output, logs) are kept.",
         "",
-        "  --master HOST:PORT     master gRPC address",
+        "  --master HOST:PORT     master gRPC address, e.g. 127.0.0.1:9666",
         "  --spider ID            spider to sync",
         "  --dest DIR             destination directory (created if missing)",
         "  --master-http URL      master HTTP base URL (fallback transport, e.g. http://127.0.0.1:8000)",
@@ -50,16 +53,18 @@ public final class SyncCommand {
         "  --ca FILE              talk TLS to the master and trust the CA certificate(s) in this PEM file",
         "                         (default: $SYNCNODE_TLS_CAPATH)",
         "  --tls                  talk TLS to the master, trusting the JVM's default CAs",
-        "",
-        "Other settings (retries, timeouts, ignore rules) come from SYNCNODE_* environment variables.",
+        "  --force                sync into a non-empty DIR that syncnode never synced: the master's paths",
+        "                         are replaced, everything else is kept",
         "  --json                 print only the JSON report",
         "  --quiet                no progress output",
-        "  --help                 this text");
+        "  --help                 this text",
+        "",
+        "Other settings (retries, timeouts, ignore rules) come from SYNCNODE_* environment variables.");
   }
 
   /** Parsed command line. */
   record Options(String master, String masterHttp, String spider, String dest, boolean httpOnly, String token,
-      boolean json, boolean quiet, String ca, boolean tls) {}
+      boolean json, boolean quiet, String ca, boolean tls, boolean force) {}
 
   static Options parse(String[] args, Map<String, String> env) {
     String master = null;
@@ -72,6 +77,7 @@ public final class SyncCommand {
     boolean httpOnly = false;
     boolean json = false;
     boolean quiet = false;
+    boolean force = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = null;
@@ -108,6 +114,9 @@ public final class SyncCommand {
         case "--tls":
           tls = true;
           break;
+        case "--force":
+          force = true;
+          break;
         case "--json":
           json = true;
           break;
@@ -128,10 +137,54 @@ public final class SyncCommand {
     if (master == null && masterHttp == null) {
       throw new IllegalArgumentException("--master HOST:PORT (or --master-http URL) is required");
     }
+    if (master != null) {
+      checkMaster(master);
+    }
+    if (masterHttp != null) {
+      checkMasterHttp(masterHttp);
+    }
+    if (!PathRules.isValidSpiderId(spider)) {
+      throw new IllegalArgumentException("--spider " + spider + ": not a spider id (the name of a directory in the"
+          + " master's workspace: letters, digits, '.', '_' and '-', no '/')");
+    }
     if (ca != null && !java.nio.file.Files.isReadable(Path.of(ca))) {
       throw new IllegalArgumentException("--ca: cannot read " + ca);
     }
-    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet, ca, tls);
+    return new Options(master, masterHttp, spider, dest, httpOnly, token, json, quiet, ca, tls, force);
+  }
+
+  /** {@code --master} is the gRPC HOST:PORT; a URL or a bare host is a usage error, not something to retry. */
+  private static void checkMaster(String master) {
+    if (master.contains("://")) {
+      throw new IllegalArgumentException("--master " + master + ": expected HOST:PORT (the master's gRPC address,"
+          + " e.g. 127.0.0.1:9666), not a URL; an HTTP URL goes to --master-http");
+    }
+    int colon = master.lastIndexOf(':');
+    int port = -1;
+    try {
+      port = colon > 0 ? Integer.parseInt(master.substring(colon + 1)) : -1;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (colon <= 0 || port < 1 || port > 65535) {
+      throw new IllegalArgumentException("--master " + master + ": expected HOST:PORT with a port between 1 and"
+          + " 65535 (the master's gRPC port, 9666 by default), e.g. " + (colon > 0 ? master.substring(0, colon)
+          : master) + ":9666");
+    }
+  }
+
+  private static void checkMasterHttp(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+        return;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--master-http " + url + ": expected an http:// or https:// URL,"
+        + " e.g. http://127.0.0.1:8000");
   }
 
   static NodeConfig toConfig(Options o, NodeConfig base) {
@@ -171,8 +224,35 @@ public final class SyncCommand {
       err.println("sync: " + e.getMessage());
       return USAGE;
     }
+    String adopt = o.force() ? null : DestinationCheck.refusal(Path.of(o.dest()));
+    if (adopt != null) {
+      err.println("sync: " + adopt);
+      if (o.json()) {
+        out.println(new JsonObject().put("spiderId", o.spider()).put("error", adopt).encode());
+      }
+      return USAGE;
+    }
+    // --quiet, --json: the report (and an error line) is the whole output
+    Runnable restoreLogs = o.quiet() || o.json() ? silenceLogs() : () -> { };
     boolean showProgress = !o.quiet() && !o.json() && System.console() != null;
     ProgressPrinter progress = showProgress ? new ProgressPrinter(err) : null;
+    PrintStream systemErr = System.err;
+    if (progress != null) {
+      System.setErr(progress.guard()); // log lines end the progress line first
+    }
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    Path destDir = Path.of(o.dest()).toAbsolutePath().normalize();
+    Thread interrupted = new Thread(() -> {
+      if (!finished.get()) {
+        if (progress != null) {
+          progress.finish();
+        }
+        err.println("sync interrupted: nothing half-written is visible in " + destDir + "; partial downloads"
+            + " stay in " + destDir.resolve(".syncnode/tmp") + " and the next run resumes them");
+        err.flush();
+      }
+    }, "syncnode-interrupted");
+    Runtime.getRuntime().addShutdownHook(interrupted);
     Vertx vertx = Vertx.vertx();
     try {
       SyncMetrics metrics = SyncMetrics.standalone();
@@ -190,14 +270,16 @@ public final class SyncCommand {
         progress.finish();
       }
       if (!o.json() && !o.quiet()) {
-        err.printf("synced %s: %d files, %d downloaded, %d deleted, %d bytes over %s in %d ms%n",
-            report.spiderId(), report.files(), report.downloaded(), report.deleted(), report.bytes(),
+        err.printf("synced %s: %d files, %d downloaded, %d deleted, %d kept, %d bytes over %s in %d ms%n",
+            report.spiderId(), report.files(), report.downloaded(), report.deleted(), report.kept(), report.bytes(),
             report.transport(), report.durationMs());
       }
+      finished.set(true);
       out.println(report.toJson().encode());
       return OK;
     } catch (Exception e) {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      finished.set(true);
       if (progress != null) {
         progress.finish();
       }
@@ -205,11 +287,33 @@ public final class SyncCommand {
       out.println(new JsonObject().put("spiderId", o.spider()).put("error", String.valueOf(cause.getMessage())).encode());
       return FAILED;
     } finally {
+      finished.set(true);
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
       }
+      System.setErr(systemErr);
+      restoreLogs.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or ran: it saw finished
+      }
     }
+  }
+
+  /**
+   * Turns logging off (logback, the binding this jar ships; others keep their config) and returns
+   * what turns it back on (the command also runs inside other programs, tests among them).
+   */
+  private static Runnable silenceLogs() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+      ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      ch.qos.logback.classic.Level before = root.getLevel();
+      root.setLevel(ch.qos.logback.classic.Level.OFF);
+      return () -> root.setLevel(before);
+    }
+    return () -> { };
   }
 }

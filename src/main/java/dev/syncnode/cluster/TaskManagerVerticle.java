@@ -4,12 +4,14 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
+import dev.syncnode.scan.SpiderPaths;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -102,7 +104,7 @@ public final class TaskManagerVerticle extends VerticleBase {
       msg.fail(FAIL_INVALID, "invalid spiderId: " + e.getMessage());
       return;
     }
-    chooseWorker(submit.nodeKey(), null).onComplete(ar -> {
+    spiderExists(submit.spiderId()).compose(v -> chooseWorker(submit.nodeKey(), null)).onComplete(ar -> {
       if (ar.failed()) {
         int code = ar.cause() instanceof Refused r ? r.code : FAIL_UNAVAILABLE;
         msg.fail(code, ar.cause().getMessage());
@@ -117,6 +119,15 @@ public final class TaskManagerVerticle extends VerticleBase {
       msg.reply(task);
       dispatch(task, ar.result());
     });
+  }
+
+  /** An unknown spider is refused at submit (404), not accepted to fail later on a worker. */
+  private Future<Void> spiderExists(String spiderId) {
+    SpiderPaths paths = new SpiderPaths(Path.of(config.get().node().workspace()));
+    return vertx.executeBlocking(() -> paths.spiderRoot(spiderId), false)
+        .transform(ar -> ar.succeeded() ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new Refused(FAIL_NOT_FOUND, "unknown spider: " + spiderId
+                + " (no such directory in the master's workspace)")));
   }
 
   private void onGet(Message<String> msg) {

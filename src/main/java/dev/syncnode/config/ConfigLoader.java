@@ -72,10 +72,12 @@ public final class ConfigLoader {
     Source s = new Source(raw == null ? new JsonObject() : raw, env == null ? Map.of() : env);
     NodeConfig d = NodeConfig.defaults();
 
-    Node node = new Node(
-        s.get("node.role", d.node().role(), ConfigLoader::role),
-        s.get("node.key", d.node().key(), ConfigLoader::nonBlank),
-        s.get("node.workspace", d.node().workspace(), ConfigLoader::nonBlank));
+    Role role = s.get("node.role", d.node().role(), ConfigLoader::role);
+    // a worker started from the master's file must not mirror into the master's spiders
+    Node roleDefaults = role == Role.WORKER ? NodeConfig.WORKER_NODE : d.node();
+    Node node = new Node(role,
+        s.get("node.key", roleDefaults.key(), ConfigLoader::nonBlank),
+        s.get("node.workspace", roleDefaults.workspace(), ConfigLoader::nonBlank));
     Endpoint http = new Endpoint(
         s.get("http.host", d.http().host(), ConfigLoader::nonBlank),
         s.get("http.port", d.http().port(), ConfigLoader::port),
@@ -230,14 +232,17 @@ public final class ConfigLoader {
   /** Looks a key up in env first, then in the file tree. */
   private record Source(JsonObject raw, Map<String, String> env) {
     <T> T get(String key, T def, Function<Object, T> convert) {
-      Object v = env.containsKey(envName(key)) ? env.get(envName(key)) : fromFile(key);
+      boolean fromEnv = env.containsKey(envName(key));
+      Object v = fromEnv ? env.get(envName(key)) : fromFile(key);
       if (v == null) {
         return def;
       }
       try {
         return convert.apply(v);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key, e.getMessage(), e);
+        // the file may say something else: name where the bad value came from
+        throw new ConfigException(key, e.getMessage() + (fromEnv ? " (from the environment variable "
+            + envName(key) + ")" : ""), e);
       }
     }
 

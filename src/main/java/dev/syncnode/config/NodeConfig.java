@@ -116,6 +116,9 @@ public record NodeConfig(
   public static final List<String> DEFAULT_IGNORE =
       List.of(".git/", "node_modules/", "__pycache__/", "*.pyc", "*.pyo", "*.tmp", "*.swp");
 
+  /** A worker's defaults for node.key and node.workspace (a master's are in {@link #defaults()}). */
+  public static final Node WORKER_NODE = new Node(Role.WORKER, "worker-1", "data/worker");
+
   /** Every default of DESIGN.md section 3. */
   public static NodeConfig defaults() {
     return new NodeConfig(

@@ -31,8 +31,10 @@ public final class DestinationLock implements AutoCloseable {
   public static DestinationLock acquire(Path dest) {
     Path file = dest.resolve(PathRules.RESERVED_DIR).resolve("lock");
     FileChannel ch = null;
+    String operation = "creating " + file.getParent();
     try {
       Files.createDirectories(file.getParent());
+      operation = "opening the lock " + file;
       ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock l = ch.tryLock();
       if (l != null) {
@@ -42,7 +44,7 @@ public final class DestinationLock implements AutoCloseable {
       // held by another run in this JVM: same answer
     } catch (IOException e) {
       close(ch);
-      throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);
+      throw new TransportException(Kind.LOCAL_IO, IoReason.describe("prepare", dest, operation, e), e);
     }
     close(ch);
     throw new TransportException(Kind.LOCAL_IO,

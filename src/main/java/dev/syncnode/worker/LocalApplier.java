@@ -5,6 +5,7 @@ import dev.syncnode.manifest.ManifestDiff;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.scan.Scanner;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,7 +26,7 @@ import java.util.UUID;
  * Applies a diff to a worker's destination, blocking (run it in {@code executeBlocking}). Every file
  * arrives here already downloaded and verified in the temp area; it gets its mode and mtime there
  * and then appears at its final path by one atomic rename, so no partial file is ever visible.
- * Order: delete extras (deepest first), create directories, rename files, create links, fix modes,
+ * Order: delete what the caller chose to delete (deepest first), create directories, rename files, create links, fix modes,
  * then directory times. Every target is checked to resolve inside the destination.
  */
 public final class LocalApplier {
@@ -43,11 +44,28 @@ public final class LocalApplier {
   }
 
   /**
+   * A delete where the diff puts another entry replaces the local one, whatever is inside; any other
+   * delete is a path the master dropped: a directory then goes only if it is empty by now (its
+   * installed children went first, deepest first), so a user's file inside keeps it.
+   *
    * @param staged verified temp file per content hash
+   * @return dropped directories left in place because something is still inside
    */
-  public void apply(ManifestDiff diff, Map<String, Path> staged) throws IOException {
+  public List<String> apply(ManifestDiff diff, Map<String, Path> staged) throws IOException {
+    java.util.Set<String> replaced = new java.util.HashSet<>();
+    List.of(diff.downloads(), diff.dirs(), diff.links()).forEach(l -> l.forEach(e -> replaced.add(e.path())));
+    List<String> nonEmpty = new ArrayList<>();
     for (FileEntry e : diff.deletes()) {
-      deleteRecursively(target(e.path()));
+      Path p = target(e.path());
+      if (replaced.contains(e.path()) || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        deleteRecursively(p);
+      } else {
+        try {
+          Files.deleteIfExists(p);
+        } catch (DirectoryNotEmptyException userFilesInside) {
+          nonEmpty.add(e.path());
+        }
+      }
     }
     for (FileEntry d : diff.dirs()) {
       Path p = target(d.path());
@@ -74,6 +92,7 @@ public final class LocalApplier {
     for (FileEntry d : dirs) {
       Files.setLastModifiedTime(target(d.path()), FileTime.fromMillis(d.mtime()));
     }
+    return nonEmpty;
   }
 
   private void placeFiles(List<FileEntry> files, Map<String, Path> staged) throws IOException {

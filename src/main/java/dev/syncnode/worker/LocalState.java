@@ -37,17 +37,34 @@ import java.util.concurrent.TimeUnit;
  * chmod) changes size, mtime, inode or mode, hence the fingerprint, and the worker asks for the full
  * list. The state is removed before a sync changes the tree and written again after it succeeded,
  * so a failed sync never leaves a state that claims a tree it did not finish. Blocking.
+ *
+ * <p>Version 2 also promises that {@link InstalledSet} ({@code .syncnode/installed}) is kept up to
+ * date: what syncs installed there, the only paths a sync may delete. A version-1 state was written
+ * by a release that kept no such list; {@link InstalledSet#load} treats it specially.
  */
 public final class LocalState {
   static final String FILE = "state.json";
-  private static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** Written by releases that did not record the installed set. */
+  static final int VERSION_WITHOUT_INSTALLED = 1;
 
   /**
    * @param digest manifest digest the tree was synced to
    * @param files number of files of that manifest
    * @param fingerprint metadata fingerprint of the tree right after the sync
+   * @param kept entries the sync left in place although the master does not have them
+   * @param version format version it was read with ({@link #VERSION} for a state written now)
    */
-  public record State(String spiderId, String digest, long files, String fingerprint) {}
+  public record State(String spiderId, String digest, long files, String fingerprint, long kept, int version) {
+    public State(String spiderId, String digest, long files, String fingerprint) {
+      this(spiderId, digest, files, fingerprint, 0, VERSION);
+    }
+
+    /** Whether the installed set next to this state is authoritative (see the class comment). */
+    boolean tracksInstalled() {
+      return version >= VERSION;
+    }
+  }
 
   private LocalState() {}
 
@@ -59,11 +76,12 @@ public final class LocalState {
   public static State read(Path dest) {
     try {
       JsonObject j = new JsonObject(Files.readString(file(dest), StandardCharsets.UTF_8));
-      if (j.getInteger("version", 0) != VERSION) {
+      int version = j.getInteger("version", 0);
+      if (version != VERSION && version != VERSION_WITHOUT_INSTALLED) {
         return null;
       }
       return new State(j.getString("spiderId"), j.getString("digest"), j.getLong("files", 0L),
-          j.getString("fingerprint"));
+          j.getString("fingerprint"), j.getLong("kept", 0L), version);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException | DecodeException | ClassCastException e) {
@@ -77,7 +95,7 @@ public final class LocalState {
     Files.createDirectories(f.getParent());
     Path tmp = f.resolveSibling(FILE + ".tmp");
     JsonObject j = new JsonObject().put("version", VERSION).put("spiderId", s.spiderId()).put("digest", s.digest())
-        .put("files", s.files()).put("fingerprint", s.fingerprint());
+        .put("files", s.files()).put("fingerprint", s.fingerprint()).put("kept", s.kept());
     Files.writeString(tmp, j.encodePrettily(), StandardCharsets.UTF_8);
     Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

@@ -13,10 +13,13 @@ import io.vertx.core.streams.WriteStream;
  */
 final class RecordingWriteStream implements WriteStream<Buffer> {
   private final WriteStream<Buffer> delegate;
+  private final java.util.function.LongConsumer written;
   private volatile Throwable failure;
 
-  RecordingWriteStream(WriteStream<Buffer> delegate) {
+  /** @param written told the size of each buffer written (progress) */
+  RecordingWriteStream(WriteStream<Buffer> delegate, java.util.function.LongConsumer written) {
     this.delegate = delegate;
+    this.written = written;
     delegate.exceptionHandler(this::record);
   }
 
@@ -33,6 +36,7 @@ final class RecordingWriteStream implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> write(Buffer data) {
+    written.accept(data.length());
     return delegate.write(data).onFailure(this::record);
   }
 

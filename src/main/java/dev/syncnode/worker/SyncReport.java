@@ -9,24 +9,32 @@ import io.vertx.core.json.JsonObject;
  * @param bytes payload bytes received from the master (compressed pieces and block hashes as sent)
  * @param unchanged the master confirmed the digest the worker already held: nothing was listed
  * @param reused files whose content was copied from elsewhere in the destination, not downloaded
+ * @param kept entries left in place although the master does not have them: no sync installed them
+ *     (crawler output, logs), or a dropped directory still holds such an entry
  * @param skipped entries the master left out because no worker could take them (names in the log)
  */
 public record SyncReport(
     String spiderId, String transport, long files, long downloaded, long deleted, long bytes, long durationMs,
-    boolean unchanged, long reused, long skipped) {
+    boolean unchanged, long reused, long kept, long skipped) {
+
+  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
+      long durationMs, boolean unchanged, long reused, long kept) {
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, kept, 0);
+  }
 
   public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
       long durationMs, boolean unchanged, long reused) {
-    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, 0);
-  }
-
-  public SyncReport withSkipped(long n) {
-    return new SyncReport(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, n);
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, 0, 0);
   }
 
   public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
       long durationMs) {
-    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, false, 0);
+    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, false, 0, 0, 0);
+  }
+
+  public SyncReport withSkipped(long n) {
+    return new SyncReport(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused,
+        kept, n);
   }
 
   public JsonObject toJson() {
@@ -36,6 +44,7 @@ public record SyncReport(
         .put("files", files)
         .put("downloaded", downloaded)
         .put("deleted", deleted)
+        .put("kept", kept)
         .put("bytes", bytes)
         .put("durationMs", durationMs)
         .put("unchanged", unchanged)

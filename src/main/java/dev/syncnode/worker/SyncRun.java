@@ -65,6 +65,14 @@ public final class SyncRun {
   private final StringBuilder phases = new StringBuilder();
   /** The master answered that it has no such spider (deleted there, or never there). */
   private boolean spiderUnknown;
+  /** Why gRPC failed when the run fell back to HTTP: a failure over HTTP then names both. */
+  private String grpcFailure;
+  /** The state found when the run started (null: none), for what earlier syncs installed. */
+  private LocalState.State stored;
+  /** Entries the apply left in place although the master does not have them. */
+  private long kept;
+  /** Entries the apply removed. */
+  private long deleted;
 
   /** Receives progress; called on the event loop. */
   public interface Progress {
@@ -73,6 +81,12 @@ public final class SyncRun {
     default void planned(long files, long bytes) {}
 
     default void advanced(long files, long bytes) {}
+
+    /**
+     * Bytes of files still in transfer: received now, or found on disk when a download resumes.
+     * Counted towards {@link #advanced}'s bytes once their file is done.
+     */
+    default void partial(long bytes) {}
   }
 
   public SyncRun(Vertx vertx, NodeConfig config, SyncMetrics metrics, Scanner localScanner, String spiderId,
@@ -104,6 +118,7 @@ public final class SyncRun {
     return vertx.executeBlocking(() -> LocalState.read(dest), false)
         .otherwise(err -> null)
         .compose(stored -> {
+          this.stored = stored;
           String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
           // the check of the local tree (the watch's barrier, else a stat-only walk) runs while the master answers
           Future<LocalState.State> verified = known == null ? Future.succeededFuture()
@@ -132,11 +147,13 @@ public final class SyncRun {
           return report;
         }, false))
         .recover(this::boundPartials)
+        .recover(this::withGrpcCause)
         .eventually(this::releaseLock)
         .onSuccess(r -> {
           metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
-          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} skipped={} bytes={} in {} ms{}{}",
-              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.skipped(), r.bytes(),
+          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} kept={} skipped={} bytes={} in {} ms{}{}",
+              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.kept(), r.skipped(),
+              r.bytes(),
               r.durationMs(),
               r.unchanged() ? " (unchanged)" : "", phases.length() == 0 ? "" : " [" + phases + "]");
         })
@@ -147,6 +164,15 @@ public final class SyncRun {
           }
           LOG.warn("sync {} failed over {}: {}", spiderId, current.name(), err.getMessage());
         });
+  }
+
+  /** After a fallback, a failure over HTTP also carries why gRPC failed (same kind, same code). */
+  private Future<SyncReport> withGrpcCause(Throwable err) {
+    if (grpcFailure == null || !(err instanceof TransportException te) || !"http".equals(current.name())) {
+      return Future.failedFuture(err);
+    }
+    return Future.failedFuture(new TransportException(te.kind(), "over HTTP: " + te.getMessage()
+        + "; over gRPC before: " + grpcFailure, te, te.retryAfterMs()));
   }
 
   /** The master's list of the spider ({@code known}: the digest held here, or null for the full list). */
@@ -177,7 +203,7 @@ public final class SyncRun {
           return downloadAll(local)
               .compose(staged -> {
                 phase("transfer");
-                return applyBlocking(remote, local.diff(), staged);
+                return applyBlocking(remote, local, staged);
               })
               .map(v -> {
                 phase("state");
@@ -214,7 +240,7 @@ public final class SyncRun {
   /** The master confirmed the digest the local tree holds: nothing to transfer or change. */
   private SyncReport unchangedReport(LocalState.State state) {
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0);
+    return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0, state.kept());
   }
 
   /** A failed run keeps partial downloads for resuming, within {@link Partials}' bounds (none when the disk is full). */
@@ -246,6 +272,7 @@ public final class SyncRun {
       Kind kind = TransportException.kindOf(err);
       if (kind != null && kind.fallback && "grpc".equals(current.name()) && http != null) {
         LOG.warn("{} failed over gRPC ({}); falling back to HTTP", what, err.getMessage());
+        grpcFailure = err.getMessage();
         metrics.grpcFallback();
         current = http;
         return op.apply(current);
@@ -263,8 +290,15 @@ public final class SyncRun {
     }
   }
 
-  /** The local tree as scanned and what to do to it. */
-  private record LocalTree(Manifest manifest, ManifestDiff diff) {}
+  /**
+   * The local tree as scanned and what to do to it.
+   *
+   * @param remotePaths every path of the master's manifest
+   * @param installed what earlier syncs installed, as far as known (see {@link InstalledSet#load})
+   * @param kept local paths the master lacks that no sync installed: left alone
+   */
+  private record LocalTree(Manifest manifest, ManifestDiff diff, Set<String> remotePaths, Set<String> installed,
+      java.util.List<String> kept) {}
 
   /** Creates dest and temp area, cleans stale temp files (keeping resumable ones), scans and diffs. */
   private Future<LocalTree> prepareLocal(Manifest remote) {
@@ -273,19 +307,27 @@ public final class SyncRun {
       if (lock == null) {
         lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
       }
+      String operation = "creating the temp area " + tmpDir;
       try {
         Files.createDirectories(tmpDir);
+        operation = "reading the destination";
         Scanner.Result local = localScanner.scan(spiderId, dest, "", ignore);
-        ManifestDiff diff = ManifestDiff.compute(remote.entries(), local.manifest().entries());
+        Set<String> remotePaths = new HashSet<>(remote.entries().size() * 2);
+        remote.entries().forEach(e -> remotePaths.add(e.path()));
+        ManifestDiff full = ManifestDiff.compute(remote.entries(), local.manifest().entries());
+        Set<String> installed = InstalledSet.load(dest, stored, DeletePlan.dropped(full, remotePaths));
+        DeletePlan plan = DeletePlan.of(full, remotePaths, installed);
+        ManifestDiff diff = plan.diff();
         Set<String> keep = new HashSet<>();
         for (FileEntry f : diff.downloads()) {
           keep.add(partName(f.hash()));
         }
+        operation = "cleaning the temp area " + tmpDir;
         cleanTemp(keep);
         Partials.prune(tmpDir, Partials.MAX_BYTES, Partials.MAX_AGE, java.time.Instant.now());
-        return new LocalTree(local.manifest(), diff);
+        return new LocalTree(local.manifest(), diff, remotePaths, installed, plan.kept());
       } catch (IOException e) {
-        throw new TransportException(Kind.LOCAL_IO, "cannot prepare " + dest + ": " + e.getMessage(), e);
+        throw new TransportException(Kind.LOCAL_IO, IoReason.describe("prepare", dest, operation, e), e);
       }
     }, false);
   }
@@ -297,6 +339,7 @@ public final class SyncRun {
         config.sync().parallelDownloads(), this::withRetry, this::fetchOne, n -> {
           bytes.addAndGet(n);
           metrics.bytesReceived(n);
+          progress.partial(n);
         }, metrics, progress);
     return downloads.run(diff, local.manifest());
   }
@@ -319,6 +362,7 @@ public final class SyncRun {
           return have;
         }, false)
         .compose(have -> {
+          progress.partial(Math.min(have, entry.size()));
           if (have >= entry.size()) {
             return verify(part, entry);
           }
@@ -331,7 +375,7 @@ public final class SyncRun {
 
   private Future<Long> transfer(SyncSource src, FileEntry entry, AsyncFile file, long offset) {
     file.setWritePos(offset);
-    RecordingWriteStream sink = new RecordingWriteStream(file);
+    RecordingWriteStream sink = new RecordingWriteStream(file, progress::partial);
     Promise<Long> done = Promise.promise();
     src.download(spiderId, entry.path(), offset, entry.size(), sink)
         .onComplete(ar -> file.close().onComplete(closed -> {
@@ -343,7 +387,8 @@ public final class SyncRun {
           if (io != null) {
             // a local write failure (disk full, I/O error) wins: retrying the master cannot fix it
             done.fail(new TransportException(Kind.LOCAL_IO,
-                "cannot write " + entry.path() + " into " + tmpDir + ": " + io.getMessage(), io));
+                "cannot write " + entry.path() + " into " + tmpDir + ": "
+                    + (io instanceof IOException ioe ? IoReason.of(ioe) : io.getMessage()), io));
           } else if (ar.failed()) {
             done.fail(ar.cause());
           } else {
@@ -387,14 +432,23 @@ public final class SyncRun {
     return config.sync().watchDestinations();
   }
 
-  private Future<Void> applyBlocking(Manifest remote, ManifestDiff diff, Map<String, Path> staged) {
+  private Future<Void> applyBlocking(Manifest remote, LocalTree local, Map<String, Path> staged) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
+    ManifestDiff diff = local.diff();
     return vertx.executeBlocking(() -> {
       DestinationWatch watch = DestinationWatch.shared();
       try {
         watch.suspend(dest);
-        LocalState.delete(dest);
-        new LocalApplier(dest, tmpDir).apply(diff, staged);
+        java.util.List<String> nonEmpty = InstalledSet.applyRecording(dest, tmpDir, diff, staged,
+            local.remotePaths(), local.installed());
+        java.util.List<String> left = new java.util.ArrayList<>(local.kept());
+        left.addAll(nonEmpty);
+        kept = left.size();
+        deleted = diff.deletes().size() - nonEmpty.size();
+        if (!left.isEmpty()) {
+          LOG.info("sync {}: kept {} path(s) the master does not have and no sync installed or emptied: {}",
+              spiderId, left.size(), DeletePlan.describe(new java.util.TreeSet<>(left)));
+        }
         for (FileEntry f : diff.downloads()) {
           // installed and verified with the manifest's mtime: the next local scan need not hash it
           localScanner.remember(dest, f.path(), f.size(), f.mtime() * 1_000_000L, f.hash());
@@ -408,13 +462,13 @@ public final class SyncRun {
           watch.disarm(dest);
         }
         LocalState.State state = new LocalState.State(spiderId, remote.digest(), remote.fileCount(),
-            LocalState.fingerprint(dest, ignore));
+            LocalState.fingerprint(dest, ignore), kept, LocalState.VERSION);
         LocalState.write(dest, state);
         watch.written(dest, generation, state);
         return null;
       } catch (IOException e) {
         watch.disarm(dest);
-        throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + e.getMessage(), e);
+        throw new TransportException(Kind.LOCAL_IO, "cannot apply sync to " + dest + ": " + IoReason.of(e), e);
       } catch (RuntimeException e) {
         watch.disarm(dest);
         throw e;
@@ -429,7 +483,7 @@ public final class SyncRun {
     }
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, current.name(), remote.fileCount(), diff.downloads().size(),
-        diff.deletes().size(), bytes.get(), ms, false, downloads == null ? 0 : downloads.reused());
+        deleted, bytes.get(), ms, false, downloads == null ? 0 : downloads.reused(), kept);
   }
 
   static String partName(String hash) {

@@ -101,7 +101,7 @@ public final class WorkerSyncVerticle extends VerticleBase {
       synced.add(dest);
       running.onComplete(ar -> inFlight.remove(dest));
     }
-    running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), err.getMessage()));
+    running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), failureMessage(err)));
   }
 
   /** Builds the clients for the (located) master and runs the sync; a bad address is INVALID. */
@@ -116,6 +116,14 @@ public final class WorkerSyncVerticle extends VerticleBase {
           "cannot connect to the master: " + badAddress.getMessage()));
     }
     return new SyncRun(vertx, mc, metrics, localScanner, spiderId, dest, grpc, http, progress).run();
+  }
+
+  /** A refused token is said as the master's refusal of this worker, not the caller's problem. */
+  static String failureMessage(Throwable err) {
+    if (TransportException.kindOf(err) == TransportException.Kind.UNAUTHENTICATED) {
+      return "the master refused this worker's token (auth.token, SYNCNODE_AUTH_TOKEN): " + err.getMessage();
+    }
+    return err.getMessage();
   }
 
   static int failureCode(Throwable err) {
@@ -133,7 +141,7 @@ public final class WorkerSyncVerticle extends VerticleBase {
       case BUSY:
         return FAIL_UNAVAILABLE;
       case UNAUTHENTICATED:
-        return 401;
+        return FAIL_UNAVAILABLE; // the master refused the worker: not the caller's credentials
       default:
         return FAIL_OTHER;
     }

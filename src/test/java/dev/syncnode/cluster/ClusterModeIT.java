@@ -155,17 +155,16 @@ class ClusterModeIT {
   }
 
   @Test
-  void unknownSpiderFailsWithClearError() throws Exception {
-    String id = submit("{\"spider_id\":\"no-such-spider\"}");
-    JsonObject task = cluster.awaitTask(master, id, "succeeded", "failed");
-    assertEquals("failed", task.getString("status"), task.encode());
-    assertTrue(task.getString("error").contains("no-such-spider"), task.encode());
-    assertTrue(task.getString("error").contains("unknown spider"), task.encode());
-    assertFalse(task.containsKey("report"));
+  void unknownSpiderIsRefusedAtSubmit() throws Exception {
+    HttpResponse<Buffer> r = cluster.post(master, "/api/tasks", "{\"spider_id\":\"no-such-spider\"}");
+    assertError(r, 404);
+    String error = r.bodyAsJsonObject().getString("error");
+    assertTrue(error.contains("unknown spider: no-such-spider"), error);
   }
 
   @Test
   void badRequestsAreJsonErrors() throws Exception {
+    Trees.write(spiders.resolve("x"), "a.txt", "a\n"); // a spider that exists: the node_key is what is wrong
     assertError(cluster.post(master, "/api/tasks", "{not json"), 400);
     assertError(cluster.post(master, "/api/tasks", "[1,2]"), 400);
     assertError(cluster.post(master, "/api/tasks", "{}"), 400);

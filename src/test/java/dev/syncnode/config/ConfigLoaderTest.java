@@ -49,7 +49,7 @@ class ConfigLoaderTest {
         """), Map.of());
     assertEquals(Role.WORKER, c.node().role());
     assertEquals("w-7", c.node().key());
-    assertEquals("data/workspace", c.node().workspace());
+    assertEquals("data/worker", c.node().workspace(), "a worker's own default");
     assertEquals(8001, c.http().port());
     assertEquals("0.0.0.0", c.http().host());
     assertFalse(c.sync().useGrpc());

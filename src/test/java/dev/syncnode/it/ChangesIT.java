@@ -97,8 +97,11 @@ class ChangesIT {
 
     SyncReport r = cluster.sync("spider1", null);
     assertEquals(2, r.downloaded());
-    assertEquals(3, r.deleted(), "stray/, stray/extra.txt, stray/empty");
-    assertExactCopy();
+    assertEquals(0, r.deleted(), "no sync installed stray/: the user's, kept");
+    assertEquals(3, r.kept(), "stray/, stray/extra.txt, stray/empty");
+    assertEquals("not on the master", Files.readString(dest.resolve("stray/extra.txt")));
+    assertEquals(Trees.describe(spider, Trees::notIgnored),
+        Trees.describe(dest, rel -> Trees.notIgnored(rel) && !rel.startsWith("stray")));
   }
 
   @Test
@@ -151,8 +154,9 @@ class ChangesIT {
     SyncReport r = cluster.sync("empty-spider", null);
     assertEquals(0, r.files());
     assertEquals(0, r.downloaded());
-    assertEquals(1, r.deleted());
-    assertEquals(Map.of(), Trees.describe(target));
+    assertEquals(0, r.deleted(), "no sync installed it: kept");
+    assertEquals(1, r.kept());
+    assertEquals(java.util.Set.of("leftover.txt"), Trees.describe(target).keySet());
     assertEquals(Map.of(), Trees.describe(empty));
   }
 }

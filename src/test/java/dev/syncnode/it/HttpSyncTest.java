@@ -113,7 +113,7 @@ class HttpSyncTest {
 
     cluster.workerConfig.set(cluster.workerConfig.get().withAuth(new NodeConfig.Auth("wrong")));
     ReplyException e = assertThrows(ReplyException.class, () -> cluster.sync("spider1", null));
-    assertEquals(401, e.failureCode(), e.getMessage());
+    assertEquals(502, e.failureCode(), "the master refused the worker: a bad gateway, " + e.getMessage());
     assertTrue(e.getMessage().contains("HTTP 401"), e.getMessage());
   }
 

@@ -102,7 +102,7 @@ class ObservabilityIT {
       assertEquals(200, get(c.master.httpPort(), "/health").statusCode());
       assertEquals(200, get(c.worker.httpPort(), "/health").statusCode());
 
-      Files.delete(ws);
+      Trees.deleteTree(ws); // holds the master's .syncnode-master mark
       Files.writeString(ws, "not a directory");
       HttpResponse<String> bad = get(c.master.httpPort(), "/health");
       assertEquals(503, bad.statusCode());

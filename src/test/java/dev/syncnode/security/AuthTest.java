@@ -126,7 +126,7 @@ class AuthTest {
       throw new AssertionError("a wrong token must fail");
     } catch (ReplyException e) {
       assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
-      assertEquals(401, e.failureCode());
+      assertEquals(502, e.failureCode(), "the master refused the worker: a bad gateway");
     }
     assertEquals(before, Trees.describe(dirs.dest()), "the old copy stays");
     assertEquals(0.0, counter(cluster.workerMetrics, "syncnode.grpc.fallbacks"), "auth errors do not fall back to HTTP");

@@ -17,6 +17,7 @@ import dev.syncnode.scan.ScanException;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.UnexpectedFailure;
+import dev.syncnode.transport.ListenFailure;
 import dev.syncnode.transport.PieceCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -83,6 +84,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
         .compose(zstd -> server.listen())
+        .recover(err -> Future.failedFuture(ListenFailure.explain("grpc", ep, err)))
         .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
@@ -184,6 +186,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   }
 
   void fail(GrpcServerResponse<?, ?> resp, Throwable err) {
+    if (cancelled(err)) {
+      // the client reset the stream or went away (Ctrl-C, a timeout): routine, and nobody to tell
+      LOG.debug("gRPC call cancelled by the client: {}", err.toString());
+      return;
+    }
     GrpcStatus status;
     String message = err.getMessage();
     if (err instanceof ScanException se) {
@@ -203,6 +210,16 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     } catch (IllegalStateException alreadyEnded) {
       // the client went away or the stream already ended; nothing left to tell
     }
+  }
+
+  /** Whether {@code err} only says that the client reset the stream or closed the connection. */
+  static boolean cancelled(Throwable err) {
+    return err instanceof io.vertx.core.http.StreamResetException
+        || err instanceof io.vertx.core.http.HttpClosedException
+        || err instanceof java.nio.channels.ClosedChannelException
+        || err instanceof io.netty.handler.codec.http2.Http2Exception.StreamException
+        || err instanceof io.vertx.core.VertxException && "Connection was closed".equals(err.getMessage())
+        || err instanceof java.io.IOException && String.valueOf(err.getMessage()).startsWith("Connection reset");
   }
 
   private static GrpcStatus status(ScanException.Kind kind) {

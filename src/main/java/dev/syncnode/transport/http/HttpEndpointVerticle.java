@@ -13,6 +13,7 @@ import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.security.HttpAuth;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.security.UrlGuard;
+import dev.syncnode.transport.ListenFailure;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Future;
@@ -78,7 +79,9 @@ public final class HttpEndpointVerticle extends VerticleBase {
     server = ServerOptions.quiet(vertx.createHttpServer(ServerOptions.httpPort(config.get())
             .setCompressionSupported(true).setCompressionLevel(1)))
         .requestHandler(router);
-    return server.listen().onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
+    return server.listen()
+        .recover(err -> Future.failedFuture(ListenFailure.explain("http", ep, err)))
+        .onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
   @Override

@@ -1,0 +1,42 @@
+package dev.syncnode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * A master marks its workspace with {@value #FILE} (a file, so never taken for a spider) so that a
+ * worker on the same host can refuse a workspace that is, or lies inside, a master's: mirroring there
+ * would write into the master's spiders. Blocking.
+ */
+final class WorkspaceMark {
+  static final String FILE = ".syncnode-master";
+
+  private WorkspaceMark() {}
+
+  /** Marks an existing master workspace; best effort (a read-only workspace still serves). */
+  static void markMaster(Path workspace, String key) {
+    Path dir = workspace.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir) || Files.exists(dir.resolve(FILE), LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.writeString(dir.resolve(FILE), "workspace of syncnode master " + key
+          + "; a worker refuses to mirror here or below\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // cannot mark: the worker check simply does not see this master
+    }
+  }
+
+  /** The marked master workspace that is {@code workerWorkspace} or one of its parents, or null. */
+  static Path masterWorkspaceAround(Path workerWorkspace) {
+    for (Path p = workerWorkspace.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve(FILE), LinkOption.NOFOLLOW_LINKS)) {
+        return p;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.syncnode.cli;
+
+import dev.syncnode.manifest.PathRules;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Whether {@code sync --dest DIR} may write into DIR without {@code --force}: a missing or empty
+ * directory, or one holding syncnode's reserved area (an earlier sync, finished or not). A non-empty
+ * directory syncnode never synced is someone's data: adopting it must be asked for.
+ */
+final class DestinationCheck {
+  private DestinationCheck() {}
+
+  /** Why DIR is refused (a message naming it and the way out), or null when it may be used. */
+  static String refusal(Path dest) {
+    Path dir = dest.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return null; // missing: created by the sync; anything else fails there with its own message
+    }
+    if (Files.exists(dir.resolve(PathRules.RESERVED_DIR), LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      if (!ds.iterator().hasNext()) {
+        return null;
+      }
+    } catch (IOException e) {
+      return null; // unreadable: the sync reports why
+    }
+    return dir + " is not empty and syncnode never synced into it; nothing was written. To sync into it anyway"
+        + " (the master's paths are replaced, every other file is kept), run again with --force";
+  }
+}

@@ -1,0 +1,55 @@
+package dev.syncnode.worker;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+
+/**
+ * The operating system's reason for a failed file operation. Java turns the most common errors into
+ * exception classes whose message is only the path ({@code AccessDeniedException: ro/mirror}); the
+ * reason is then the class, said here as the OS says it.
+ */
+final class IoReason {
+  private IoReason() {}
+
+  /** "{@code <file>: <reason>}" (or the message when there is no file). */
+  static String of(IOException e) {
+    if (!(e instanceof FileSystemException fse)) {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    String reason = fse.getReason() != null ? fse.getReason() : byClass(fse);
+    String file = fse.getFile() == null ? "" : fse.getFile() + (fse.getOtherFile() == null ? "" : " -> "
+        + fse.getOtherFile()) + ": ";
+    return file + reason;
+  }
+
+  /** "{@code cannot <what> <dest>: <operation>: <file>: <reason>}" as one message. */
+  static String describe(String what, Object dest, String operation, IOException e) {
+    return "cannot " + what + " " + dest + ": " + operation + ": " + of(e);
+  }
+
+  private static String byClass(FileSystemException e) {
+    if (e instanceof AccessDeniedException) {
+      return "Permission denied";
+    } else if (e instanceof NoSuchFileException) {
+      return "No such file or directory";
+    } else if (e instanceof FileAlreadyExistsException) {
+      return "File exists";
+    } else if (e instanceof DirectoryNotEmptyException) {
+      return "Directory not empty";
+    } else if (e instanceof NotDirectoryException) {
+      return "Not a directory";
+    } else if (e instanceof NotLinkException) {
+      return "Not a symbolic link";
+    } else if (e instanceof FileSystemLoopException) {
+      return "Too many levels of symbolic links";
+    }
+    return e.getClass().getSimpleName();
+  }
+}
