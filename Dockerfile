@@ -17,12 +17,13 @@ WORKDIR /app
 COPY --from=build /src/target/node.jar /app/node.jar
 COPY conf/config.yml /app/conf/config.yml
 COPY data/workspace /data/workspace
-RUN chown -R syncnode:syncnode /app /data
+# a worker's mirror root: never the master's spiders (SYNCNODE_NODE_WORKSPACE=/data/worker)
+RUN mkdir -p /data/worker && chown -R syncnode:syncnode /app /data
 USER syncnode
 # Configuration through env: every key as SYNCNODE_<PATH>, e.g. SYNCNODE_NODE_ROLE=worker.
 ENV SYNCNODE_NODE_WORKSPACE=/data/workspace \
     JAVA_OPTS="-XX:MaxRAMPercentage=75"
-VOLUME ["/data/workspace"]
+VOLUME ["/data/workspace", "/data/worker"]
 EXPOSE 8000 9666
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${SYNCNODE_HTTP_PORT:-8000}/health" || exit 1
