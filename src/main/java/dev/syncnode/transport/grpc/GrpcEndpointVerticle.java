@@ -14,6 +14,7 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
+import dev.syncnode.security.ConnectionGuard;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.UnexpectedFailure;
@@ -49,6 +50,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private HttpServer server;
+  private ConnectionGuard guard;
   private TransferService transfers;
 
   public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
@@ -79,7 +81,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     });
     NodeConfig.Endpoint ep = config.get().grpc();
     HttpServerOptions options = ServerOptions.grpcPort(config.get());
-    server = ServerOptions.quiet(vertx.createHttpServer(options)).requestHandler(grpc);
+    server = vertx.createHttpServer(options);
+    guard = ConnectionGuard.install(vertx, "gRPC", ep, server, grpc);
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
         .compose(zstd -> server.listen())
@@ -88,6 +91,9 @@ public final class GrpcEndpointVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 

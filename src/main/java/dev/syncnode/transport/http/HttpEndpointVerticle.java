@@ -10,6 +10,7 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.security.ConnectionGuard;
 import dev.syncnode.security.HttpAuth;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.security.UrlGuard;
@@ -39,6 +40,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private HttpServer server;
+  private ConnectionGuard guard;
   private MasterHttpRoutes masterRoutes;
 
   public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
@@ -48,6 +50,11 @@ public final class HttpEndpointVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The port's connection guard (tests and diagnostics). */
+  public ConnectionGuard guard() {
+    return guard;
   }
 
   /** The master's HTTP throttle, or null on a worker. */
@@ -75,14 +82,17 @@ public final class HttpEndpointVerticle extends VerticleBase {
     NodeConfig.Endpoint ep = config.get().http();
     // gzip (level 1) for clients that accept it: manifests and compressible downloads; handlers that
     // must not be compressed (ranges, incompressible files) say Content-Encoding: identity
-    server = ServerOptions.quiet(vertx.createHttpServer(ServerOptions.httpPort(config.get())
-            .setCompressionSupported(true).setCompressionLevel(1)))
-        .requestHandler(router);
+    server = vertx.createHttpServer(ServerOptions.httpPort(config.get())
+        .setCompressionSupported(true).setCompressionLevel(1));
+    guard = ConnectionGuard.install(vertx, "HTTP", ep, server, router);
     return server.listen().onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
