@@ -92,6 +92,11 @@ public class NodeVerticle extends VerticleBase {
     return metrics;
   }
 
+  /** The gRPC endpoint (master only), or null. */
+  public GrpcEndpointVerticle grpcEndpoint() {
+    return grpc;
+  }
+
   /** Bound gRPC port (master only), or -1. */
   public int grpcPort() {
     return grpc == null ? -1 : grpc.actualPort();

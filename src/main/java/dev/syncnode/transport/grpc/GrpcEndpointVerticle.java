@@ -63,6 +63,21 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Bytes read for download streams and not yet taken by their clients (at most {@code sync.grpc.sendBudget}). */
+  public long sendBytesHeld() {
+    return transfers == null ? 0 : transfers.budget().held();
+  }
+
+  /** The most bytes ever held at once for download streams. */
+  public long sendBytesPeak() {
+    return transfers == null ? 0 : transfers.budget().peak();
+  }
+
+  /** Download streams served now (tests; read on the endpoint's event loop or racy). */
+  public int downloadStreams() {
+    return transfers == null ? 0 : transfers.streams();
+  }
+
   @Override
   public Future<?> start() {
     GrpcServer grpc = GrpcServer.server(vertx, ServerOptions.grpc(MAX_MESSAGE_SIZE));
