@@ -92,6 +92,11 @@ public class NodeVerticle extends VerticleBase {
     return metrics;
   }
 
+  /** The HTTP endpoint. */
+  public HttpEndpointVerticle httpEndpoint() {
+    return http;
+  }
+
   /** The gRPC endpoint (master only), or null. */
   public GrpcEndpointVerticle grpcEndpoint() {
     return grpc;

@@ -106,6 +106,23 @@ public final class ConnectionGuard {
     return refused;
   }
 
+  /**
+   * Closes a connection at once with a reset, dropping whatever it still has to send. Vert.x's own close (even a
+   * close through the Netty pipeline, which Vert.x intercepts) waits until pending writes are flushed,
+   * which a client that stopped reading never lets happen; so the socket is closed below the pipeline,
+   * reached through Vert.x's connection base class (pinned version 5.0.7). Vert.x still sees the
+   * channel go inactive and runs its close handlers.
+   */
+  public static void abort(HttpConnection conn) {
+    if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      io.netty.channel.Channel ch = base.channel();
+      ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0); // reset: drop unsent bytes
+      ch.unsafe().close(ch.voidPromise());
+    } else {
+      conn.close();
+    }
+  }
+
   private void onConnection(HttpConnection conn) {
     conn.exceptionHandler(err -> LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString()));
     String client = conn.remoteAddress() == null ? "?" : String.valueOf(conn.remoteAddress().host());
@@ -154,7 +171,7 @@ public final class ConnectionGuard {
     }
     for (HttpConnection conn : expired) {
       LOG.debug("{} port: closing connection from {}: no request in progress", name, conn.remoteAddress());
-      conn.close();
+      abort(conn);
     }
   }
 
