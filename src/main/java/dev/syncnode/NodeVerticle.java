@@ -6,6 +6,7 @@ import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.health.FatalErrors;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.ScannerVerticle;
 import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
@@ -47,6 +48,7 @@ public class NodeVerticle extends VerticleBase {
         metrics = NodeMetrics.create(holder.get());
       }
       NodeConfig c = holder.get();
+      FatalErrors.install(vertx);
       LOG.info("starting {} node {} on workspace {}", c.node().role().name().toLowerCase(), c.node().key(),
           c.node().workspace());
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
@@ -69,7 +71,7 @@ public class NodeVerticle extends VerticleBase {
 
   private Future<String> deployMaster() {
     grpc = new GrpcEndpointVerticle(config, metrics);
-    http = new HttpEndpointVerticle(config, metrics);
+    http = new HttpEndpointVerticle(config, metrics, this::grpcPort);
     return vertx.deployVerticle(new ScannerVerticle(config, metrics))
         .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
         .compose(id -> vertx.deployVerticle(new SpiderWatchVerticle(config)))

@@ -1,6 +1,7 @@
 package dev.syncnode.security;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.health.FatalErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -124,7 +125,11 @@ public final class ConnectionGuard {
   }
 
   private void onConnection(HttpConnection conn) {
-    conn.exceptionHandler(err -> LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString()));
+    conn.exceptionHandler(err -> {
+      if (!FatalErrors.check(err)) {
+        LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString());
+      }
+    });
     String client = conn.remoteAddress() == null ? "?" : String.valueOf(conn.remoteAddress().host());
     int fromClient = perClient.getOrDefault(client, 0);
     if (open.size() >= maxConnections || fromClient >= maxPerClient) {

@@ -24,6 +24,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +40,20 @@ public final class HttpEndpointVerticle extends VerticleBase {
 
   private final ConfigHolder config;
   private final SyncMetrics metrics;
+  private final IntSupplier grpcPort;
   private HttpServer server;
   private ConnectionGuard guard;
   private MasterHttpRoutes masterRoutes;
 
   public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this(config, metrics, () -> -1);
+  }
+
+  /** @param grpcPort this master's bound gRPC port, which {@code /health} probes (-1: none) */
+  public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics, IntSupplier grpcPort) {
     this.config = config;
     this.metrics = metrics;
+    this.grpcPort = grpcPort;
   }
 
   public int actualPort() {
@@ -66,7 +74,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new UrlGuard());
-    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
+    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx), grpcPort));
     router.route("/metrics").handler(HttpAuth.metrics(config));
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(new ApiGuard(config));
