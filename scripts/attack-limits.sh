@@ -48,7 +48,7 @@ HTTP_PORT="$(free_port)"; GRPC_PORT="$(free_port)"
 JAVA_OPTS="-Xmx$HEAP -XX:+ExitOnOutOfMemoryError" start_node master "$WORK/master.log" \
   SYNCNODE_NODE_ROLE=master SYNCNODE_NODE_WORKSPACE="$WORK/ws" \
   SYNCNODE_HTTP_HOST=127.0.0.1 SYNCNODE_HTTP_PORT="$HTTP_PORT" \
-  SYNCNODE_GRPC_HOST=127.0.0.1 SYNCNODE_GRPC_PORT="$GRPC_PORT" -- 
+  SYNCNODE_GRPC_HOST=127.0.0.1 SYNCNODE_GRPC_PORT="$GRPC_PORT" -- -conf conf/config.yml
 MASTER_PID="${PIDS[-1]}"
 prlimit --pid "$MASTER_PID" --nofile="$NOFILE:$NOFILE"
 wait_http "http://127.0.0.1:$HTTP_PORT/health" 60
