@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public final class ConnectionGuard {
     final List<HttpServerRequest> active = new ArrayList<>(1);
     boolean servedOne;
     long idleSinceMs;
+    /** When the guard asked the connection to shut down gracefully; 0: not yet. */
+    long closingSinceMs;
 
     Conn(String client, long now) {
       this.client = client;
@@ -161,23 +164,34 @@ public final class ConnectionGuard {
     }
   }
 
-  /** Closes connections that had no request in progress for longer than they may. */
+  /**
+   * Closes connections that had no request in progress for longer than they may: first gracefully
+   * (HTTP/2 GOAWAY, so a client that just sent a new stream retries elsewhere), and with a reset when
+   * that has not finished within another header deadline.
+   */
   private void sweep() {
     long now = System.currentTimeMillis();
     List<HttpConnection> expired = new ArrayList<>();
+    List<HttpConnection> stuck = new ArrayList<>();
     for (Map.Entry<HttpConnection, Conn> e : open.entrySet()) {
       Conn c = e.getValue();
       c.active.removeIf(ConnectionGuard::finished);
-      if (!c.active.isEmpty()) {
+      if (c.closingSinceMs > 0) {
+        if (now - c.closingSinceMs >= headerTimeoutMs) {
+          stuck.add(e.getKey());
+        }
+      } else if (!c.active.isEmpty()) {
         c.idleSinceMs = now;
       } else if (now - c.idleSinceMs >= (c.servedOne ? idleMs : headerTimeoutMs)) {
+        c.closingSinceMs = now;
         expired.add(e.getKey());
       }
     }
     for (HttpConnection conn : expired) {
       LOG.debug("{} port: closing connection from {}: no request in progress", name, conn.remoteAddress());
-      abort(conn);
+      conn.shutdown(headerTimeoutMs, TimeUnit.MILLISECONDS);
     }
+    stuck.forEach(ConnectionGuard::abort);
   }
 
   private static boolean finished(HttpServerRequest req) {

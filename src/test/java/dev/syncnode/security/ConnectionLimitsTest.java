@@ -165,6 +165,40 @@ class ConnectionLimitsTest {
     }
   }
 
+  /** The guard closes connections without a request in progress only: a long open stream is kept. */
+  @Test
+  void http2StreamInProgressKeepsItsConnection() throws Exception {
+    HttpClientAgent http = client.httpClientBuilder()
+        .with(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false))
+        .build();
+    try {
+      HttpClientConnection conn = http.connect(new HttpConnectOptions().setHost("127.0.0.1")
+          .setPort(master.node.grpcPort())).await(10, TimeUnit.SECONDS);
+      Promise<Void> closed = Promise.promise();
+      conn.closeHandler(v -> closed.tryComplete());
+      var req = conn.request(new RequestOptions().setMethod(HttpMethod.POST)
+          .setURI("/syncnode.v1.SyncService/StreamFileScan")
+          .putHeader("content-type", "application/grpc")).await(10, TimeUnit.SECONDS);
+      req.setChunked(true).write(Buffer.buffer(new byte[1])).await(10, TimeUnit.SECONDS); // request still open
+      // stay open for more than both the header deadline (400 ms) and the idle time (700 ms); PINGs
+      // keep the byte-level idle timeout away, which would close any silent connection
+      long pings = client.setPeriodic(100, id -> conn.ping(Buffer.buffer("12345678")));
+      Promise<Void> waited = Promise.promise();
+      client.setTimer(2000, id -> waited.complete());
+      try {
+        waited.future().await(10, TimeUnit.SECONDS);
+      } finally {
+        client.cancelTimer(pings);
+      }
+      assertTrue(!closed.future().isComplete(), "a connection with a stream in progress stays open");
+      int status = req.end(Buffer.buffer(new byte[4])).compose(v -> req.response()).map(r -> r.statusCode())
+          .await(10, TimeUnit.SECONDS);
+      assertEquals(200, status);
+    } finally {
+      http.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void workerHttpPortClosesSilentConnections() throws Exception {
     Vertx vertx = Vertx.vertx();
