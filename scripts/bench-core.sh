@@ -20,4 +20,5 @@ if [[ ! -s "$CP_FILE" ]]; then
     || mvn -B -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 fi
 
-exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" dev.syncnode.bench.CoreBench "$@"
+# --add-opens: as the jar's manifest, so the master opens spider files by descriptor (dev.syncnode.fs)
+exec java -Xmx1g --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" dev.syncnode.bench.CoreBench "$@"

@@ -115,14 +115,14 @@ python3 -c 'import json,sys; [print("  ", json.dumps(n)) for n in json.loads(sys
 
 # round TITLE: TASKS concurrent POST /api/tasks, then polls every task until all are finished (bounded)
 round() {
-  echo "== $1: $TASKS concurrent POST /api/tasks {\"spider_id\": \"$SPIDER\"}"
+  echo "== $1: $TASKS concurrent POST /api/tasks {\"spiderId\": \"$SPIDER\"}"
   local t0 i pid
   local post_pids=()
   rm -f "$WORK"/post-*
   t0=$(date +%s%3N)
   for ((i = 1; i <= TASKS; i++)); do
     curl -sS --max-time 30 -o "$WORK/post-$i.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-      -d "{\"spider_id\": \"$SPIDER\"}" "http://127.0.0.1:$M_HTTP/api/tasks" >"$WORK/post-$i.code" &
+      -d "{\"spiderId\": \"$SPIDER\"}" "http://127.0.0.1:$M_HTTP/api/tasks" >"$WORK/post-$i.code" &
     post_pids+=("$!")
   done
   for pid in "${post_pids[@]}"; do wait "$pid" || true; done
@@ -152,7 +152,7 @@ while len(done) < len(ids):
     if len(done) < len(ids):
         time.sleep(0.1)
 failed = [t for t in done.values() if t["status"] != "succeeded"]
-per_worker = collections.Counter(t["node_key"] for t in done.values())
+per_worker = collections.Counter(t["nodeKey"] for t in done.values())
 print(f"   succeeded: {len(done) - len(failed)}/{len(ids)}, per worker: {dict(sorted(per_worker.items()))}")
 if failed:
     for t in failed[:5]:

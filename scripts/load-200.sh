@@ -77,7 +77,7 @@ EXTRA_PIDS+=("$POLLER")
 CLIENT_ENV=(SYNCNODE_SYNC_RETRY_MAXATTEMPTS="$RETRIES" SYNCNODE_SYNC_RETRY_MAXBACKOFF=5s)
 echo "firing $N_DRIVER driver syncs + $N_CLI CLI syncs at once (files: $FILES x ${FILE_KB} KiB)" >&2
 G=$(( N_DRIVER / 2 )); H=$(( N_DRIVER - G ))
-timeout "$MAX_TIME" env "${CLIENT_ENV[@]}" java -Xmx1g -cp "$JAR:$ROOT/target/test-classes" dev.syncnode.load.LoadDriver \
+timeout "$MAX_TIME" env "${CLIENT_ENV[@]}" java -Xmx1g --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$JAR:$ROOT/target/test-classes" dev.syncnode.load.LoadDriver \
   "127.0.0.1:$GRPC_PORT" "http://127.0.0.1:$HTTP_PORT" "$SPIDER" "$SRC" "$WORK/driver" "$G" "$H" \
   > "$WORK/driver.out" 2> "$WORK/driver.log" &
 DRIVER=$!

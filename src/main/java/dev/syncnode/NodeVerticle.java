@@ -15,6 +15,9 @@ import dev.syncnode.worker.SyncRun;
 import dev.syncnode.worker.WorkerSyncVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +52,30 @@ public class NodeVerticle extends VerticleBase {
       }
       NodeConfig c = holder.get();
       FatalErrors.install(vertx);
-      LOG.info("starting {} node {} on workspace {}", c.node().role().name().toLowerCase(), c.node().key(),
-          c.node().workspace());
+      if (c.node().role() == NodeConfig.Role.MASTER) {
+        metrics.declareMaster();
+      } else {
+        metrics.declareWorker();
+      }
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
-          .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()));
+          .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
+          .onSuccess(v -> LOG.info("syncnode {} started: {}", Main.version(), describe(c)));
     });
+  }
+
+  /** Role, key, bound ports and workspace: what the start and stop lines say. */
+  private String describe(NodeConfig c) {
+    StringBuilder b = new StringBuilder()
+        .append(c.node().role().name().toLowerCase()).append(" node ").append(c.node().key())
+        .append(", http ").append(c.http().host()).append(':').append(httpPort());
+    if (grpcPort() >= 0) {
+      b.append(", grpc ").append(c.grpc().host()).append(':').append(grpcPort());
+    }
+    b.append(", workspace ").append(Path.of(c.node().workspace()).toAbsolutePath().normalize());
+    if (vertx.isClustered()) {
+      b.append(", cluster mode");
+    }
+    return b.toString();
   }
 
   private Future<ConfigHolder> loadConfig() {
@@ -66,7 +88,9 @@ public class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return configService == null ? Future.succeededFuture() : configService.stop();
+    String what = config == null ? "node" : describe(config.get());
+    return (configService == null ? Future.succeededFuture() : configService.stop())
+        .onComplete(ar -> LOG.info("syncnode stopped: {}", what));
   }
 
   private Future<String> deployMaster() {
@@ -81,8 +105,14 @@ public class NodeVerticle extends VerticleBase {
 
   private Future<String> deployWorker() {
     http = new HttpEndpointVerticle(config, metrics);
-    return vertx.deployVerticle(new WorkerSyncVerticle(config, metrics, SyncRun.Progress.NONE,
-            ClusterSupport.masterLocator(vertx)))
+    Path workspace = Path.of(config.get().node().workspace());
+    // a fresh worker has nothing to mirror yet: its workspace is made here rather than failing /health
+    return vertx.executeBlocking(() -> Files.createDirectories(workspace), false)
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot create the workspace "
+            + workspace.toAbsolutePath() + ": " + (err instanceof AccessDeniedException ? "Permission denied" : err),
+            err)))
+        .compose(dir -> vertx.deployVerticle(new WorkerSyncVerticle(config, metrics, SyncRun.Progress.NONE,
+            ClusterSupport.masterLocator(vertx))))
         .compose(id -> vertx.deployVerticle(http));
   }
 

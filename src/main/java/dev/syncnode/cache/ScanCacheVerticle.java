@@ -93,10 +93,11 @@ public final class ScanCacheVerticle extends VerticleBase {
       if (ar.succeeded()) {
         answer(msg, req, new ScanReply(ar.result().manifest(), outcome));
       } else {
-        metrics.scanRequest(req.transport(), "failed");
         Throwable err = ar.cause();
         int code = err instanceof ReplyException re && re.failureCode() > 0 ? re.failureCode()
             : ScanException.Kind.INTERNAL.code;
+        // an unknown spider is an answer, not a fault: counting it as failed would skew the hit rate
+        metrics.scanRequest(req.transport(), code == ScanException.Kind.NOT_FOUND.code ? "not_found" : "failed");
         msg.fail(code, err.getMessage());
       }
     });

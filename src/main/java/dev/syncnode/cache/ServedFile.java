@@ -5,10 +5,9 @@ import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * "This file was just served, and this is its size and mtime now": sent by a download endpoint to the
@@ -23,13 +22,13 @@ import java.util.List;
 public record ServedFile(String spiderId, String path, long size, long mtimeMs) {
 
   /**
-   * Stats {@code file} (off the event loop) and tells the scan cache, waiting for its answer so the
-   * cache is up to date before the caller ends the download. Never fails: without a cache (or if the
-   * file went away) there is nothing to correct.
+   * Stats the served file with {@code stat} (off the event loop: the open file's fstat) and tells the
+   * scan cache, waiting for its answer so the cache is up to date before the caller ends the download.
+   * Never fails: without a cache (or if the file went away) there is nothing to correct.
    */
-  public static Future<Void> report(Vertx vertx, String spiderId, String relPath, Path file) {
+  public static Future<Void> report(Vertx vertx, String spiderId, String relPath, Callable<BasicFileAttributes> stat) {
     return vertx.executeBlocking(() -> {
-          BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+          BasicFileAttributes a = stat.call();
           return new ServedFile(spiderId, relPath, a.size(), a.lastModifiedTime().toMillis());
         }, false)
         .compose(sf -> vertx.eventBus().request(Addresses.CACHE_SERVED, sf))

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * no-change sync is answered from the cache without a walk, and a change is seen by the next sync.
  * The TTL stays as a backstop (and is all there is for a tree that cannot be watched, e.g. when the
  * inotify watch limit is reached). Events are read on a dedicated thread, never on an event loop.
+ * A workspace that does not exist yet (or is deleted) is looked for every second and watched once
+ * it is there.
  */
 public final class SpiderWatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SpiderWatchVerticle.class);
@@ -39,12 +41,18 @@ public final class SpiderWatchVerticle extends VerticleBase {
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
+  /** How often a missing workspace is looked for. */
+  static final long WORKSPACE_POLL_MS = 1000;
+  /** Marker in a batch of touched spiders: the workspace directory itself is gone. */
+  private static final String WORKSPACE_GONE = "/";
+
   private final ConfigHolder config;
-  private WatchService watcher;
+  private volatile WatchService watcher;
   private Path workspace;
-  private Thread thread;
   private volatile boolean stopping;
   private boolean warnedLimit;
+  private long workspaceTimer = -1;
+  private boolean checking;
 
   public SpiderWatchVerticle(ConfigHolder config) {
     this.config = config;
@@ -53,40 +61,82 @@ public final class SpiderWatchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     workspace = Path.of(config.get().node().workspace()).toAbsolutePath().normalize();
-    return vertx.executeBlocking(() -> {
-      if (!Files.isDirectory(workspace)) {
-        LOG.warn("workspace {} does not exist: spider trees are not watched (the scan cache TTL applies)", workspace);
-        return null;
+    return vertx.executeBlocking(this::armIfPresent, false).onSuccess(armed -> {
+      if (!armed) {
+        waitForWorkspace();
       }
-      watcher = FileSystems.getDefault().newWatchService();
-      workspace.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
-      int dirs = 0;
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(workspace)) {
-        for (Path spider : ds) {
-          if (Files.isDirectory(spider, LinkOption.NOFOLLOW_LINKS)) {
-            dirs += registerTree(spider);
-          }
-        }
-      }
-      LOG.info("watching {} directories of the spiders in {}", dirs, workspace);
-      thread = new Thread(this::loop, "syncnode-spider-watch");
-      thread.setDaemon(true);
-      thread.start();
-      return null;
-    }, false);
+    });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    if (watcher != null) {
+    vertx.cancelTimer(workspaceTimer);
+    closeWatcher();
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Until the workspace exists, checks for it every {@link #WORKSPACE_POLL_MS}; once it does, watches
+   * it and drops every cached manifest (spiders may have been asked for, and cached, before).
+   */
+  private void waitForWorkspace() {
+    LOG.warn("workspace {} does not exist: no spiders to serve until it is created (it is watched from then on)",
+        workspace);
+    workspaceTimer = vertx.setPeriodic(WORKSPACE_POLL_MS, id -> {
+      if (checking || stopping) {
+        return;
+      }
+      checking = true;
+      vertx.executeBlocking(this::armIfPresent, false).onComplete(ar -> {
+        checking = false;
+        if (ar.succeeded() && ar.result()) {
+          vertx.cancelTimer(id);
+          vertx.eventBus().send(Addresses.CACHE_INVALIDATE, ALL, LOCAL);
+        } else if (ar.failed()) {
+          LOG.debug("cannot watch {} yet: {}", workspace, ar.cause().getMessage());
+        }
+      });
+    });
+  }
+
+  /** Blocking: watches the workspace and its spider trees; false (nothing done) when it is not there. */
+  private boolean armIfPresent() throws IOException {
+    if (stopping || !Files.isDirectory(workspace)) {
+      return false;
+    }
+    WatchService w = FileSystems.getDefault().newWatchService();
+    watcher = w;
+    if (stopping) {
+      closeWatcher(); // stop() ran while this was being set up
+      return false;
+    }
+    warnedLimit = false;
+    workspace.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+    int dirs = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(workspace)) {
+      for (Path spider : ds) {
+        if (Files.isDirectory(spider, LinkOption.NOFOLLOW_LINKS)) {
+          dirs += registerTree(spider);
+        }
+      }
+    }
+    LOG.info("watching {} directories of the spiders in {}", dirs, workspace);
+    Thread t = new Thread(() -> loop(w), "syncnode-spider-watch");
+    t.setDaemon(true);
+    t.start();
+    return true;
+  }
+
+  private void closeWatcher() {
+    WatchService w = watcher;
+    if (w != null) {
       try {
-        watcher.close();
+        w.close();
       } catch (IOException ignored) {
         // closing anyway
       }
     }
-    return Future.succeededFuture();
   }
 
   /** Registers {@code dir} and every directory below it that is not ignored; returns how many. */
@@ -126,11 +176,11 @@ public final class SpiderWatchVerticle extends VerticleBase {
     return PathRules.relative(workspace, p);
   }
 
-  private void loop() {
+  private void loop(WatchService w) {
     while (!stopping) {
       WatchKey key;
       try {
-        key = watcher.take();
+        key = w.take();
       } catch (InterruptedException | ClosedWatchServiceException e) {
         return;
       }
@@ -138,9 +188,20 @@ public final class SpiderWatchVerticle extends VerticleBase {
       IgnoreRules ignore = IgnoreRules.of(config.get().sync().ignore());
       do {
         handle(key, touched, ignore);
-      } while ((key = watcher.poll()) != null);
+      } while ((key = w.poll()) != null);
+      boolean workspaceGone = touched.remove(WORKSPACE_GONE);
       for (String spiderId : touched) {
         vertx.eventBus().send(Addresses.CACHE_INVALIDATE, spiderId, LOCAL);
+      }
+      if (workspaceGone) {
+        // the workspace itself was deleted or moved: wait for it again, as at a start without one
+        closeWatcher();
+        context.runOnContext(v -> {
+          if (!stopping) {
+            waitForWorkspace();
+          }
+        });
+        return;
       }
     }
   }
@@ -169,8 +230,13 @@ public final class SpiderWatchVerticle extends VerticleBase {
       touched.add(spiderId);
     }
     if (!key.reset()) {
-      // the directory is gone (deleted or moved): its spider changed
-      touched.add(rel(dir).split("/", 2)[0]);
+      // the directory is gone (deleted or moved): its spider changed, or every spider did
+      if (dir.equals(workspace)) {
+        touched.add(ALL);
+        touched.add(WORKSPACE_GONE);
+      } else {
+        touched.add(rel(dir).split("/", 2)[0]);
+      }
     }
   }
 }

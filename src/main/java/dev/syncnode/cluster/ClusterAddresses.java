@@ -9,6 +9,8 @@ public final class ClusterAddresses {
   public static final String TASK_PREFIX = "syncnode.cluster.task.";
   /** Master-local: {@link TaskSubmit} -> {@link Task}; fails 400, 404 or 503. */
   public static final String TASKS_SUBMIT = "syncnode.cluster.tasks.submit";
+  /** Master-local: {@link TaskQuery} -> {@link TaskPage}. */
+  public static final String TASKS_LIST = "syncnode.cluster.tasks.list";
   /** Master-local: task id (String) -> {@link Task}; fails 404. */
   public static final String TASKS_GET = "syncnode.cluster.tasks.get";
 

@@ -21,7 +21,7 @@ final class ClusterCodecs {
     for (JsonMessageCodec<?> codec : WIRE) {
       registerDefault(vertx, codec);
     }
-    Codecs.register(vertx, List.of(TaskSubmit.class, Task.class));
+    Codecs.register(vertx, List.of(TaskSubmit.class, Task.class, TaskQuery.class, TaskPage.class));
   }
 
   private static <T> void registerDefault(Vertx vertx, JsonMessageCodec<T> codec) {

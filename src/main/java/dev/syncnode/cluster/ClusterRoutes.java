@@ -4,6 +4,8 @@ import static dev.syncnode.transport.http.HttpReplies.error;
 import static dev.syncnode.transport.http.HttpReplies.json;
 
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.transport.Auth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,8 +22,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The master's cluster API, mounted on its HTTP router:
- * {@code GET /api/nodes}, {@code POST /api/tasks}, {@code GET /api/tasks/{id}}. JSON in and out;
- * errors are {@code {"error": "..."}}. When auth is on, these need the bearer token like every API.
+ * {@code GET /api/nodes}, {@code POST /api/tasks}, {@code GET /api/tasks}, {@code GET /api/tasks/{id}}.
+ * JSON in and out, camelCase names ({@code spiderId}, {@code nodeKey}); requests may still use the
+ * snake_case aliases ({@code spider_id}, {@code node_key}). Errors are {@code {"error": "..."}}. When
+ * auth is on, these need the bearer token like every API.
  */
 public final class ClusterRoutes {
   /** Largest accepted {@code POST /api/tasks} body. */
@@ -43,6 +47,7 @@ public final class ClusterRoutes {
     ClusterRoutes routes = new ClusterRoutes(vertx, config);
     router.get("/api/nodes").handler(routes::nodes);
     router.post("/api/tasks").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(routes::submit);
+    router.get("/api/tasks").handler(routes::list);
     router.get("/api/tasks/:id").handler(routes::task);
   }
 
@@ -92,7 +97,7 @@ public final class ClusterRoutes {
           Task task = reply.body();
           ctx.response().putHeader("Location", "/api/tasks/" + task.id());
           json(ctx, 202, new JsonObject().put("id", task.id()).put("status", task.status().json())
-              .put("spider_id", task.spiderId()));
+              .put("spiderId", task.spiderId()));
         })
         .onFailure(err -> replyError(ctx, err));
   }
@@ -107,10 +112,85 @@ public final class ClusterRoutes {
         .onFailure(err -> replyError(ctx, err));
   }
 
-  /** {@code {"spider_id": "...", "node_key": "..."?}}; IllegalArgumentException with the reason otherwise. */
+  private void list(RoutingContext ctx) {
+    if (!admit(ctx)) {
+      return;
+    }
+    TaskQuery query;
+    try {
+      query = query(ctx);
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    vertx.eventBus()
+        .<TaskPage>request(ClusterAddresses.TASKS_LIST, query, new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS))
+        .onSuccess(reply -> {
+          JsonArray tasks = new JsonArray();
+          reply.body().tasks().forEach(t -> tasks.add(t.toJson()));
+          JsonObject page = new JsonObject().put("tasks", tasks).put("limit", query.limit());
+          if (reply.body().nextCursor() != null) {
+            page.put("nextCursor", Long.toString(reply.body().nextCursor()));
+          }
+          json(ctx, 200, page);
+        })
+        .onFailure(err -> replyError(ctx, err));
+  }
+
+  /** The query of {@code GET /api/tasks}: spiderId, status, limit, cursor, offset. */
+  static TaskQuery query(RoutingContext ctx) {
+    String spider = param(ctx, "spiderId", "spider_id");
+    if (spider != null) {
+      try {
+        PathRules.requireSpiderId(spider);
+      } catch (PathViolation e) {
+        throw new IllegalArgumentException("invalid spiderId: " + e.getMessage());
+      }
+    }
+    Task.Status status = null;
+    String s = param(ctx, "status", "status");
+    if (s != null) {
+      try {
+        status = Task.Status.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("status must be pending, running, succeeded or failed");
+      }
+    }
+    long limit = number(param(ctx, "limit", "limit"), "limit", TaskQuery.DEFAULT_LIMIT, 1);
+    long offset = number(param(ctx, "offset", "offset"), "offset", 0, 0);
+    String cursor = param(ctx, "cursor", "cursor");
+    Long before = cursor == null ? null : number(cursor, "cursor", 0, 1);
+    return new TaskQuery(spider, status, before, (int) Math.min(offset, Integer.MAX_VALUE),
+        (int) Math.min(limit, TaskQuery.MAX_LIMIT));
+  }
+
+  private static String param(RoutingContext ctx, String name, String alias) {
+    String v = ctx.request().getParam(name);
+    return v != null || alias.equals(name) ? v : ctx.request().getParam(alias);
+  }
+
+  private static long number(String value, String name, long absent, long min) {
+    if (value == null) {
+      return absent;
+    }
+    try {
+      long n = Long.parseLong(value);
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(name + " must be a whole number of at least " + min);
+  }
+
+  /**
+   * {@code {"spiderId": "...", "nodeKey": "..."?}} (or the aliases {@code spider_id}, {@code node_key});
+   * IllegalArgumentException with the reason otherwise.
+   */
   static TaskSubmit parse(Buffer body) {
     if (body == null || body.length() == 0) {
-      throw new IllegalArgumentException("body must be a JSON object with spider_id");
+      throw new IllegalArgumentException("body must be a JSON object with spiderId");
     }
     Object value;
     try {
@@ -119,17 +199,27 @@ public final class ClusterRoutes {
       throw new IllegalArgumentException("body is not valid JSON");
     }
     if (!(value instanceof JsonObject o)) {
-      throw new IllegalArgumentException("body must be a JSON object with spider_id");
+      throw new IllegalArgumentException("body must be a JSON object with spiderId");
     }
-    Object spider = o.getValue("spider_id");
+    Object spider = field(o, "spiderId", "spider_id");
     if (!(spider instanceof String s) || s.isBlank()) {
-      throw new IllegalArgumentException("spider_id is required (a non-empty string)");
+      throw new IllegalArgumentException("spiderId is required (a non-empty string)");
     }
-    Object node = o.getValue("node_key");
+    Object node = field(o, "nodeKey", "node_key");
     if (node != null && (!(node instanceof String k) || k.isBlank())) {
-      throw new IllegalArgumentException("node_key must be a non-empty string when given");
+      throw new IllegalArgumentException("nodeKey must be a non-empty string when given");
     }
     return new TaskSubmit(s, (String) node);
+  }
+
+  /** The field under its name or its snake_case alias; both given and different is an error. */
+  private static Object field(JsonObject o, String name, String alias) {
+    Object v = o.getValue(name);
+    Object a = o.getValue(alias);
+    if (v != null && a != null && !v.equals(a)) {
+      throw new IllegalArgumentException(name + " and " + alias + " differ; give one of them");
+    }
+    return v != null ? v : a;
   }
 
   private static void replyError(RoutingContext ctx, Throwable err) {

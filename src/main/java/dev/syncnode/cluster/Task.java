@@ -66,12 +66,12 @@ public record Task(
     return new Task(id, spiderId, nodeKey, nodeId, pinned, Status.FAILED, attempt, null, error, createdAt, now);
   }
 
-  /** The JSON of {@code GET /api/tasks/{id}}. */
+  /** The JSON of {@code GET /api/tasks/{id}} (camelCase, as every API answer). */
   public JsonObject toJson() {
     JsonObject o = new JsonObject()
         .put("id", id)
-        .put("spider_id", spiderId)
-        .put("node_key", nodeKey)
+        .put("spiderId", spiderId)
+        .put("nodeKey", nodeKey)
         .put("status", status.json())
         .put("attempts", attempt)
         .put("created", createdAt)

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A master's tasks. Accepts {@link TaskSubmit}s (from {@code POST /api/tasks}), picks the named worker
+ * A master's tasks. Lists them ({@link TaskQuery}, {@code GET /api/tasks}). Accepts {@link TaskSubmit}s
+ * (from {@code POST /api/tasks}), picks the named worker
  * or a live worker round-robin, sends a {@link TaskRequest} to its task address over the clustered
  * event bus and records the {@link TaskReply} or the failure.
  *
@@ -70,7 +71,9 @@ public final class TaskManagerVerticle extends VerticleBase {
     expireTimer = vertx.setPeriodic(EXPIRE_SWEEP_MS, id -> table.expire(System.currentTimeMillis()));
     return Future.all(
         vertx.eventBus().<TaskSubmit>localConsumer(ClusterAddresses.TASKS_SUBMIT, this::onSubmit).completion(),
-        vertx.eventBus().<String>localConsumer(ClusterAddresses.TASKS_GET, this::onGet).completion());
+        vertx.eventBus().<String>localConsumer(ClusterAddresses.TASKS_GET, this::onGet).completion(),
+        vertx.eventBus().<TaskQuery>localConsumer(ClusterAddresses.TASKS_LIST,
+            msg -> msg.reply(table.page(msg.body()))).completion());
   }
 
   @Override
@@ -96,7 +99,7 @@ public final class TaskManagerVerticle extends VerticleBase {
     try {
       PathRules.requireSpiderId(submit.spiderId());
     } catch (PathViolation e) {
-      msg.fail(FAIL_INVALID, "invalid spider_id: " + e.getMessage());
+      msg.fail(FAIL_INVALID, "invalid spiderId: " + e.getMessage());
       return;
     }
     chooseWorker(submit.nodeKey(), null).onComplete(ar -> {
@@ -135,7 +138,7 @@ public final class TaskManagerVerticle extends VerticleBase {
       if (nodeKey != null) {
         return workers.stream().filter(n -> n.key().equals(nodeKey)).findFirst()
             .map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(new Refused(FAIL_NOT_FOUND, "no live worker with node_key " + nodeKey)));
+            .orElseGet(() -> Future.failedFuture(new Refused(FAIL_NOT_FOUND, "no live worker with nodeKey " + nodeKey)));
       }
       if (workers.isEmpty()) {
         return Future.failedFuture(new Refused(FAIL_UNAVAILABLE, "no live worker in the cluster"));

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code config reloaded: <keys>} is logged; changed restart keys are logged as
  * {@code config change needs a restart, ignored: <keys>} and left alone. A file that cannot be read,
  * does not parse or holds an invalid value is logged (once) and the last good config stays. Reload work
- * runs on the Vert.x context that called {@link #start()}; logger {@code dev.syncnode.config}.
+ * runs on the Vert.x context that called {@link #start()}; logger {@code dev.syncnode.config}. A file
+ * that disappears (deleted, or mid-replacement for longer than two scans) is one warning; the config
+ * stays, and the file is read as an edit once it is back ({@link ConfigFileStore}).
  */
 public final class ConfigService {
   /** Deployment config key: the config file path (YAML, or JSON when it ends with .json). */
@@ -54,6 +56,7 @@ public final class ConfigService {
   private int scansSincePending;
   private boolean errorSinceLastScan;
   private String lastError;
+  private boolean missing;
 
   /** Config from {@code path} (null: defaults and environment only), scanned every second. */
   public ConfigService(Vertx vertx, String path) {
@@ -117,7 +120,7 @@ public final class ConfigService {
       }
     }
     ConfigStoreOptions store = new ConfigStoreOptions()
-        .setType("file")
+        .setType(ConfigFileStore.TYPE)
         .setFormat(YamlFileProcessor.FORMAT)
         .setConfig(new JsonObject().put("path", path));
     retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
@@ -189,6 +192,18 @@ public final class ConfigService {
   }
 
   private void apply(JsonObject raw) {
+    if (raw.containsKey(YamlFileProcessor.MISSING_KEY)) {
+      if (!missing) {
+        missing = true;
+        LOG.warn("config file {} is gone: keeping the current config, and reading the file again once it is back",
+            path);
+      }
+      return;
+    }
+    if (missing) {
+      missing = false;
+      LOG.info("config file {} is back", path);
+    }
     NodeConfig candidate;
     try {
       candidate = load(raw);
@@ -230,6 +245,9 @@ public final class ConfigService {
   }
 
   private NodeConfig load(JsonObject raw) {
+    if (raw.containsKey(YamlFileProcessor.MISSING_KEY)) {
+      throw new ConfigException(path, "file not found");
+    }
     String parseError = raw.getString(YamlFileProcessor.ERROR_KEY);
     if (parseError != null) {
       throw new ConfigException(path, parseError);

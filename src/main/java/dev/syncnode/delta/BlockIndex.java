@@ -64,12 +64,20 @@ public final class BlockIndex {
     return (blockCount(size, blockSize) + groupSize - 1) / groupSize;
   }
 
-  /** Indexes {@code file} with the default sizes for its length. */
+  /**
+   * Indexes a local file with the default sizes for its length, opening it by name (following links):
+   * for files the caller owns. The master indexes spider files from a checked open file instead
+   * ({@link #compute(FileChannel, long, boolean)}).
+   */
   public static BlockIndex compute(Path file, boolean withWeak) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      return compute(ch, size, blockSizeFor(size), DEFAULT_GROUP_SIZE, withWeak);
+      return compute(ch, ch.size(), withWeak);
     }
+  }
+
+  /** Indexes the first {@code size} bytes of an open file with the default sizes for that length. */
+  public static BlockIndex compute(FileChannel ch, long size, boolean withWeak) throws IOException {
+    return compute(ch, size, blockSizeFor(size), DEFAULT_GROUP_SIZE, withWeak);
   }
 
   public static BlockIndex compute(Path file, int blockSize, int groupSize, boolean withWeak) throws IOException {

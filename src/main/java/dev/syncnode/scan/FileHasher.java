@@ -3,6 +3,8 @@ package dev.syncnode.scan;
 import dev.syncnode.manifest.ManifestDigest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,6 +31,21 @@ public final class FileHasher {
       while ((n = in.read(buf)) > 0) {
         md.update(buf, 0, n);
       }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Hex SHA-256 of an open file from its start to its end (positional reads: the channel's position stays). */
+  public static String sha256(FileChannel ch) throws IOException {
+    MessageDigest md = DIGEST.get();
+    md.reset();
+    byte[] buf = BUFFER.get();
+    ByteBuffer bb = ByteBuffer.wrap(buf);
+    long pos = 0;
+    int n;
+    while ((n = ch.read(bb.clear(), pos)) > 0) {
+      md.update(buf, 0, n);
+      pos += n;
     }
     return HexFormat.of().formatHex(md.digest());
   }

@@ -1,5 +1,6 @@
 package dev.syncnode.scan;
 
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;
@@ -53,7 +54,7 @@ public final class Scanner {
   private record Memo(long size, long mtimeNanos, String hash) {}
 
   /** A file the walk found and that must be hashed; its entry is at {@code index}. */
-  private record Pending(int index, Path file, String rel, long size, long mtimeNanos, int mode, long mtimeMillis) {}
+  private record Pending(int index, Path file, String rel, int mode) {}
 
   private final Map<Path, Map<String, Memo>> memoByRoot = new ConcurrentHashMap<>();
   /** When {@link #forgetGoneRoots} last looked for roots that are gone. */
@@ -235,8 +236,7 @@ public final class Scanner {
         known(rel, size, mtimeNanos, memo.hash);
         entries.add(FileEntry.file(rel, size, mode, attrs.lastModifiedTime().toMillis(), memo.hash));
       } else {
-        pending.add(new Pending(entries.size(), file, rel, size, mtimeNanos, mode,
-            attrs.lastModifiedTime().toMillis()));
+        pending.add(new Pending(entries.size(), file, rel, mode));
         entries.add(null);
       }
       return FileVisitResult.CONTINUE;
@@ -253,14 +253,19 @@ public final class Scanner {
     void hashPending() throws IOException {
       try {
         (pending.size() >= PARALLEL_MIN_FILES ? pending.parallelStream() : pending.stream()).forEach(p -> {
-          String hash;
-          try {
-            hash = FileHasher.sha256(p.file());
+          // opened once, checked, then measured and hashed from that descriptor: a file turned into a
+          // FIFO or a link since the walk fails the scan (the next walk sees what it is now)
+          try (ConfinedFile f = ConfinedFile.open(p.file(), realRoot)) {
+            String hash = FileHasher.sha256(f.channel());
+            long size = f.attributes().size();
+            long mtimeNanos = f.attributes().lastModifiedTime().to(TimeUnit.NANOSECONDS);
+            known(p.rel(), size, mtimeNanos, hash); // a concurrent map
+            entries.set(p.index(), FileEntry.file(p.rel(), size, p.mode(),
+                f.attributes().lastModifiedTime().toMillis(), hash)); // own slot
           } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(new IOException(
+                "file changed during the scan, scan again: " + p.rel() + ": " + e.getMessage(), e));
           }
-          known(p.rel(), p.size(), p.mtimeNanos(), hash); // a concurrent map
-          entries.set(p.index(), FileEntry.file(p.rel(), p.size(), p.mode(), p.mtimeMillis(), hash)); // own slot
         });
       } catch (UncheckedIOException e) {
         throw e.getCause();

@@ -3,6 +3,7 @@ package dev.syncnode.scan;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.transport.UnexpectedFailure;
@@ -34,6 +35,9 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx, List.of(ScanJob.class, Scanner.Result.class));
+    if (ConfinedFile.safe()) { // loading it logs the one warning, at start, when files cannot be opened safely
+      LOG.debug("spider files are opened and checked by descriptor");
+    }
     return vertx.eventBus().<ScanJob>localConsumer(Addresses.SCANNER_SCAN, this::onScan).completion();
   }
 

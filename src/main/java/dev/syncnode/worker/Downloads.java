@@ -93,6 +93,8 @@ final class Downloads {
   private final SyncMetrics metrics;
   private final SyncRun.Progress progress;
   private final Map<String, Path> staged = new ConcurrentHashMap<>();
+  /** How each staged content hash was obtained (a {@link SyncMetrics#TRANSFER_MODES} label). */
+  private final Map<String, String> modes = new ConcurrentHashMap<>();
   /** Set by the first lane that fails: the others finish what they hold and take no more. */
   private Throwable failure;
   private int reused;
@@ -119,6 +121,19 @@ final class Downloads {
 
   int deltas() {
     return deltas;
+  }
+
+  /**
+   * Counts the installed files by transfer mode, once the sync succeeded: one per path, so the counts
+   * add up to the report's {@code downloaded} (paths sharing content count with the mode that content
+   * came by; a file finished by an earlier, failed pass counts with the mode of that pass).
+   */
+  void countTransfers(List<FileEntry> installed) {
+    Map<String, Long> byMode = new HashMap<>();
+    for (FileEntry f : installed) {
+      byMode.merge(modes.getOrDefault(f.hash(), "whole"), 1L, Long::sum);
+    }
+    byMode.forEach(metrics::filesTransferred);
   }
 
   /** @return verified temp file per content hash */
@@ -191,6 +206,7 @@ final class Downloads {
             && Files.isRegularFile(done, LinkOption.NOFOLLOW_LINKS)) {
           if (Files.size(done) == f.size() && FileHasher.sha256(done).equals(f.hash())) {
             staged.put(f.hash(), done);
+            modes.put(f.hash(), "bulk");
             progress.advanced(1, f.size());
           } else {
             Files.delete(done);
@@ -213,7 +229,7 @@ final class Downloads {
           if (Files.size(part) == f.size() && FileHasher.sha256(part).equals(f.hash())) {
             staged.put(f.hash(), part);
             reused++;
-            metrics.filesTransferred("reused", 1);
+            modes.put(f.hash(), "reused");
             continue;
           }
         } catch (IOException e) {
@@ -302,13 +318,12 @@ final class Downloads {
           for (int i = 0; i < todo.size(); i++) {
             FileEntry f = todo.get(i);
             if (writer.done(i)) {
-              stage(f, targets.get(i).file());
+              stage(f, targets.get(i).file(), "bulk");
               ok++;
             } else if (firstFailure == null && writer.failure(i) != null) {
               firstFailure = writer.failure(i);
             }
           }
-          metrics.filesTransferred("bulk", ok);
           if (ar.failed()) {
             return Future.failedFuture(ar.cause());
           }
@@ -329,13 +344,13 @@ final class Downloads {
     }
     FileEntry f = files.get(i);
     return whole.fetch(src, f).compose(p -> {
-      stage(f, p);
-      metrics.filesTransferred("whole", 1);
+      stage(f, p, "whole");
       return oneByOne(src, files, i + 1);
     });
   }
 
-  private void stage(FileEntry f, Path p) {
+  private void stage(FileEntry f, Path p, String mode) {
+    modes.putIfAbsent(f.hash(), mode);
     if (staged.putIfAbsent(f.hash(), p) == null) {
       progress.advanced(1, f.size());
     }
@@ -366,7 +381,7 @@ final class Downloads {
           return wholeRange(t, f);
         }))
         .compose(p -> {
-          stage(f, p);
+          stage(f, p, "whole"); // a delta has said "delta" already
           return largeLane(queue, localByPath, partSizes);
         });
   }
@@ -396,7 +411,6 @@ final class Downloads {
       return t.range(spiderId, f.path(), have, 0, f.size(), compression, writer)
           .transform(ar -> writer.end().transform(v -> {
             if (writer.done(0)) {
-              metrics.filesTransferred("whole", 1);
               return Future.succeededFuture(part);
             }
             Throwable cause = writer.failure(0) != null ? writer.failure(0) : ar.cause();
@@ -508,7 +522,7 @@ final class Downloads {
         }, false))
         .onSuccess(p -> {
           deltas++;
-          metrics.filesTransferred("delta", 1);
+          modes.put(f.hash(), "delta");
           LOG.debug("delta of {}: fetched {} of {} bytes in {} ranges", f.path(), plan.fetchBytes(), f.size(),
               ops.stream().filter(DeltaPlan.Op::fetch).count());
         })

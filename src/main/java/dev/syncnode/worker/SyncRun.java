@@ -400,6 +400,9 @@ public final class SyncRun {
 
   private SyncReport report(Manifest remote, ManifestDiff diff) {
     metrics.filesDownloaded(diff.downloads().size());
+    if (downloads != null) {
+      downloads.countTransfers(diff.downloads());
+    }
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, current.name(), remote.fileCount(), diff.downloads().size(),
         diff.deletes().size(), bytes.get(), ms, false, downloads == null ? 0 : downloads.reused());

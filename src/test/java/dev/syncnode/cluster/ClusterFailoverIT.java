@@ -88,7 +88,7 @@ class ClusterFailoverIT {
       String id = cluster.post(master, "/api/tasks", "{\"spider_id\":\"spider1\"}").bodyAsJsonObject().getString("id");
       JsonObject task = cluster.awaitTask(master, id, "succeeded", "failed");
       assertEquals("succeeded", task.getString("status"), task.encode());
-      assertEquals("worker-1", task.getString("node_key"));
+      assertEquals("worker-1", task.getString("nodeKey"));
     }
   }
 
@@ -126,7 +126,7 @@ class ClusterFailoverIT {
       stuck.close();
       JsonObject task = cluster.awaitTask(master, id, "succeeded", "failed");
       assertEquals("succeeded", task.getString("status"), task.encode());
-      assertEquals("worker-1", task.getString("node_key"));
+      assertEquals("worker-1", task.getString("nodeKey"));
       assertEquals(2, task.getInteger("attempts"));
       assertEquals(Trees.describe(spiders.resolve("spider1"), Trees::notIgnored),
           Trees.describe(w1.workspace().resolve("spider1")));

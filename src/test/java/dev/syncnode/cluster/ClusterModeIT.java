@@ -91,11 +91,12 @@ class ClusterModeIT {
   @Test
   void taskToNamedWorker() throws Exception {
     Trees.sampleSpider(spiders.resolve("named"));
-    String id = submit("{\"spider_id\":\"named\",\"node_key\":\"worker-2\"}");
+    String id = submit("{\"spiderId\":\"named\",\"nodeKey\":\"worker-2\"}");
     JsonObject task = cluster.awaitTask(master, id, "succeeded", "failed");
     assertEquals("succeeded", task.getString("status"), task.encode());
-    assertEquals("worker-2", task.getString("node_key"));
-    assertEquals("named", task.getString("spider_id"));
+    assertEquals("worker-2", task.getString("nodeKey"));
+    assertEquals("named", task.getString("spiderId"));
+    assertFalse(task.containsKey("spider_id") || task.containsKey("node_key"), "camelCase only: " + task.encode());
     assertEquals(id, task.getString("id"));
     JsonObject report = task.getJsonObject("report");
     assertEquals("grpc", report.getString("transport"));
@@ -115,7 +116,7 @@ class ClusterModeIT {
     for (String id : ids) {
       JsonObject task = cluster.awaitTask(master, id, "succeeded", "failed");
       assertEquals("succeeded", task.getString("status"), task.encode());
-      perWorker.merge(task.getString("node_key"), 1, Integer::sum);
+      perWorker.merge(task.getString("nodeKey"), 1, Integer::sum);
     }
     assertEquals(Map.of("worker-1", 2, "worker-2", 2), perWorker);
     assertExactCopy("rr", worker1);
@@ -145,7 +146,7 @@ class ClusterModeIT {
       JsonObject task = cluster.awaitTask(master, id, "succeeded", "failed");
       assertEquals("succeeded", task.getString("status"), task.encode());
       assertEquals(47, task.getJsonObject("report").getLong("files"));
-      perWorker.merge(task.getString("node_key"), 1, Integer::sum);
+      perWorker.merge(task.getString("nodeKey"), 1, Integer::sum);
     }
     assertEquals(Map.of("worker-1", 25, "worker-2", 25), perWorker);
     assertEquals(1.0, master.metrics.scansTotal() - scansBefore, "directory walks on the master");
@@ -180,5 +181,68 @@ class ClusterModeIT {
     assertEquals(status, r.statusCode(), r.bodyAsString());
     assertTrue(r.getHeader("Content-Type").startsWith("application/json"), r.getHeader("Content-Type"));
     assertNotNull(r.bodyAsJsonObject().getString("error"), r.bodyAsString());
+  }
+
+  @Test
+  void tasksAreListedNewestFirstFilteredAndPaged() throws Exception {
+    Trees.write(spiders.resolve("listed"), "a.txt", "a\n");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      // both spellings are accepted in requests
+      ids.add(submit(i % 2 == 0 ? "{\"spiderId\":\"listed\"}" : "{\"spider_id\":\"listed\"}"));
+    }
+    for (String id : ids) {
+      assertEquals("succeeded", cluster.awaitTask(master, id, "succeeded", "failed").getString("status"));
+    }
+    List<String> newestFirst = new ArrayList<>(ids);
+    java.util.Collections.reverse(newestFirst);
+
+    List<String> seen = new ArrayList<>();
+    String query = "/api/tasks?spiderId=listed&limit=2";
+    JsonObject page = listTasks(query);
+    for (int pages = 1; ; pages++) {
+      for (Object o : page.getJsonArray("tasks")) {
+        JsonObject t = (JsonObject) o;
+        assertEquals("listed", t.getString("spiderId"), t.encode());
+        assertNotNull(t.getString("nodeKey"), t.encode());
+        assertFalse(t.containsKey("spider_id"), t.encode());
+        seen.add(t.getString("id"));
+      }
+      if (!page.containsKey("nextCursor")) {
+        assertEquals(3, pages);
+        break;
+      }
+      assertEquals(2, page.getJsonArray("tasks").size());
+      page = listTasks(query + "&cursor=" + page.getString("nextCursor"));
+    }
+    assertEquals(newestFirst, seen);
+
+    assertEquals(newestFirst, idsOf(listTasks("/api/tasks?spider_id=listed&status=succeeded")));
+    assertEquals(List.of(), idsOf(listTasks("/api/tasks?spiderId=listed&status=failed")));
+    assertEquals(newestFirst.subList(2, 4), idsOf(listTasks("/api/tasks?spiderId=listed&offset=2&limit=2")));
+    JsonObject all = listTasks("/api/tasks?limit=100000");
+    assertEquals(500, all.getInteger("limit"));
+    assertTrue(idsOf(all).containsAll(ids));
+    assertEquals(50, listTasks("/api/tasks").getInteger("limit"));
+
+    assertError(cluster.get(master, "/api/tasks?status=done"), 400);
+    assertError(cluster.get(master, "/api/tasks?limit=0"), 400);
+    assertError(cluster.get(master, "/api/tasks?limit=ten"), 400);
+    assertError(cluster.get(master, "/api/tasks?offset=-1"), 400);
+    assertError(cluster.get(master, "/api/tasks?cursor=not-a-cursor"), 400);
+  }
+
+  static JsonObject listTasks(String path) throws Exception {
+    HttpResponse<Buffer> r = cluster.get(master, path);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject();
+  }
+
+  static List<String> idsOf(JsonObject page) {
+    List<String> out = new ArrayList<>();
+    for (Object o : page.getJsonArray("tasks")) {
+      out.add(((JsonObject) o).getString("id"));
+    }
+    return out;
   }
 }

@@ -53,8 +53,12 @@ class MessagesTest {
     assertEquals(new TaskSubmit("s1", "w"),
         ClusterRoutes.parse(Buffer.buffer("{\"spider_id\":\"s1\",\"node_key\":\"w\",\"extra\":1}")));
     assertEquals(new TaskSubmit("s1", null), ClusterRoutes.parse(Buffer.buffer("{\"spider_id\":\"s1\",\"node_key\":null}")));
+    assertEquals(new TaskSubmit("s1", "w"), ClusterRoutes.parse(Buffer.buffer("{\"spiderId\":\"s1\",\"nodeKey\":\"w\"}")));
+    assertEquals(new TaskSubmit("s1", "w"),
+        ClusterRoutes.parse(Buffer.buffer("{\"spiderId\":\"s1\",\"spider_id\":\"s1\",\"node_key\":\"w\"}")));
     for (String bad : new String[] {"", "{", "[]", "\"s\"", "{}", "{\"spider_id\":\"\"}", "{\"spider_id\":1}",
-        "{\"spider_id\":\"s\",\"node_key\":5}", "{\"spider_id\":\"s\",\"node_key\":\" \"}"}) {
+        "{\"spider_id\":\"s\",\"node_key\":5}", "{\"spider_id\":\"s\",\"node_key\":\" \"}",
+        "{\"spiderId\":\"\"}", "{\"spiderId\":\"a\",\"spider_id\":\"b\"}", "{\"spiderId\":\"s\",\"nodeKey\":7}"}) {
       assertThrows(IllegalArgumentException.class, () -> ClusterRoutes.parse(Buffer.buffer(bad)), bad);
     }
   }

@@ -76,8 +76,8 @@ class TaskTableTest {
     Task t = task("a").running(W, 1).succeeded(new JsonObject().put("files", 3), 2);
     JsonObject o = t.toJson();
     assertEquals("a", o.getString("id"));
-    assertEquals("s", o.getString("spider_id"));
-    assertEquals("worker-1", o.getString("node_key"));
+    assertEquals("s", o.getString("spiderId"));
+    assertEquals("worker-1", o.getString("nodeKey"));
     assertEquals("succeeded", o.getString("status"));
     assertEquals(3, o.getJsonObject("report").getInteger("files"));
     assertFalse(o.containsKey("error"));
@@ -85,5 +85,28 @@ class TaskTableTest {
     assertEquals("failed", f.getString("status"));
     assertEquals("boom", f.getString("error"));
     assertFalse(f.containsKey("report"));
+  }
+
+  static List<String> ids(TaskPage page) {
+    return page.tasks().stream().map(Task::id).toList();
+  }
+
+  @Test
+  void pagesRunNewestFirstAndSurviveEviction() {
+    TaskTable t = new TaskTable(4, 1000);
+    for (String id : List.of("a", "b", "c", "d")) {
+      t.add(task(id));
+    }
+    t.update(t.get("a").running(W, 1).succeeded(new JsonObject(), 2));
+    TaskPage first = t.page(new TaskQuery(null, null, null, 0, 2));
+    assertEquals(List.of("d", "c"), ids(first));
+    assertNotNull(first.nextCursor());
+    assertTrue(t.add(task("e"))); // evicts "a", the only finished task
+    TaskPage second = t.page(new TaskQuery(null, null, first.nextCursor(), 0, 2));
+    assertEquals(List.of("b"), ids(second), "the cursor still points between c and b");
+    assertNull(second.nextCursor());
+    assertEquals(List.of("e", "d", "c", "b"), ids(t.page(new TaskQuery("s", Task.Status.PENDING, null, 0, 9))));
+    assertEquals(List.of("c"), ids(t.page(new TaskQuery(null, null, null, 2, 1))));
+    assertEquals(List.of(), ids(t.page(new TaskQuery("other", null, null, 0, 9))));
   }
 }

@@ -159,6 +159,12 @@ class MasterHttpApiTest {
     assertEquals(416, beyond.status());
     assertEquals("bytes */" + n, beyond.header("Content-Range"));
     assertNotNull(beyond.json().getString("error"));
+    for (String huge : List.of("bytes=9223372036854775807-", "bytes=99999999999999999999-")) {
+      HttpProbe.Reply far = http.get(uri, Map.of("Range", huge));
+      assertEquals(416, far.status(), huge);
+      assertEquals("bytes */" + n, far.header("Content-Range"), huge);
+      assertNotNull(far.json().getString("error"), huge);
+    }
 
     HttpProbe.Reply otherVersion = http.get(uri, Map.of("Range", "bytes=10-", "If-Range", "\"stale\""));
     assertEquals(200, otherVersion.status(), "If-Range of another version: the whole file");

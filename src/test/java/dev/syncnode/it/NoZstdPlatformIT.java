@@ -87,6 +87,7 @@ class NoZstdPlatformIT {
   private ChildRun runChild(List<String> jvmOptions, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-opens=java.base/sun.nio.fs=ALL-UNNAMED"); // as the jar's manifest: files opened safely
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), NoZstdChild.class.getName()));
     command.addAll(List.of(args));

@@ -17,7 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -110,6 +114,99 @@ class ObservabilityIT {
       HttpResponse<String> noMaster = get(c.worker.httpPort(), "/health");
       assertEquals(503, noMaster.statusCode());
       assertTrue(noMaster.body().contains("master"), noMaster.body());
+    }
+  }
+
+  /** Families a master exports; a worker must export none of them. */
+  static final Set<String> MASTER_FAMILIES = Set.of("syncnode_scans_total", "syncnode_scan_requests_total",
+      "syncnode_http_rejected_total", "syncnode_bytes_sent_total", "syncnode_scan_duration_seconds",
+      "syncnode_cache_size", "syncnode_scans_inflight", "syncnode_http_inflight", "syncnode_http_inflight_max",
+      "syncnode_http_queued");
+  /** Families a worker exports; a master must export none of them. */
+  static final Set<String> WORKER_FAMILIES = Set.of("syncnode_syncs_total", "syncnode_files_downloaded_total",
+      "syncnode_bytes_received_total", "syncnode_grpc_fallbacks_total", "syncnode_files_transferred_total",
+      "syncnode_sync_duration_seconds", "syncnode_last_sync_timestamp_seconds");
+
+  /** Family name of each syncnode sample line, checked against the HELP lines (each must have text). */
+  static Set<String> families(String scrape) {
+    Map<String, String> help = new HashMap<>();
+    Matcher h = Pattern.compile("(?m)^# HELP (\\S+) ?(.*)$").matcher(scrape);
+    while (h.find()) {
+      help.put(h.group(1), h.group(2).trim());
+    }
+    Set<String> out = new TreeSet<>();
+    Matcher m = Pattern.compile("(?m)^(syncnode_[a-z_]+)[{ ]").matcher(scrape);
+    while (m.find()) {
+      String sample = m.group(1);
+      String family = help.containsKey(sample) ? sample : sample.replaceFirst("_(bucket|count|sum)$", "");
+      assertTrue(help.containsKey(family), "no HELP line for " + sample);
+      assertFalse(help.get(family).isEmpty(), "empty HELP text for " + family);
+      out.add(family);
+    }
+    return out;
+  }
+
+  @Test
+  void freshNodesExportOnlyTheirRolesSeriesWithHelpAndZeroCounters() throws Exception {
+    try (Cluster c = new Cluster(Files.createDirectories(tmp.resolve("master")),
+        Files.createDirectories(tmp.resolve("worker")))) {
+      String master = get(c.master.httpPort(), "/metrics").body();
+      Set<String> masterFamilies = families(master);
+      assertTrue(masterFamilies.containsAll(Set.of("syncnode_scans_total", "syncnode_scan_requests_total",
+          "syncnode_http_rejected_total", "syncnode_bytes_sent_total")), masterFamilies.toString());
+      assertTrue(masterFamilies.stream().noneMatch(WORKER_FAMILIES::contains), "worker series on the master: "
+          + masterFamilies);
+      for (String zero : List.of("syncnode_scans_total", "syncnode_http_rejected_total{endpoint=\"scan\"}",
+          "syncnode_http_rejected_total{endpoint=\"download\"}", "syncnode_bytes_sent_total{transport=\"grpc\"}",
+          "syncnode_scan_requests_total{outcome=\"not_found\",transport=\"grpc\"}",
+          "syncnode_scan_requests_total{outcome=\"cache_hit\",transport=\"http\"}")) {
+        assertTrue(Pattern.compile("(?m)^" + Pattern.quote(zero) + " 0(\\.0)?$").matcher(master).find(),
+            zero + " at 0 in:\n" + master);
+      }
+
+      String worker = get(c.worker.httpPort(), "/metrics").body();
+      Set<String> workerFamilies = families(worker);
+      assertTrue(workerFamilies.containsAll(Set.of("syncnode_syncs_total", "syncnode_files_downloaded_total",
+          "syncnode_bytes_received_total", "syncnode_grpc_fallbacks_total", "syncnode_files_transferred_total")),
+          workerFamilies.toString());
+      assertTrue(workerFamilies.stream().noneMatch(MASTER_FAMILIES::contains), "master series on the worker: "
+          + workerFamilies);
+      for (String zero : List.of("syncnode_grpc_fallbacks_total", "syncnode_files_downloaded_total",
+          "syncnode_syncs_total{outcome=\"failure\",transport=\"http\"}",
+          "syncnode_files_transferred_total{mode=\"delta\"}")) {
+        assertTrue(Pattern.compile("(?m)^" + Pattern.quote(zero) + " 0(\\.0)?$").matcher(worker).find(),
+            zero + " at 0 in:\n" + worker);
+      }
+    }
+  }
+
+  @Test
+  void anUnknownSpiderIsNotFoundNotFailedInTheScanRequests() throws Exception {
+    try (Cluster c = new Cluster(Files.createDirectories(tmp.resolve("master")),
+        Files.createDirectories(tmp.resolve("worker")), Cluster::fastRetries)) {
+      assertThrows(Exception.class, () -> c.sync("no-such-spider", null));
+      assertTrue(Meters.scanRequests(c.masterMetrics, "not_found") >= 1);
+      assertEquals(0.0, Meters.scanRequests(c.masterMetrics, "failed"));
+    }
+  }
+
+  @Test
+  void filesTransferredByModeAddUpToDownloaded() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("master"));
+    Path spider = ws.resolve("s1");
+    Trees.sampleSpider(spider);
+    Trees.write(spider, "copies/a.txt", "same content\n");
+    Trees.write(spider, "copies/b.txt", "same content\n");
+    Trees.write(spider, "big/one.bin", Trees.random(1, 2 * 1024 * 1024));
+    Trees.write(spider, "big/two.bin", Trees.random(1, 2 * 1024 * 1024));
+    try (Cluster c = new Cluster(ws, Files.createDirectories(tmp.resolve("worker")))) {
+      long downloaded = c.sync("s1", tmp.resolve("over-grpc")).downloaded();
+      c.workerConfig.set(Cluster.httpOnly(c.workerConfig.get()));
+      SyncReport http = c.sync("s1", tmp.resolve("over-http"));
+      assertEquals("http", http.transport());
+      downloaded += http.downloaded();
+      assertEquals((double) downloaded, Meters.count(c.workerMetrics, "syncnode.files.transferred"));
+      assertEquals((double) downloaded, Meters.count(c.workerMetrics, "syncnode.files.downloaded"));
     }
   }
 }

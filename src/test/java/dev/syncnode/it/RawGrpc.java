@@ -102,7 +102,7 @@ public final class RawGrpc implements AutoCloseable {
    * Runs the call on the client's one context: started from the test thread, the response's handler
    * could be set by a task queued behind the response's first messages, which were then lost.
    */
-  private <Req, Resp> Future<Result<Resp>> call(ServiceMethod<Resp, Req> method, Req request) {
+  public <Req, Resp> Future<Result<Resp>> call(ServiceMethod<Resp, Req> method, Req request) {
     Promise<Result<Resp>> done = Promise.promise();
     context.runOnContext(v -> client.request(address, method).compose(req -> req.send(request)).onSuccess(resp -> {
       List<Resp> got = new ArrayList<>();

@@ -50,15 +50,20 @@ final class HttpProbe implements AutoCloseable {
 
   /** {@code uri} is sent as is (no encoding), so tests control every byte of it. */
   Result request(HttpMethod method, String uri, Map<String, String> headers, Buffer body) throws Exception {
+    return await(requestAsync(method, uri, headers, body));
+  }
+
+  /** {@link #request}, for callers that bound the wait themselves. */
+  Future<Result> requestAsync(HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(o::putHeader);
-    return await(client.request(o)
+    return client.request(o)
         // the body handler must be set in the same callback as the response arrives (not in a later
         // compose stage), or a fast body is gone before anyone listens
         .compose(req -> (body == null ? req.send() : req.send(body))
             .compose(resp -> resp.body().map(b -> new Result(resp.statusCode(), resp.headers(), b, null))))
         .recover(err -> Future.succeededFuture(new Result(-1, MultiMap.caseInsensitiveMultiMap(), null,
-            String.valueOf(err)))));
+            String.valueOf(err))));
   }
 
   @Override

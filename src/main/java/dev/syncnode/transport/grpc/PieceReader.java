@@ -167,7 +167,8 @@ final class PieceReader {
     if (start > size) {
       throw ScanException.invalid("offset " + start + " beyond file size " + size);
     }
-    end = fileIdx == 0 && firstLength > 0 ? Math.min(size, start + firstLength) : size;
+    // compared as a remainder: start + firstLength can overflow (length up to Long.MAX_VALUE)
+    end = fileIdx == 0 && firstLength > 0 && firstLength < size - start ? start + firstLength : size;
     pos = start;
     firstPiece = true;
     compress = codec != Codec.NONE && !PieceCodec.knownCompressed(rel)

@@ -15,6 +15,7 @@ import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FilesRequest;
 import dev.syncnode.scan.ScanException;
+import dev.syncnode.scan.SpiderFiles;
 import dev.syncnode.scan.SpiderPaths;
 import dev.syncnode.transport.PieceCodec;
 import dev.syncnode.transport.PieceCodec.Codec;
@@ -25,8 +26,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -318,20 +318,38 @@ final class TransferService {
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
     req.last().recover(GrpcEndpointVerticle::badRequestMessage)
-        .compose(r -> vertx.executeBlocking(() -> {
-              Path file = paths.file(r.getSpiderId(), r.getPath(), ignore);
-              return identity(file);
-            }, false)
-            .compose(key -> indexes.get(key,
-                () -> vertx.executeBlocking(() -> BlockIndex.compute(Path.of(key.path()), true), false),
-                () -> vertx.executeBlocking(() -> identity(Path.of(key.path())).equals(key), false)))
+        .compose(r -> vertx.executeBlocking(() -> openChecked(paths, ignore, r.getSpiderId(), r.getPath()), false)
+            .compose(file -> index(file).onComplete(ar -> closeQuietly(file)))
             .compose(idx -> sendHashes(resp, idx, r.getGroupsList())))
         .onFailure(err -> fail.accept(resp, err));
   }
 
-  private static BlockIndexCache.Key identity(Path file) throws java.io.IOException {
-    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return new BlockIndexCache.Key(file.toString(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+  /** Blocking: the file opened once and checked; it is identified, measured and hashed from that descriptor. */
+  private static SpiderFiles.OpenFile openChecked(SpiderPaths paths, IgnoreRules ignore, String spiderId, String path)
+      throws IOException {
+    try (SpiderFiles spider = new SpiderFiles(paths, spiderId, ignore)) {
+      return spider.open(path);
+    }
+  }
+
+  /** The cached index of the open file's version, or one computed from it (the file stays open until then). */
+  private Future<BlockIndex> index(SpiderFiles.OpenFile file) {
+    BlockIndexCache.Key key = identity(file.path(), file.attributes());
+    return indexes.get(key,
+        () -> vertx.executeBlocking(() -> BlockIndex.compute(file.channel(), key.size(), true), false),
+        () -> vertx.executeBlocking(() -> identity(file.path(), file.current()).equals(key), false));
+  }
+
+  private static BlockIndexCache.Key identity(Path real, BasicFileAttributes a) {
+    return new BlockIndexCache.Key(real.toString(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+  }
+
+  private static void closeQuietly(SpiderFiles.OpenFile file) {
+    try {
+      file.close();
+    } catch (IOException ignored) {
+      // read-only
+    }
   }
 
   private Future<Void> sendHashes(GrpcServerResponse<?, BlockHashesChunk> resp, BlockIndex idx, List<Integer> groups) {

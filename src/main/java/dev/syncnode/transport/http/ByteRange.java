@@ -59,17 +59,24 @@ record ByteRange(long start, long end, boolean partial) {
     return new ByteRange(a, end, true);
   }
 
-  /** Non-negative decimal value, or -1 when empty, not all digits, or too large. */
+  /**
+   * Non-negative decimal value, or -1 when empty or not all digits. A value beyond {@code long}
+   * saturates at {@link Long#MAX_VALUE}: a start that large is past any end (416), an end or a suffix
+   * that large means "to the end", and no arithmetic on it can overflow.
+   */
   private static long digits(String s) {
-    if (s.isEmpty() || s.length() > 18) {
+    if (s.isEmpty()) {
       return -1;
     }
+    long v = 0;
     for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
         return -1;
       }
+      v = v > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : v * 10 + (c - '0');
     }
-    return Long.parseLong(s);
+    return v;
   }
 
   String contentRange(long size) {

@@ -5,6 +5,7 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.scan.SpiderFiles;
 import dev.syncnode.scan.SpiderPaths;
 import dev.syncnode.transport.PieceCodec;
 import io.vertx.core.Future;
@@ -14,13 +15,20 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/sync/{spiderId}/download?path=}: streams one file of a spider. The file is found
- * through {@link SpiderPaths} (id, normalised path, ignore rules, real path inside the spider root)
- * on a worker thread, then piped from an {@link AsyncFile} with back-pressure. Headers:
+ * {@code GET /api/sync/{spiderId}/download?path=}: streams one file of a spider. The file is opened
+ * once and checked through {@link SpiderFiles} (id, normalised path, ignore rules, a regular file
+ * whose real path is inside the spider root) on a worker thread; its size, ETag hash, gzip probe and
+ * bytes all come from that one open file (the bytes through an {@link AsyncFile} on
+ * {@link SpiderFiles.OpenFile#servePath}, piped with back-pressure), which stays open until the
+ * response ends: a name swapped for a symlink or a FIFO meanwhile changes nothing. Headers:
  * {@code ETag} (the quoted SHA-256 of the content, see {@link ContentHashes}), {@code Content-Length},
  * {@code Accept-Ranges: bytes}; a {@code Range} of {@code bytes=N-}, {@code N-M} or {@code -S}
  * answers 206 with {@code Content-Range}, an unsatisfiable one 416. A whole-file answer is gzipped
@@ -36,6 +44,12 @@ final class DownloadHandler implements Handler<RoutingContext> {
   static final String OCTET_STREAM = "application/octet-stream";
   static final String TRANSPORT = "http";
   static final int READ_BUFFER = 64 * 1024;
+
+  /** Tests only: runs with the real path between the check and hash of a file and the serving of its bytes. */
+  static volatile Consumer<Path> beforeServe;
+
+  /** A checked open file, what identifies its version, and whether gzip pays for it. */
+  private record Opened(SpiderFiles.OpenFile file, FileFacts facts, boolean compressible) {}
 
   /** A resolved file, the hash of its content and whether gzip pays for it. */
   private record Served(FileFacts facts, String hash, boolean compressible) {
@@ -70,17 +84,38 @@ final class DownloadHandler implements Handler<RoutingContext> {
     IgnoreRules ignore = IgnoreRules.of(c.sync().ignore());
     boolean gzip = acceptsGzip(ctx.request().getHeader("Accept-Encoding")) && ctx.request().getHeader("Range") == null;
     throttled.run(ctx, HttpThrottle.Endpoint.DOWNLOAD, () -> vertx
-        .executeBlocking(() -> {
-          FileFacts facts = FileFacts.of(paths.file(spiderId, path, ignore));
-          return new Served(facts, null, gzip && worthCompressing(facts.path(), path));
-        }, false)
-        .compose(s -> hashes.hash(s.facts()).map(hash -> new Served(s.facts(), hash, s.compressible())))
-        .compose(served -> send(ctx, served,
-            () -> ServedFile.report(vertx, spiderId, path, served.facts().path()))));
+        .executeBlocking(() -> open(paths, ignore, spiderId, path, gzip), false)
+        .compose(opened -> serve(ctx, opened, spiderId, path).onComplete(ar -> closeQuietly(opened.file()))));
+  }
+
+  /** Blocking: opens and checks the file, and probes whether gzip pays for it, from that descriptor. */
+  private static Opened open(SpiderPaths paths, IgnoreRules ignore, String spiderId, String path, boolean gzip)
+      throws IOException {
+    try (SpiderFiles spider = new SpiderFiles(paths, spiderId, ignore)) {
+      SpiderFiles.OpenFile file = spider.open(path);
+      return new Opened(file, FileFacts.of(file.path(), file.attributes()),
+          gzip && worthCompressing(file.channel(), path));
+    }
+  }
+
+  private Future<Void> serve(RoutingContext ctx, Opened opened, String spiderId, String path) {
+    SpiderFiles.OpenFile file = opened.file();
+    return hashes.hash(opened.facts(), file)
+        .map(hash -> new Served(opened.facts(), hash, opened.compressible()))
+        .compose(served -> send(ctx, served, file, () -> ServedFile.report(vertx, spiderId, path, file::current)));
+  }
+
+  private static void closeQuietly(SpiderFiles.OpenFile file) {
+    try {
+      file.close();
+    } catch (IOException ignored) {
+      // read-only
+    }
   }
 
   /** {@code beforeEnd}: runs once every byte is out, before the response ends (stale-cache check). */
-  private Future<Void> send(RoutingContext ctx, Served served, Supplier<Future<Void>> beforeEnd) {
+  private Future<Void> send(RoutingContext ctx, Served served, SpiderFiles.OpenFile file,
+      Supplier<Future<Void>> beforeEnd) {
     long size = served.facts().size();
     HttpServerResponse resp = ctx.response();
     resp.putHeader("ETag", served.etag()).putHeader("Accept-Ranges", "bytes");
@@ -95,8 +130,13 @@ final class DownloadHandler implements Handler<RoutingContext> {
       return Future.failedFuture(new HttpStatusException(416,
           "range not satisfiable: " + rangeHeader + " for a file of " + size + " bytes"));
     }
-    return vertx.fileSystem().open(served.facts().path().toString(), new OpenOptions().setRead(true))
-        .compose(file -> pipe(resp, file, range, size, served.compressible(), beforeEnd));
+    Consumer<Path> hook = beforeServe;
+    if (hook != null) {
+      hook.accept(served.facts().path());
+    }
+    // the checked open file itself (/proc/self/fd/N), not its name again
+    return vertx.fileSystem().open(file.servePath().toString(), new OpenOptions().setRead(true))
+        .compose(af -> pipe(resp, af, range, size, served.compressible(), beforeEnd));
   }
 
   private Future<Void> pipe(HttpServerResponse resp, AsyncFile file, ByteRange range, long size,
@@ -130,21 +170,21 @@ final class DownloadHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Blocking: whether gzip pays for this file: not a known compressed format, and its first 64 KiB
-   * shrink by at least 10% (the same rule, and the same cheap probe of the first
+   * Blocking: whether gzip pays for this open file: not a known compressed format, and its first
+   * 64 KiB shrink by at least 10% (the same rule, and the same cheap probe of the first
    * {@link PieceCodec#PROBE_BYTES}, as for gRPC pieces).
    */
-  static boolean worthCompressing(Path file, String name) {
+  static boolean worthCompressing(FileChannel ch, String name) {
     if (PieceCodec.knownCompressed(name)) {
       return false;
     }
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-      java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocate(64 * 1024);
-      while (probe.hasRemaining() && ch.read(probe) > 0) {
+    try {
+      ByteBuffer probe = ByteBuffer.allocate(64 * 1024);
+      while (probe.hasRemaining() && ch.read(probe, probe.position()) > 0) {
         // fill the probe
       }
       return PieceCodec.deflate(probe.array(), 0, probe.position()) != null;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }

@@ -1,8 +1,5 @@
 package dev.syncnode.transport.http;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +10,8 @@ import java.util.concurrent.TimeUnit;
  */
 record FileFacts(Path path, long size, long mtimeNanos, Object fileKey) {
 
-  /** Blocking: reads the attributes of an already confined, resolved file. */
-  static FileFacts of(Path file) throws IOException {
-    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return new FileFacts(file, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.fileKey());
+  /** The version of an open file: its real path and its attributes (fstat). */
+  static FileFacts of(Path realPath, BasicFileAttributes a) {
+    return new FileFacts(realPath, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.fileKey());
   }
 }

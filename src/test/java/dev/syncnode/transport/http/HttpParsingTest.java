@@ -29,6 +29,21 @@ class HttpParsingTest {
     assertNull(ByteRange.parse("bytes=200-300", 100));
     assertNull(ByteRange.parse("bytes=0-", 0));
     assertNull(ByteRange.parse("bytes=-0", 100));
+    // a start past the end is unsatisfiable however large it is (issue 12, item 12)
+    for (String h : List.of("bytes=9223372036854775807-", "bytes=9223372036854775806-9223372036854775807",
+        "bytes=9223372036854775808-", "bytes=99999999999999999999999-")) {
+      assertNull(ByteRange.parse(h, 100), h);
+      assertNull(ByteRange.parse(h, Long.MAX_VALUE - 1), h);
+    }
+    assertNull(ByteRange.parse("bytes=1000000000000000000-", 100));
+    // a huge end or suffix means "to the end": no overflow of start + length
+    assertEquals(new ByteRange(10, 99, true), ByteRange.parse("bytes=10-9223372036854775807", 100));
+    assertEquals(new ByteRange(10, 99, true), ByteRange.parse("bytes=10-99999999999999999999999", 100));
+    assertEquals(new ByteRange(0, 99, true), ByteRange.parse("bytes=-9223372036854775807", 100));
+    assertEquals(new ByteRange(0, 99, true), ByteRange.parse("bytes=-99999999999999999999999", 100));
+    ByteRange tail = ByteRange.parse("bytes=1-", Long.MAX_VALUE);
+    assertEquals(Long.MAX_VALUE - 1, tail.length());
+    assertEquals(Long.MAX_VALUE, ByteRange.parse(null, Long.MAX_VALUE).length());
     // malformed or multi-range headers are ignored: the whole file
     for (String h : List.of("bytes=5-2", "bytes=a-", "items=1-2", "bytes=1-2,4-5", "bytes=--1", "bytes=")) {
       assertEquals(ByteRange.whole(100), ByteRange.parse(h, 100), h);

@@ -1,0 +1,114 @@
+package dev.syncnode.fs;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * open(2) with flags Java's public API cannot pass ({@code O_NONBLOCK}: a FIFO must not block the
+ * open), through the JDK's own {@code sun.nio.fs.UnixNativeDispatcher}. Needs
+ * {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (the jar's manifest carries it as
+ * {@code Add-Opens}), Linux on x86_64 or aarch64 (the flag values below) and /proc; otherwise
+ * {@link #UNAVAILABLE} says why and callers take the plain path.
+ */
+final class NativeOpen {
+  // Linux asm-generic values, shared by x86_64 and aarch64 (32-bit ARM, PowerPC and others differ)
+  private static final int O_RDONLY = 0;
+  private static final int O_NONBLOCK = 04000;
+  private static final int O_NOFOLLOW = 0400000;
+  private static final int O_CLOEXEC = 02000000;
+  static final int READ_NOFOLLOW_NONBLOCK = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+  private static final Set<String> ARCHES = Set.of("amd64", "x86_64", "aarch64");
+
+  /** (Path, int flags, int mode) -> int fd, throws UnixException. */
+  private static final MethodHandle OPEN;
+  /** (int fd) -> void. */
+  private static final MethodHandle CLOSE;
+  /** (Throwable unixException, Path) -> IOException. */
+  private static final MethodHandle AS_IO_EXCEPTION;
+  private static final Class<?> UNIX_EXCEPTION;
+  /** Null when usable, else why not. */
+  static final String UNAVAILABLE;
+
+  static {
+    MethodHandle open = null;
+    MethodHandle close = null;
+    MethodHandle asIo = null;
+    Class<?> unixException = null;
+    String why = null;
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    if (!os.startsWith("linux") || !ARCHES.contains(arch)) {
+      why = "not Linux on x86_64/aarch64 (" + os + "/" + arch + ")";
+    } else if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
+      why = "/proc/self/fd is not available";
+    } else {
+      try {
+        Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+        Class<?> unixPath = Class.forName("sun.nio.fs.UnixPath");
+        unixException = Class.forName("sun.nio.fs.UnixException");
+        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(dispatcher, MethodHandles.lookup());
+        open = lookup.findStatic(dispatcher, "open", MethodType.methodType(int.class, unixPath, int.class, int.class))
+            .asType(MethodType.methodType(int.class, Path.class, int.class, int.class));
+        close = closeHandle(lookup, dispatcher, unixException);
+        asIo = MethodHandles.privateLookupIn(unixException, MethodHandles.lookup())
+            .findVirtual(unixException, "asIOException", MethodType.methodType(IOException.class, unixPath))
+            .asType(MethodType.methodType(IOException.class, Throwable.class, Path.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        why = "the JDK's sun.nio.fs is not accessible (run with --add-opens java.base/sun.nio.fs=ALL-UNNAMED): " + e;
+      }
+    }
+    OPEN = open;
+    CLOSE = close;
+    AS_IO_EXCEPTION = asIo;
+    UNIX_EXCEPTION = unixException;
+    UNAVAILABLE = why;
+  }
+
+  private NativeOpen() {}
+
+  /** JDK 17 has close(int); later JDKs close(int, Function&lt;UnixException, X&gt;). */
+  private static MethodHandle closeHandle(MethodHandles.Lookup lookup, Class<?> dispatcher, Class<?> unixException)
+      throws ReflectiveOperationException {
+    try {
+      return lookup.findStatic(dispatcher, "close", MethodType.methodType(void.class, int.class));
+    } catch (NoSuchMethodException e) {
+      MethodHandle withMapper = lookup.findStatic(dispatcher, "close",
+          MethodType.methodType(void.class, int.class, Function.class));
+      Function<Object, Throwable> ignore = x -> new IllegalStateException("close failed: " + x);
+      return MethodHandles.insertArguments(withMapper, 1, ignore);
+    }
+  }
+
+  /** Opens {@code file} read-only, never following a final symlink (ELOOP) and never blocking. */
+  static int open(Path file) throws IOException {
+    try {
+      return (int) OPEN.invokeExact(file, READ_NOFOLLOW_NONBLOCK, 0);
+    } catch (Throwable t) {
+      if (UNIX_EXCEPTION.isInstance(t)) {
+        try {
+          throw (IOException) AS_IO_EXCEPTION.invokeExact(t, file);
+        } catch (IOException io) {
+          throw io;
+        } catch (Throwable other) {
+          throw new IOException(file + ": " + t.getMessage(), t);
+        }
+      }
+      throw new IOException("cannot open " + file + ": " + t, t);
+    }
+  }
+
+  static void close(int fd) {
+    try {
+      CLOSE.invokeExact(fd);
+    } catch (Throwable ignored) {
+      // a read-only descriptor: nothing to lose
+    }
+  }
+}
