@@ -10,7 +10,9 @@
 # Prints one PASS/FAIL line per phase; exits 1 if any failed. Stops everything it started by PID.
 #
 # usage: scripts/attack-limits.sh
-# env:   CONNS=20000 NOFILE=1024 HEAP=256m STREAMS=100 SLOW=16 KEEP=1 (keep the temp dir)
+# env:   PHASES="trickle-http trickle-grpc stall-grpc slow-http" CONNS=20000 NOFILE=1024 HEAP=256m STREAMS=100 SLOW=16 ATTACK_ADDR=127.0.0.2
+#        KEEP=1 (keep the temp dir). The attacker connects from ATTACK_ADDR: the per-address cap
+#        (maxConnectionsPerClient) is part of the defence, so attacker and honest client must differ.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -19,6 +21,8 @@ NOFILE="${NOFILE:-1024}"
 HEAP="${HEAP:-256m}"
 STREAMS="${STREAMS:-100}"
 SLOW="${SLOW:-16}"
+PHASES="${PHASES:-trickle-http trickle-grpc stall-grpc slow-http}"
+ATTACK_ADDR="${ATTACK_ADDR:-127.0.0.2}"   # Linux routes all of 127/8 to loopback
 require_jar
 for tool in curl python3 prlimit; do command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }; done
 cd "$ROOT"
@@ -57,6 +61,10 @@ wait_http "http://127.0.0.1:$HTTP_PORT/health" 60
 cat > "$WORK/attack.py" <<'PY'
 import asyncio, resource, socket, struct, sys
 mode, host, port, n = sys.argv[1], "127.0.0.1", int(sys.argv[2]), int(sys.argv[3])
+local = (sys.argv[4], 0)  # the attack comes from another loopback address than the honest sync
+
+def connect():
+    return asyncio.open_connection(host, port, local_addr=local)
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
@@ -64,7 +72,7 @@ async def trickle():
     request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 4000
     while True:  # reconnect whenever the master closes us
         try:
-            r, w = await asyncio.open_connection(host, port)
+            r, w = await connect()
             for b in request:
                 w.write(bytes([b])); await w.drain()
                 await asyncio.sleep(5)
@@ -82,7 +90,7 @@ async def stall():
     block = (literal(b":method", b"POST") + literal(b":scheme", b"http") + literal(b":authority", b"x")
              + literal(b":path", b"/syncnode.v1.SyncService/StreamFileDownload")
              + literal(b"content-type", b"application/grpc") + literal(b"te", b"trailers"))
-    r, w = await asyncio.open_connection(host, port)
+    r, w = await connect()
     w.write(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + frame(4, 0, 0, struct.pack(">HI", 4, 0)))  # window 0
     for i in range(n):
         sid = 2 * i + 1
@@ -92,7 +100,7 @@ async def stall():
         pass
 
 async def slow():
-    r, w = await asyncio.open_connection(host, port)
+    r, w = await connect()
     w.write(b"GET /api/sync/big/download?path=f1.bin HTTP/1.1\r\nHost: x\r\n\r\n"); await w.drain()
     while await r.read(4096):
         await asyncio.sleep(4096 / 32768)
@@ -113,11 +121,11 @@ FAILED=0
 phase() {
   local name="$1" mode="$2" port="$3" n="$4"; shift 4
   rm -rf "$WORK/dest-$name"
-  python3 "$WORK/attack.py" "$mode" "$port" "$n" >"$WORK/attack-$name.log" 2>&1 &
+  python3 "$WORK/attack.py" "$mode" "$port" "$n" "$ATTACK_ADDR" >"$WORK/attack-$name.log" 2>&1 &
   ATTACK_PID=$!
   sleep 15  # let the attack build up
   local start=$SECONDS ok=1
-  if ! java -jar "$JAR" sync --master "127.0.0.1:$GRPC_PORT" --master-http "http://127.0.0.1:$HTTP_PORT" \
+  if ! timeout 180 java -jar "$JAR" sync --master "127.0.0.1:$GRPC_PORT" --master-http "http://127.0.0.1:$HTTP_PORT" \
       --spider small --dest "$WORK/dest-$name" --quiet "$@" >"$WORK/sync-$name.log" 2>&1; then ok=0; fi
   local took=$((SECONDS - start))
   local health; health="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HTTP_PORT/health" || true)"
@@ -129,8 +137,13 @@ phase() {
   kill -0 "$MASTER_PID" 2>/dev/null || exit 1
 }
 
-phase trickle-http trickle "$HTTP_PORT" "$CONNS" --http-only
-phase trickle-grpc trickle "$GRPC_PORT" "$CONNS"
-phase stall-grpc stall "$GRPC_PORT" "$STREAMS"
-phase slow-http slow "$HTTP_PORT" "$SLOW" --http-only
+for p in $PHASES; do
+  case "$p" in
+    trickle-http) phase trickle-http trickle "$HTTP_PORT" "$CONNS" --http-only ;;
+    trickle-grpc) phase trickle-grpc trickle "$GRPC_PORT" "$CONNS" ;;
+    stall-grpc) phase stall-grpc stall "$GRPC_PORT" "$STREAMS" ;;
+    slow-http) phase slow-http slow "$HTTP_PORT" "$SLOW" --http-only ;;
+    *) echo "unknown phase $p" >&2; exit 2 ;;
+  esac
+done
 exit "$FAILED"

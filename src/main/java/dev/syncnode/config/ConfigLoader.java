@@ -128,7 +128,8 @@ public final class ConfigLoader {
         new GrpcLimits(
             s.get("sync.grpc.maxStreams", ds.grpc().maxStreams(), ConfigLoader::positive),
             s.get("sync.grpc.sendBudget", ds.grpc().sendBudget(), ConfigLoader::positiveLong),
-            s.get("sync.grpc.stallTimeout", ds.grpc().stallTimeout(), ConfigLoader::positiveDuration)));
+            s.get("sync.grpc.stallTimeout", ds.grpc().stallTimeout(), ConfigLoader::positiveDuration),
+            s.get("sync.grpc.maxStreamsPerClient", ds.grpc().maxStreamsPerClient(), ConfigLoader::positive)));
 
     Auth auth = new Auth(s.get("auth.token", d.auth().token(), ConfigLoader::string));
     Tls tls = new Tls(
@@ -240,6 +241,7 @@ public final class ConfigLoader {
     m.put("sync.grpc.maxStreams", s.grpc().maxStreams());
     m.put("sync.grpc.sendBudget", s.grpc().sendBudget());
     m.put("sync.grpc.stallTimeout", s.grpc().stallTimeout());
+    m.put("sync.grpc.maxStreamsPerClient", s.grpc().maxStreamsPerClient());
     m.put("auth.token", c.auth().token());
     m.put("tls.enabled", c.tls().enabled());
     m.put("tls.certPath", c.tls().certPath());

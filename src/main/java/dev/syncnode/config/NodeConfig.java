@@ -138,12 +138,18 @@ public record NodeConfig(
 
   /**
    * What gRPC calls may hold on a master: {@code maxStreams} calls at once in total (beyond:
-   * RESOURCE_EXHAUSTED); {@code sendBudget} bytes read from files but not yet taken by clients, shared
+   * RESOURCE_EXHAUSTED), {@code maxStreamsPerClient} of them from one remote address; {@code sendBudget} bytes read from files but not yet taken by clients, shared
    * by every download stream (a stream waits for budget before reading on); a stream whose client has
    * not taken what was written within {@code stallTimeout} is cancelled.
    */
-  public record GrpcLimits(int maxStreams, long sendBudget, Duration stallTimeout) {
-    public static final GrpcLimits DEFAULTS = new GrpcLimits(256, 64L * 1024 * 1024, Duration.ofSeconds(30));
+  public record GrpcLimits(int maxStreams, long sendBudget, Duration stallTimeout, int maxStreamsPerClient) {
+    public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 64;
+    public static final GrpcLimits DEFAULTS =
+        new GrpcLimits(256, 64L * 1024 * 1024, Duration.ofSeconds(30), DEFAULT_MAX_STREAMS_PER_CLIENT);
+
+    public GrpcLimits(int maxStreams, long sendBudget, Duration stallTimeout) {
+      this(maxStreams, sendBudget, stallTimeout, DEFAULT_MAX_STREAMS_PER_CLIENT);
+    }
   }
 
   public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}

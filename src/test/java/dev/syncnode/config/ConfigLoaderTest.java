@@ -241,7 +241,7 @@ class ConfigLoaderTest {
           ignore: [x]
           http: { scanMaxConcurrent: 1, downloadMaxConcurrent: 2, queueSize: 3, minRate: 0, minRateWindow: 3s,
                   queueTimeout: 4s }
-          grpc: { maxStreams: 9, sendBudget: 1000, stallTimeout: 5s }
+          grpc: { maxStreams: 9, sendBudget: 1000, stallTimeout: 5s, maxStreamsPerClient: 2 }
           retry: { maxAttempts: 1, initialBackoff: 1ms, maxBackoff: 2ms }
           timeout: { scan: 1s, download: 2s }
           parallelDownloads: 2

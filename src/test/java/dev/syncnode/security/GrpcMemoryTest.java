@@ -161,6 +161,12 @@ class GrpcMemoryTest {
       Promise<String> status = Promise.promise();
       stalledDownload(conn, "f1.bin", status);
       assertEquals("8", status.future().await(10, TimeUnit.SECONDS), "RESOURCE_EXHAUSTED");
+      // room in total, but not for a second stream from the same address
+      master.config.set(before.withSync(before.sync().withGrpc(new NodeConfig.GrpcLimits(10, BUDGET,
+          Duration.ofSeconds(30), 1))));
+      Promise<String> perClient = Promise.promise();
+      stalledDownload(conn, "f2.bin", perClient);
+      assertEquals("8", perClient.future().await(10, TimeUnit.SECONDS), "RESOURCE_EXHAUSTED per client");
     } finally {
       master.config.set(before);
       http.close().await(10, TimeUnit.SECONDS);

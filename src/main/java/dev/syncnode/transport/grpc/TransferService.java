@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.cache.ServedFile;
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
 import dev.syncnode.delta.BlockIndex;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.metrics.SyncMetrics;
@@ -62,6 +63,8 @@ final class TransferService {
   private final SendBudget budget;
   /** Download streams being served now (counted against {@code sync.grpc.maxStreams}). */
   private int streams;
+  /** The same, per client address (counted against {@code sync.grpc.maxStreamsPerClient}). */
+  private final java.util.Map<String, Integer> streamsPerClient = new java.util.HashMap<>();
 
   TransferService(Vertx vertx, ConfigHolder config, SyncMetrics metrics,
       BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail) {
@@ -84,18 +87,27 @@ final class TransferService {
 
   /**
    * Admits one more download stream, or answers RESOURCE_EXHAUSTED when {@code sync.grpc.maxStreams}
-   * are being served; an admitted stream is counted until {@code work} completes.
+   * are being served, or {@code sync.grpc.maxStreamsPerClient} for the same client address (so one
+   * client cannot take every stream); an admitted stream is counted until {@code work} completes.
    */
-  private void admit(GrpcServerResponse<?, ?> resp, Supplier<Future<Void>> work) {
-    int max = config.get().sync().grpc().maxStreams();
-    if (streams >= max) {
-      resp.status(GrpcStatus.RESOURCE_EXHAUSTED)
-          .statusMessage("too many download streams (" + streams + " of " + max + "); retry later").end();
+  private void admit(GrpcServerRequest<?, ?> req, GrpcServerResponse<?, ?> resp, Supplier<Future<Void>> work) {
+    NodeConfig.GrpcLimits limits = config.get().sync().grpc();
+    String client = req.connection() == null || req.connection().remoteAddress() == null ? "?"
+        : String.valueOf(req.connection().remoteAddress().host());
+    int fromClient = streamsPerClient.getOrDefault(client, 0);
+    if (streams >= limits.maxStreams() || fromClient >= limits.maxStreamsPerClient()) {
+      resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many download streams (" + streams + " of "
+          + limits.maxStreams() + ", " + fromClient + " of " + limits.maxStreamsPerClient() + " from " + client
+          + "); retry later").end();
       return;
     }
     streams++;
+    streamsPerClient.merge(client, 1, Integer::sum);
     work.get()
-        .onComplete(ar -> streams--)
+        .onComplete(ar -> {
+          streams--;
+          streamsPerClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+        })
         .onFailure(err -> {
           if (!(err instanceof StalledStreamException)) {
             fail.accept(resp, err);
@@ -117,7 +129,7 @@ final class TransferService {
     GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    admit(resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
+    admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getOffset() < 0 || r.getLength() < 0) {
             return Future.failedFuture(ScanException.invalid("negative offset or length"));
@@ -140,7 +152,7 @@ final class TransferService {
     GrpcServerResponse<FilesRequest, FileData> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    admit(resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
+    admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getPathsCount() > MAX_FILES) {
             return Future.failedFuture(ScanException.invalid("too many paths in one request: " + r.getPathsCount()
