@@ -6,6 +6,7 @@ import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.health.FatalErrors;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.scan.ScannerVerticle;
 import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
@@ -50,6 +51,7 @@ public class NodeVerticle extends VerticleBase {
         metrics = NodeMetrics.create(holder.get());
       }
       NodeConfig c = holder.get();
+      FatalErrors.install(vertx);
       if (c.node().role() == NodeConfig.Role.MASTER) {
         metrics.declareMaster();
       } else {
@@ -93,7 +95,7 @@ public class NodeVerticle extends VerticleBase {
 
   private Future<String> deployMaster() {
     grpc = new GrpcEndpointVerticle(config, metrics);
-    http = new HttpEndpointVerticle(config, metrics);
+    http = new HttpEndpointVerticle(config, metrics, this::grpcPort);
     NodeConfig.Node node = config.get().node();
     return vertx.executeBlocking(() -> {
           WorkspaceMark.markMaster(java.nio.file.Path.of(node.workspace()), node.key());
@@ -125,6 +127,16 @@ public class NodeVerticle extends VerticleBase {
 
   public SyncMetrics metrics() {
     return metrics;
+  }
+
+  /** The HTTP endpoint. */
+  public HttpEndpointVerticle httpEndpoint() {
+    return http;
+  }
+
+  /** The gRPC endpoint (master only), or null. */
+  public GrpcEndpointVerticle grpcEndpoint() {
+    return grpc;
   }
 
   /** Bound gRPC port (master only), or -1. */

@@ -3,6 +3,7 @@ package dev.syncnode.config;
 import dev.syncnode.config.NodeConfig.Auth;
 import dev.syncnode.config.NodeConfig.Cluster;
 import dev.syncnode.config.NodeConfig.Endpoint;
+import dev.syncnode.config.NodeConfig.GrpcLimits;
 import dev.syncnode.config.NodeConfig.HttpLimits;
 import dev.syncnode.config.NodeConfig.Master;
 import dev.syncnode.config.NodeConfig.Metrics;
@@ -81,11 +82,19 @@ public final class ConfigLoader {
     Endpoint http = new Endpoint(
         s.get("http.host", d.http().host(), ConfigLoader::nonBlank),
         s.get("http.port", d.http().port(), ConfigLoader::port),
-        s.get("http.idleTimeout", d.http().idleTimeout(), ConfigLoader::duration));
+        s.get("http.idleTimeout", d.http().idleTimeout(), ConfigLoader::duration),
+        s.get("http.headerTimeout", d.http().headerTimeout(), ConfigLoader::positiveDuration),
+        s.get("http.maxConnections", d.http().maxConnections(), ConfigLoader::positive),
+        s.get("http.maxConnectionsPerClient", d.http().maxConnectionsPerClient(), ConfigLoader::positive),
+        s.get("http.maxStreamsPerConnection", d.http().maxStreamsPerConnection(), ConfigLoader::positive));
     Endpoint grpc = new Endpoint(
         s.get("grpc.host", d.grpc().host(), ConfigLoader::nonBlank),
         s.get("grpc.port", d.grpc().port(), ConfigLoader::port),
-        s.get("grpc.idleTimeout", d.grpc().idleTimeout(), ConfigLoader::duration));
+        s.get("grpc.idleTimeout", d.grpc().idleTimeout(), ConfigLoader::duration),
+        s.get("grpc.headerTimeout", d.grpc().headerTimeout(), ConfigLoader::positiveDuration),
+        s.get("grpc.maxConnections", d.grpc().maxConnections(), ConfigLoader::positive),
+        s.get("grpc.maxConnectionsPerClient", d.grpc().maxConnectionsPerClient(), ConfigLoader::positive),
+        s.get("grpc.maxStreamsPerConnection", d.grpc().maxStreamsPerConnection(), ConfigLoader::positive));
     Master master = new Master(
         s.get("master.grpc", d.master().grpc(), ConfigLoader::hostPort),
         s.get("master.http", d.master().http(), ConfigLoader::httpUrl));
@@ -107,7 +116,10 @@ public final class ConfigLoader {
         new HttpLimits(
             s.get("sync.http.scanMaxConcurrent", ds.http().scanMaxConcurrent(), ConfigLoader::positive),
             s.get("sync.http.downloadMaxConcurrent", ds.http().downloadMaxConcurrent(), ConfigLoader::positive),
-            s.get("sync.http.queueSize", ds.http().queueSize(), ConfigLoader::positive)),
+            s.get("sync.http.queueSize", ds.http().queueSize(), ConfigLoader::positive),
+            s.get("sync.http.minRate", ds.http().minRate(), ConfigLoader::nonNegative),
+            s.get("sync.http.minRateWindow", ds.http().minRateWindow(), ConfigLoader::positiveDuration),
+            s.get("sync.http.queueTimeout", ds.http().queueTimeout(), ConfigLoader::positiveDuration)),
         retry,
         new Timeout(
             s.get("sync.timeout.scan", ds.timeout().scan(), ConfigLoader::positiveDuration),
@@ -115,7 +127,12 @@ public final class ConfigLoader {
         s.get("sync.parallelDownloads", ds.parallelDownloads(), ConfigLoader::positive),
         s.get("sync.compression", ds.compression(), ConfigLoader::bool),
         s.get("sync.watchDestinations", ds.watchDestinations(), ConfigLoader::bool),
-        s.get("sync.maxManifestBytes", ds.maxManifestBytes(), ConfigLoader::positiveLong));
+        s.get("sync.maxManifestBytes", ds.maxManifestBytes(), ConfigLoader::positiveLong),
+        new GrpcLimits(
+            s.get("sync.grpc.maxStreams", ds.grpc().maxStreams(), ConfigLoader::positive),
+            s.get("sync.grpc.sendBudget", ds.grpc().sendBudget(), ConfigLoader::positiveLong),
+            s.get("sync.grpc.stallTimeout", ds.grpc().stallTimeout(), ConfigLoader::positiveDuration),
+            s.get("sync.grpc.maxStreamsPerClient", ds.grpc().maxStreamsPerClient(), ConfigLoader::positive)));
 
     Auth auth = new Auth(s.get("auth.token", d.auth().token(), ConfigLoader::string));
     Tls tls = new Tls(
@@ -192,9 +209,17 @@ public final class ConfigLoader {
     m.put("http.host", c.http().host());
     m.put("http.port", c.http().port());
     m.put("http.idleTimeout", c.http().idleTimeout());
+    m.put("http.headerTimeout", c.http().headerTimeout());
+    m.put("http.maxConnections", c.http().maxConnections());
+    m.put("http.maxConnectionsPerClient", c.http().maxConnectionsPerClient());
+    m.put("http.maxStreamsPerConnection", c.http().maxStreamsPerConnection());
     m.put("grpc.host", c.grpc().host());
     m.put("grpc.port", c.grpc().port());
     m.put("grpc.idleTimeout", c.grpc().idleTimeout());
+    m.put("grpc.headerTimeout", c.grpc().headerTimeout());
+    m.put("grpc.maxConnections", c.grpc().maxConnections());
+    m.put("grpc.maxConnectionsPerClient", c.grpc().maxConnectionsPerClient());
+    m.put("grpc.maxStreamsPerConnection", c.grpc().maxStreamsPerConnection());
     m.put("master.grpc", c.master().grpc());
     m.put("master.http", c.master().http());
     Sync s = c.sync();
@@ -205,6 +230,9 @@ public final class ConfigLoader {
     m.put("sync.http.scanMaxConcurrent", s.http().scanMaxConcurrent());
     m.put("sync.http.downloadMaxConcurrent", s.http().downloadMaxConcurrent());
     m.put("sync.http.queueSize", s.http().queueSize());
+    m.put("sync.http.minRate", s.http().minRate());
+    m.put("sync.http.minRateWindow", s.http().minRateWindow());
+    m.put("sync.http.queueTimeout", s.http().queueTimeout());
     m.put("sync.retry.maxAttempts", s.retry().maxAttempts());
     m.put("sync.retry.initialBackoff", s.retry().initialBackoff());
     m.put("sync.retry.maxBackoff", s.retry().maxBackoff());
@@ -214,6 +242,10 @@ public final class ConfigLoader {
     m.put("sync.compression", s.compression());
     m.put("sync.watchDestinations", s.watchDestinations());
     m.put("sync.maxManifestBytes", s.maxManifestBytes());
+    m.put("sync.grpc.maxStreams", s.grpc().maxStreams());
+    m.put("sync.grpc.sendBudget", s.grpc().sendBudget());
+    m.put("sync.grpc.stallTimeout", s.grpc().stallTimeout());
+    m.put("sync.grpc.maxStreamsPerClient", s.grpc().maxStreamsPerClient());
     m.put("auth.token", c.auth().token());
     m.put("tls.enabled", c.tls().enabled());
     m.put("tls.certPath", c.tls().certPath());
@@ -341,6 +373,14 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must be a positive number, got " + n);
     }
     return (int) n;
+  }
+
+  private static long nonNegative(Object v) {
+    long n = integer(v);
+    if (n < 0) {
+      throw new IllegalArgumentException("must not be negative, got " + n);
+    }
+    return n;
   }
 
   private static long positiveLong(Object v) {

@@ -25,17 +25,39 @@ public record NodeConfig(
 
   /**
    * A listening port. {@code idleTimeout}: a connection with no bytes in either direction for this
-   * long is closed (0: never), so a stalled client cannot hold a slot forever.
+   * long is closed (0: never), so a stalled client cannot hold a slot forever. The other fields bound
+   * what clients can hold (see {@code security.ConnectionGuard}): {@code headerTimeout}, the time a new
+   * connection has to send its first complete request; {@code maxConnections} and
+   * {@code maxConnectionsPerClient} (by remote address), open connections beyond which new ones are
+   * closed at once; {@code maxStreamsPerConnection}, the HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS.
    */
-  public record Endpoint(String host, int port, Duration idleTimeout) {
+  public record Endpoint(String host, int port, Duration idleTimeout, Duration headerTimeout, int maxConnections,
+      int maxConnectionsPerClient, int maxStreamsPerConnection) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** Two ports of 400 plus open files stay below the usual soft limit of 1024 descriptors. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 400;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 100;
+    public static final int DEFAULT_MAX_STREAMS_PER_CONNECTION = 64;
 
     public Endpoint {
       idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+      headerTimeout = headerTimeout == null ? DEFAULT_HEADER_TIMEOUT : headerTimeout;
+    }
+
+    public Endpoint(String host, int port, Duration idleTimeout) {
+      this(host, port, idleTimeout, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_STREAMS_PER_CONNECTION);
     }
 
     public Endpoint(String host, int port) {
       this(host, port, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /** The same port with other connection limits. */
+    public Endpoint withLimits(Duration headerTimeout, int maxConnections, int maxConnectionsPerClient) {
+      return new Endpoint(host, port, idleTimeout, headerTimeout, maxConnections, maxConnectionsPerClient,
+          maxStreamsPerConnection);
     }
   }
 
@@ -53,24 +75,37 @@ public record NodeConfig(
       int parallelDownloads,
       boolean compression,
       boolean watchDestinations,
-      long maxManifestBytes) {
+      long maxManifestBytes,
+      GrpcLimits grpc) {
 
     /** Default of {@code sync.parallelDownloads}: large files downloaded at the same time. */
     public static final int DEFAULT_PARALLEL_DOWNLOADS = 4;
     /** Default of {@code sync.maxManifestBytes}: what a master's manifest may cost a worker (64 MiB). */
     public static final long DEFAULT_MAX_MANIFEST_BYTES = 64L * 1024 * 1024;
 
-    /** Without {@code sync.maxManifestBytes}, which then takes its default. */
+    /** Without {@code sync.grpc}, which then takes its defaults. */
     public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
-        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations) {
+        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations,
+        long maxManifestBytes) {
       this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
-          watchDestinations, DEFAULT_MAX_MANIFEST_BYTES);
+          watchDestinations, maxManifestBytes, GrpcLimits.DEFAULTS);
     }
 
     /** The seed's keys only; the transfer keys take their defaults. */
     public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
         Retry retry, Timeout timeout) {
       this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, DEFAULT_PARALLEL_DOWNLOADS, true);
+    }
+
+    public Sync {
+      grpc = grpc == null ? GrpcLimits.DEFAULTS : grpc;
+    }
+
+    /** Without {@code sync.maxManifestBytes} and {@code sync.grpc}, which then take their defaults. */
+    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
+        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations) {
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
+          watchDestinations, DEFAULT_MAX_MANIFEST_BYTES, GrpcLimits.DEFAULTS);
     }
 
     /** Without {@code sync.watchDestinations}, which then takes its default (on). */
@@ -81,16 +116,57 @@ public record NodeConfig(
 
     public Sync withTransfer(int parallelDownloads, boolean compression) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, maxManifestBytes);
+          compression, watchDestinations, maxManifestBytes, grpc);
     }
 
     public Sync withMaxManifestBytes(long bytes) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, bytes);
+          compression, watchDestinations, bytes, grpc);
+    }
+
+    public Sync withGrpc(GrpcLimits g) {
+      return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
+          compression, watchDestinations, maxManifestBytes, g);
     }
   }
 
-  public record HttpLimits(int scanMaxConcurrent, int downloadMaxConcurrent, int queueSize) {}
+  /**
+   * The HTTP throttle. {@code minRate} (bytes per second, 0: off) over {@code minRateWindow}: a
+   * download slower than that loses its slot while other downloads wait for one. {@code queueTimeout}:
+   * a request that waited this long for a slot is answered 503 + Retry-After.
+   */
+  public record HttpLimits(int scanMaxConcurrent, int downloadMaxConcurrent, int queueSize, long minRate,
+      Duration minRateWindow, Duration queueTimeout) {
+    public static final long DEFAULT_MIN_RATE = 64 * 1024;
+    public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(20);
+
+    public HttpLimits {
+      minRateWindow = minRateWindow == null ? DEFAULT_MIN_RATE_WINDOW : minRateWindow;
+      queueTimeout = queueTimeout == null ? DEFAULT_QUEUE_TIMEOUT : queueTimeout;
+    }
+
+    public HttpLimits(int scanMaxConcurrent, int downloadMaxConcurrent, int queueSize) {
+      this(scanMaxConcurrent, downloadMaxConcurrent, queueSize, DEFAULT_MIN_RATE, DEFAULT_MIN_RATE_WINDOW,
+          DEFAULT_QUEUE_TIMEOUT);
+    }
+  }
+
+  /**
+   * What gRPC calls may hold on a master: {@code maxStreams} calls at once in total (beyond:
+   * RESOURCE_EXHAUSTED), {@code maxStreamsPerClient} of them from one remote address; {@code sendBudget} bytes read from files but not yet taken by clients, shared
+   * by every download stream (a stream waits for budget before reading on); a stream whose client has
+   * not taken what was written within {@code stallTimeout} is cancelled.
+   */
+  public record GrpcLimits(int maxStreams, long sendBudget, Duration stallTimeout, int maxStreamsPerClient) {
+    public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 64;
+    public static final GrpcLimits DEFAULTS =
+        new GrpcLimits(256, 64L * 1024 * 1024, Duration.ofSeconds(30), DEFAULT_MAX_STREAMS_PER_CLIENT);
+
+    public GrpcLimits(int maxStreams, long sendBudget, Duration stallTimeout) {
+      this(maxStreams, sendBudget, stallTimeout, DEFAULT_MAX_STREAMS_PER_CLIENT);
+    }
+  }
 
   public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}
 
@@ -137,7 +213,8 @@ public record NodeConfig(
             Sync.DEFAULT_PARALLEL_DOWNLOADS,
             true,
             true,
-            Sync.DEFAULT_MAX_MANIFEST_BYTES),
+            Sync.DEFAULT_MAX_MANIFEST_BYTES,
+            GrpcLimits.DEFAULTS),
         new Auth(""),
         new Tls(false, "", "", ""),
         new Metrics(true, false),

@@ -11,18 +11,22 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
  * The checks behind {@code GET /health}: the workspace is a readable and writable directory (every
- * node) and the master answers on its configured port (workers). 200 when all pass, 503 with the
- * failing check otherwise.
+ * node), the master answers on its configured port (workers), and a master's own gRPC port answers a
+ * real request (an event loop that died, or a server that failed, leaves a port that accepts and
+ * resets; a plain connect would not see it). The HTTP port answers this very request. 200 when all
+ * pass, 503 with the failing check otherwise, also when a check times out.
  */
 public final class NodeHealth {
   static final long CHECK_TIMEOUT_MS = 3000;
@@ -37,7 +41,19 @@ public final class NodeHealth {
    * @param locator where a clustered worker finds its master (null: the configured {@code master})
    */
   public static HealthCheckHandler handler(Vertx vertx, ConfigHolder config, MasterLocator locator) {
+    return handler(vertx, config, locator, () -> -1);
+  }
+
+  /**
+   * @param grpcPort the bound gRPC port of this node (a master), probed with a real request; -1: none
+   */
+  public static HealthCheckHandler handler(Vertx vertx, ConfigHolder config, MasterLocator locator,
+      IntSupplier grpcPort) {
     HealthChecks checks = HealthChecks.create(vertx);
+    if (config.get().node().role() == NodeConfig.Role.MASTER) {
+      PortProbe probe = new PortProbe(vertx, config.get().tls().enabled(), CHECK_TIMEOUT_MS - 500);
+      checks.register("grpc", CHECK_TIMEOUT_MS, p -> probe.grpc(grpcPort.getAsInt()).onComplete(p));
+    }
     checks.register("workspace", CHECK_TIMEOUT_MS, p -> workspace(vertx, config.get()).onComplete(p));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) CHECK_TIMEOUT_MS - 500));
@@ -51,7 +67,30 @@ public final class NodeHealth {
             .onComplete(p);
       });
     }
-    return HealthCheckHandler.createWithHealthChecks(checks);
+    return withChecks(checks);
+  }
+
+  /**
+   * The handler over {@code checks}: 200 when all pass, 503 with the failing checks otherwise. A check
+   * that timed out or threw is a failed check like any other (the library would answer 500
+   * {@code procedure-execution-failure}).
+   */
+  static HealthCheckHandler withChecks(HealthChecks checks) {
+    return HealthCheckHandler.createWithHealthChecks(checks).resultMapper(r -> {
+      plainFailures(r);
+      return Future.succeededFuture(r);
+    });
+  }
+
+  private static void plainFailures(CheckResult r) {
+    JsonObject data = r.getData();
+    if (data != null && data.getBoolean("procedure-execution-failure", false)) {
+      Object cause = data.getValue("cause");
+      r.setStatus(Status.KO(new JsonObject().put("reason", cause == null ? "check failed" : "check failed: " + cause)));
+    }
+    if (r.getChecks() != null) {
+      r.getChecks().forEach(NodeHealth::plainFailures);
+    }
   }
 
   static Future<Status> workspace(Vertx vertx, NodeConfig c) {

@@ -1,6 +1,7 @@
 /**
  * Trust boundaries of a node: TLS options for both ports and for the worker's clients, bearer-token
- * checks on the HTTP API, and the hardened server options (idle timeouts, gRPC over HTTP/2 only).
+ * checks on the HTTP API, the hardened server options (idle timeouts, gRPC over HTTP/2 only), and the
+ * connection guard (connection caps, header deadline, idle HTTP/2 connections closed).
  * The constant-time token comparison itself is {@link dev.syncnode.transport.Auth}.
  */
 package dev.syncnode.security;

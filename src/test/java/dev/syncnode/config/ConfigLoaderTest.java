@@ -240,15 +240,19 @@ class ConfigLoaderTest {
     NodeConfig current = NodeConfig.defaults();
     JsonObject changedEverything = yaml("""
         node: { role: worker, key: k2, workspace: /w }
-        http: { host: 127.0.0.1, port: 1, idleTimeout: 1s }
-        grpc: { host: 127.0.0.1, port: 2, idleTimeout: 2s }
+        http: { host: 127.0.0.1, port: 1, idleTimeout: 1s, headerTimeout: 3s, maxConnections: 5,
+                maxConnectionsPerClient: 2, maxStreamsPerConnection: 3 }
+        grpc: { host: 127.0.0.1, port: 2, idleTimeout: 2s, headerTimeout: 4s, maxConnections: 6,
+                maxConnectionsPerClient: 3, maxStreamsPerConnection: 4 }
         master: { grpc: 'h:1', http: 'http://h:2' }
         sync:
           useGrpc: false
           grpcCacheTtl: 1s
           grpcChunkSize: 7
           ignore: [x]
-          http: { scanMaxConcurrent: 1, downloadMaxConcurrent: 2, queueSize: 3 }
+          http: { scanMaxConcurrent: 1, downloadMaxConcurrent: 2, queueSize: 3, minRate: 0, minRateWindow: 3s,
+                  queueTimeout: 4s }
+          grpc: { maxStreams: 9, sendBudget: 1000, stallTimeout: 5s, maxStreamsPerClient: 2 }
           retry: { maxAttempts: 1, initialBackoff: 1ms, maxBackoff: 2ms }
           timeout: { scan: 1s, download: 2s }
           parallelDownloads: 2

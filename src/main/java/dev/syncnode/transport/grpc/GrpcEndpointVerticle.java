@@ -14,6 +14,7 @@ import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.scan.ScanException;
+import dev.syncnode.security.ConnectionGuard;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.Auth;
 import dev.syncnode.transport.UnexpectedFailure;
@@ -50,6 +51,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private HttpServer server;
+  private ConnectionGuard guard;
   private TransferService transfers;
 
   public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
@@ -60,6 +62,21 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   /** The bound port (useful when configured with port 0). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** Bytes read for download streams and not yet taken by their clients (at most {@code sync.grpc.sendBudget}). */
+  public long sendBytesHeld() {
+    return transfers == null ? 0 : transfers.budget().held();
+  }
+
+  /** The most bytes ever held at once for download streams. */
+  public long sendBytesPeak() {
+    return transfers == null ? 0 : transfers.budget().peak();
+  }
+
+  /** Download streams served now (tests; read on the endpoint's event loop or racy). */
+  public int downloadStreams() {
+    return transfers == null ? 0 : transfers.streams();
   }
 
   @Override
@@ -80,7 +97,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     });
     NodeConfig.Endpoint ep = config.get().grpc();
     HttpServerOptions options = ServerOptions.grpcPort(config.get());
-    server = ServerOptions.quiet(vertx.createHttpServer(options)).requestHandler(grpc);
+    server = vertx.createHttpServer(options);
+    guard = ConnectionGuard.install(vertx, "gRPC", ep, server, grpc);
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
         .compose(zstd -> server.listen())
@@ -90,6 +108,9 @@ public final class GrpcEndpointVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 

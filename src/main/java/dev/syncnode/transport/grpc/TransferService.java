@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.cache.ServedFile;
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
 import dev.syncnode.delta.BlockIndex;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.metrics.SyncMetrics;
@@ -23,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.io.IOException;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The master's transfer calls: {@code StreamFileDownload} (whole file or a byte range) and
@@ -57,6 +60,11 @@ final class TransferService {
   private final BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail;
   private final PieceCache pieces = new PieceCache(PIECE_CACHE_BYTES);
   private final BlockIndexCache indexes = new BlockIndexCache(INDEX_CACHE_BYTES);
+  private final SendBudget budget;
+  /** Download streams being served now (counted against {@code sync.grpc.maxStreams}). */
+  private int streams;
+  /** The same, per client address (counted against {@code sync.grpc.maxStreamsPerClient}). */
+  private final java.util.Map<String, Integer> streamsPerClient = new java.util.HashMap<>();
 
   TransferService(Vertx vertx, ConfigHolder config, SyncMetrics metrics,
       BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail) {
@@ -64,6 +72,47 @@ final class TransferService {
     this.config = config;
     this.metrics = metrics;
     this.fail = fail;
+    this.budget = new SendBudget(() -> config.get().sync().grpc().sendBudget());
+  }
+
+  /** The shared budget of read-but-unsent bytes (gauges and tests). */
+  SendBudget budget() {
+    return budget;
+  }
+
+  /** Download streams being served now. */
+  int streams() {
+    return streams;
+  }
+
+  /**
+   * Admits one more download stream, or answers RESOURCE_EXHAUSTED when {@code sync.grpc.maxStreams}
+   * are being served, or {@code sync.grpc.maxStreamsPerClient} for the same client address (so one
+   * client cannot take every stream); an admitted stream is counted until {@code work} completes.
+   */
+  private void admit(GrpcServerRequest<?, ?> req, GrpcServerResponse<?, ?> resp, Supplier<Future<Void>> work) {
+    NodeConfig.GrpcLimits limits = config.get().sync().grpc();
+    String client = req.connection() == null || req.connection().remoteAddress() == null ? "?"
+        : String.valueOf(req.connection().remoteAddress().host());
+    int fromClient = streamsPerClient.getOrDefault(client, 0);
+    if (streams >= limits.maxStreams() || fromClient >= limits.maxStreamsPerClient()) {
+      resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many download streams (" + streams + " of "
+          + limits.maxStreams() + ", " + fromClient + " of " + limits.maxStreamsPerClient() + " from " + client
+          + "); retry later").end();
+      return;
+    }
+    streams++;
+    streamsPerClient.merge(client, 1, Integer::sum);
+    work.get()
+        .onComplete(ar -> {
+          streams--;
+          streamsPerClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+        })
+        .onFailure(err -> {
+          if (!(err instanceof StalledStreamException)) {
+            fail.accept(resp, err);
+          }
+        });
   }
 
   private SpiderPaths paths() {
@@ -80,7 +129,7 @@ final class TransferService {
     GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
+    admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getOffset() < 0 || r.getLength() < 0) {
             return Future.failedFuture(ScanException.invalid("negative offset or length"));
@@ -94,8 +143,7 @@ final class TransferService {
               .setCompression(wire(p.codec()))
               .setRawSize(p.rawSize())
               .build());
-        })
-        .onFailure(err -> fail.accept(resp, err));
+        }));
   }
 
   // ---- StreamFiles ----
@@ -104,7 +152,7 @@ final class TransferService {
     GrpcServerResponse<FilesRequest, FileData> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
-    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
+    admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           if (r.getPathsCount() > MAX_FILES) {
             return Future.failedFuture(ScanException.invalid("too many paths in one request: " + r.getPathsCount()
@@ -121,8 +169,7 @@ final class TransferService {
               .setSize(p.fileSize())
               .setEof(p.eof())
               .build());
-        })
-        .onFailure(err -> fail.accept(resp, err));
+        }));
   }
 
   private static Compression wire(Codec codec) {
@@ -140,9 +187,11 @@ final class TransferService {
   }
 
   /**
-   * One response being written. Its state is touched on the event loop only; the reader is released
-   * by the round that finishes or fails, or, when the client goes away between rounds (while the
-   * stream waits to drain), right then.
+   * One response being written. Its state is touched on the event loop only. Each round first reserves
+   * {@link PieceReader#ROUND_BYTES} of the shared {@link SendBudget}, keeps what it read reserved until
+   * the client has drained it, and is cancelled when the client does not within
+   * {@code sync.grpc.stallTimeout}. The reader is released by the round that finishes or fails, or,
+   * when the stream ends between rounds (waiting for budget or to drain), right then.
    */
   private final class Pump<T> {
     private final GrpcServerResponse<?, T> resp;
@@ -151,6 +200,9 @@ final class TransferService {
     private final Promise<Void> done = Promise.promise();
     /** Whether a round is being read on a worker thread (which then releases a cancelled reader). */
     private boolean reading;
+    private SendBudget.Reservation pending;
+    private long held;
+    private long stallTimer = -1;
 
     Pump(GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage) {
       this.resp = resp;
@@ -159,18 +211,49 @@ final class TransferService {
     }
 
     Future<Void> start() {
-      resp.exceptionHandler(err -> {
-        reader.cancel();
-        if (!reading) {
-          reader.close();
-        }
-        done.tryFail(err);
-      });
+      resp.exceptionHandler(err -> stop(err));
+      done.future().onComplete(ar -> releaseAll());
       round();
       return done.future();
     }
 
+    /** Ends the pump from outside a round: the client went away or stalled. */
+    private void stop(Throwable err) {
+      reader.cancel();
+      if (!reading) {
+        reader.close();
+      }
+      done.tryFail(err);
+    }
+
+    private void releaseAll() {
+      if (pending != null) {
+        pending.abandon();
+        pending = null;
+      }
+      if (stallTimer >= 0) {
+        vertx.cancelTimer(stallTimer);
+        stallTimer = -1;
+      }
+      budget.release(held);
+      held = 0;
+    }
+
     private void round() {
+      SendBudget.Reservation r = budget.reserve(PieceReader.ROUND_BYTES);
+      pending = r;
+      r.granted().onSuccess(v -> {
+        pending = null;
+        held += PieceReader.ROUND_BYTES;
+        if (done.future().isComplete()) {
+          releaseAll();
+        } else {
+          read();
+        }
+      });
+    }
+
+    private void read() {
       reading = true;
       vertx.executeBlocking(reader::round, false).onComplete(ar -> {
         reading = false;
@@ -198,14 +281,45 @@ final class TransferService {
           return;
         }
         metrics.bytesSent("grpc", sent);
-        if (reader.finished()) {
-          resp.end().onComplete(done);
-        } else if (resp.writeQueueFull()) {
-          resp.drainHandler(v -> round());
+        budget.release(held - sent); // what the round reserved beyond what it read
+        held = sent;
+        if (resp.writeQueueFull()) {
+          long stall = config.get().sync().grpc().stallTimeout().toMillis();
+          stallTimer = vertx.setTimer(Math.max(1, stall), id -> {
+            stallTimer = -1;
+            stop(new StalledStreamException(stall));
+            resp.cancel();
+          });
+          resp.drainHandler(v -> {
+            vertx.cancelTimer(stallTimer);
+            stallTimer = -1;
+            next();
+          });
         } else {
-          round();
+          next();
         }
       });
+    }
+
+    /** The client took the last round (or has room for it): on with the next, or end. */
+    private void next() {
+      budget.release(held);
+      held = 0;
+      if (done.future().isComplete()) {
+        return;
+      }
+      if (reader.finished()) {
+        resp.end().onComplete(done);
+      } else {
+        round();
+      }
+    }
+  }
+
+  /** A client that took nothing of its stream for {@code sync.grpc.stallTimeout}: its stream is reset. */
+  static final class StalledStreamException extends RuntimeException {
+    StalledStreamException(long ms) {
+      super("the client took nothing for " + ms + " ms; stream cancelled", null, false, false);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.NodeHealth;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.security.ConnectionGuard;
 import dev.syncnode.security.HttpAuth;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.security.UrlGuard;
@@ -24,6 +25,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +41,29 @@ public final class HttpEndpointVerticle extends VerticleBase {
 
   private final ConfigHolder config;
   private final SyncMetrics metrics;
+  private final IntSupplier grpcPort;
   private HttpServer server;
+  private ConnectionGuard guard;
   private MasterHttpRoutes masterRoutes;
 
   public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this(config, metrics, () -> -1);
+  }
+
+  /** @param grpcPort this master's bound gRPC port, which {@code /health} probes (-1: none) */
+  public HttpEndpointVerticle(ConfigHolder config, SyncMetrics metrics, IntSupplier grpcPort) {
     this.config = config;
     this.metrics = metrics;
+    this.grpcPort = grpcPort;
   }
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The port's connection guard (tests and diagnostics). */
+  public ConnectionGuard guard() {
+    return guard;
   }
 
   /** The master's HTTP throttle, or null on a worker. */
@@ -60,7 +75,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new UrlGuard());
-    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx)));
+    router.get("/health").handler(NodeHealth.handler(vertx, config, ClusterSupport.masterLocator(vertx), grpcPort));
     router.route("/metrics").handler(HttpAuth.metrics(config));
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(new ApiGuard(config));
@@ -76,9 +91,9 @@ public final class HttpEndpointVerticle extends VerticleBase {
     NodeConfig.Endpoint ep = config.get().http();
     // gzip (level 1) for clients that accept it: manifests and compressible downloads; handlers that
     // must not be compressed (ranges, incompressible files) say Content-Encoding: identity
-    server = ServerOptions.quiet(vertx.createHttpServer(ServerOptions.httpPort(config.get())
-            .setCompressionSupported(true).setCompressionLevel(1)))
-        .requestHandler(router);
+    server = vertx.createHttpServer(ServerOptions.httpPort(config.get())
+        .setCompressionSupported(true).setCompressionLevel(1));
+    guard = ConnectionGuard.install(vertx, "HTTP", ep, server, router);
     return server.listen()
         .recover(err -> Future.failedFuture(ListenFailure.explain("http", ep, err)))
         .onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
@@ -86,6 +101,9 @@ public final class HttpEndpointVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 

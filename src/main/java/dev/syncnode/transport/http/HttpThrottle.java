@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * A counter-bounded FIFO queue per endpoint kind. At most {@code scanMaxConcurrent} scans and
  * {@code downloadMaxConcurrent} downloads run at once; up to {@code queueSize} further requests
  * (all kinds together) wait in arrival order; anything beyond is rejected at once (the caller
- * answers 503 + Retry-After).
+ * answers 503 + Retry-After), and so is a request that waited longer than {@code queueTimeout}
+ * ({@link Permit#expire}, called by {@link Throttled}).
  *
  * <p>Not thread-safe by design: every method is called on the event loop of the one HTTP endpoint
  * verticle that owns it, so plain counters and deques suffice (no locks). Fields read by gauges from
@@ -84,6 +85,11 @@ public final class HttpThrottle {
 
   public int queuedTotal() {
     return waitingTotal;
+  }
+
+  /** The limits now (read per use: hot). */
+  public NodeConfig.HttpLimits limits() {
+    return limits.get();
   }
 
   private int maxConcurrent(Endpoint e) {
@@ -165,6 +171,25 @@ public final class HttpThrottle {
       state = State.RUNNING;
       startRunning(lanes.get(endpoint));
       granted.complete();
+    }
+
+    /**
+     * Gives up waiting in the queue: the permit fails with {@link ThrottledException} (answered 503 +
+     * Retry-After) instead of waiting until the client's connection times out. Does nothing unless
+     * queued.
+     */
+    public void expire() {
+      if (state != State.QUEUED) {
+        return;
+      }
+      state = State.REJECTED;
+      Lane lane = lanes.get(endpoint);
+      lane.waiting.remove(this);
+      lane.queued = lane.waiting.size();
+      waitingTotal--;
+      granted.tryFail(new ThrottledException(endpoint, "waited too long for a " + endpoint.label
+          + " slot (" + lane.running + " running, " + waitingTotal + " waiting); retry later"));
+      changed();
     }
 
     /** Frees the slot or leaves the queue; idempotent. */

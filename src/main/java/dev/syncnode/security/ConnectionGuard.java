@@ -1,0 +1,201 @@
+package dev.syncnode.security;
+
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.health.FatalErrors;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds what clients can hold on one listening port, whatever bytes they trickle in:
+ * <ul>
+ *   <li>at most {@code maxConnections} open connections, {@code maxConnectionsPerClient} per remote
+ *       address; a connection beyond either is closed as soon as it is accepted;
+ *   <li>a new connection must send a complete request (all its headers) within {@code headerTimeout};
+ *   <li>a connection without a request in progress (HTTP/1.x keep-alive, or HTTP/2 without an active
+ *       stream) is closed after the port's {@code idleTimeout} ({@code headerTimeout} when that is 0),
+ *       whatever PINGs or header bytes arrive meanwhile.
+ * </ul>
+ * Vert.x's idle timeout only sees silence, so a byte every few seconds used to keep a connection
+ * forever. Requests in progress are tracked by polling their responses ({@code ended()},
+ * {@code closed()}): the router and the gRPC server own the responses' end handlers.
+ *
+ * <p>Not thread-safe by design: created in a verticle's {@code start()}, and every handler and the
+ * sweep timer run on that verticle's event loop (one instance per port).
+ */
+public final class ConnectionGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final long REFUSAL_LOG_INTERVAL_MS = 60_000;
+
+  /** One open connection: who, whether it served a request yet, what it runs now, since when idle. */
+  private static final class Conn {
+    final String client;
+    final List<HttpServerRequest> active = new ArrayList<>(1);
+    boolean servedOne;
+    long idleSinceMs;
+    /** When the guard asked the connection to shut down gracefully; 0: not yet. */
+    long closingSinceMs;
+
+    Conn(String client, long now) {
+      this.client = client;
+      this.idleSinceMs = now;
+    }
+  }
+
+  private final Vertx vertx;
+  private final String name;
+  private final long headerTimeoutMs;
+  private final long idleMs;
+  private final int maxConnections;
+  private final int maxPerClient;
+  private final Map<HttpConnection, Conn> open = new HashMap<>();
+  private final Map<String, Integer> perClient = new HashMap<>();
+  private long refused;
+  private long lastRefusalLogMs;
+  private long timer = -1;
+
+  private ConnectionGuard(Vertx vertx, String name, NodeConfig.Endpoint ep) {
+    this.vertx = vertx;
+    this.name = name;
+    this.headerTimeoutMs = Math.max(1, ep.headerTimeout().toMillis());
+    Duration idle = ep.idleTimeout();
+    this.idleMs = idle == null || idle.isZero() || idle.isNegative() ? headerTimeoutMs : idle.toMillis();
+    this.maxConnections = Math.max(1, ep.maxConnections());
+    this.maxPerClient = Math.max(1, ep.maxConnectionsPerClient());
+  }
+
+  /**
+   * Guards {@code server} (called from the owning verticle's {@code start()}): installs the connection
+   * handler (which also keeps connection-level errors out of the log, see {@link ServerOptions#quiet})
+   * and the request handler, which passes every request on to {@code handler}.
+   */
+  public static ConnectionGuard install(Vertx vertx, String name, NodeConfig.Endpoint ep, HttpServer server,
+      Handler<HttpServerRequest> handler) {
+    ConnectionGuard g = new ConnectionGuard(vertx, name, ep);
+    server.connectionHandler(g::onConnection).requestHandler(req -> {
+      g.onRequest(req);
+      handler.handle(req);
+    });
+    long tick = Math.max(20, Math.min(1000, Math.min(g.headerTimeoutMs, g.idleMs) / 4));
+    g.timer = vertx.setPeriodic(tick, id -> g.sweep());
+    return g;
+  }
+
+  /** Stops the sweep; the server's close closes the connections. */
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** Connections open now (diagnostics and tests; read on the owning event loop). */
+  public int openConnections() {
+    return open.size();
+  }
+
+  /** Connections closed at once because a limit was reached, since start. */
+  public long refused() {
+    return refused;
+  }
+
+  /**
+   * Closes a connection at once with a reset, dropping whatever it still has to send. Vert.x's own close (even a
+   * close through the Netty pipeline, which Vert.x intercepts) waits until pending writes are flushed,
+   * which a client that stopped reading never lets happen; so the socket is closed below the pipeline,
+   * reached through Vert.x's connection base class (pinned version 5.0.7). Vert.x still sees the
+   * channel go inactive and runs its close handlers.
+   */
+  public static void abort(HttpConnection conn) {
+    if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      io.netty.channel.Channel ch = base.channel();
+      ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0); // reset: drop unsent bytes
+      ch.unsafe().close(ch.voidPromise());
+    } else {
+      conn.close();
+    }
+  }
+
+  private void onConnection(HttpConnection conn) {
+    conn.exceptionHandler(err -> {
+      if (!FatalErrors.check(err)) {
+        LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString());
+      }
+    });
+    String client = conn.remoteAddress() == null ? "?" : String.valueOf(conn.remoteAddress().host());
+    int fromClient = perClient.getOrDefault(client, 0);
+    if (open.size() >= maxConnections || fromClient >= maxPerClient) {
+      refused++;
+      long now = System.currentTimeMillis();
+      if (now - lastRefusalLogMs >= REFUSAL_LOG_INTERVAL_MS) {
+        lastRefusalLogMs = now;
+        LOG.warn("{} port: closing new connections ({} open, {} from {}; limits {} and {} per client)", name,
+            open.size(), fromClient, client, maxConnections, maxPerClient);
+      }
+      conn.close();
+      return;
+    }
+    open.put(conn, new Conn(client, System.currentTimeMillis()));
+    perClient.merge(client, 1, Integer::sum);
+    conn.closeHandler(v -> {
+      Conn c = open.remove(conn);
+      if (c != null) {
+        perClient.computeIfPresent(c.client, (k, n) -> n <= 1 ? null : n - 1);
+      }
+    });
+  }
+
+  private void onRequest(HttpServerRequest req) {
+    Conn c = open.get(req.connection());
+    if (c != null) {
+      c.active.add(req);
+      c.servedOne = true;
+    }
+  }
+
+  /**
+   * Closes connections that had no request in progress for longer than they may: first gracefully
+   * (HTTP/2 GOAWAY, so a client that just sent a new stream retries elsewhere), and with a reset when
+   * that has not finished within another header deadline.
+   */
+  private void sweep() {
+    long now = System.currentTimeMillis();
+    List<HttpConnection> expired = new ArrayList<>();
+    List<HttpConnection> stuck = new ArrayList<>();
+    for (Map.Entry<HttpConnection, Conn> e : open.entrySet()) {
+      Conn c = e.getValue();
+      c.active.removeIf(ConnectionGuard::finished);
+      if (c.closingSinceMs > 0) {
+        if (now - c.closingSinceMs >= headerTimeoutMs) {
+          stuck.add(e.getKey());
+        }
+      } else if (!c.active.isEmpty()) {
+        c.idleSinceMs = now;
+      } else if (now - c.idleSinceMs >= (c.servedOne ? idleMs : headerTimeoutMs)) {
+        c.closingSinceMs = now;
+        expired.add(e.getKey());
+      }
+    }
+    for (HttpConnection conn : expired) {
+      LOG.debug("{} port: closing connection from {}: no request in progress", name, conn.remoteAddress());
+      conn.shutdown(headerTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+    stuck.forEach(ConnectionGuard::abort);
+  }
+
+  private static boolean finished(HttpServerRequest req) {
+    HttpServerResponse resp = req.response();
+    return resp.ended() || resp.closed();
+  }
+}
