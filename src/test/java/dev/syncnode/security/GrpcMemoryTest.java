@@ -148,6 +148,38 @@ class GrpcMemoryTest {
     }
   }
 
+  /**
+   * With a long stall timeout, stalled streams that hold the whole budget lose it as soon as another
+   * stream waits for some, so an honest sync is not held up for the stall timeout (its one attempt
+   * here has a timeout far below it).
+   */
+  @Test
+  void stalledStreamsGiveWayToStreamsWaitingForBudget() throws Exception {
+    NodeConfig before = master.config.get();
+    master.config.set(before.withSync(before.sync().withGrpc(new NodeConfig.GrpcLimits(200, BUDGET,
+        Duration.ofMinutes(10)))));
+    HttpClientAgent http = stallingClient();
+    NodeConfig w = Nodes.worker(master.grpc(), "");
+    Nodes.Worker worker = new Nodes.Worker(w.withSync(Nodes.sync(w.sync(), 1, Duration.ofMillis(5), Duration.ofMillis(5),
+        Duration.ofSeconds(20))));
+    try {
+      HttpClientConnection conn = stallingConnection(http);
+      for (int s = 0; s < 6; s++) {
+        stalledDownload(conn, "f" + s + ".bin", Promise.promise());
+      }
+      waitFor("the budget to fill", () -> grpc().sendBytesHeld() >= BUDGET - (2L << 20));
+
+      SyncReport r = worker.sync("small", tmp.resolve("dest-contended"));
+      assertEquals(2, r.files(), r.toString());
+      assertEquals("c\n", Files.readString(tmp.resolve("dest-contended/b/c.txt")));
+    } finally {
+      master.config.set(before);
+      worker.close();
+      http.close().await(10, TimeUnit.SECONDS);
+      waitFor("the budget to be returned", () -> grpc().sendBytesHeld() == 0 && grpc().downloadStreams() == 0);
+    }
+  }
+
   @Test
   void streamsBeyondTheLimitAreRefused() throws Exception {
     NodeConfig before = master.config.get();

@@ -60,6 +60,9 @@ final class TransferService {
   private final BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail;
   private final PieceCache pieces = new PieceCache(PIECE_CACHE_BYTES);
   private final BlockIndexCache indexes = new BlockIndexCache(INDEX_CACHE_BYTES);
+  /** How long a stalled stream may keep its budget while other streams wait for some. */
+  static final long CONTENDED_STALL_MS = 5_000;
+
   private final SendBudget budget;
   /** Download streams being served now (counted against {@code sync.grpc.maxStreams}). */
   private int streams;
@@ -284,12 +287,7 @@ final class TransferService {
         budget.release(held - sent); // what the round reserved beyond what it read
         held = sent;
         if (resp.writeQueueFull()) {
-          long stall = config.get().sync().grpc().stallTimeout().toMillis();
-          stallTimer = vertx.setTimer(Math.max(1, stall), id -> {
-            stallTimer = -1;
-            stop(new StalledStreamException(stall));
-            resp.cancel();
-          });
+          watchStall(System.nanoTime());
           resp.drainHandler(v -> {
             vertx.cancelTimer(stallTimer);
             stallTimer = -1;
@@ -297,6 +295,27 @@ final class TransferService {
           });
         } else {
           next();
+        }
+      });
+    }
+
+    /**
+     * Cancels the stream when its client takes nothing for {@code sync.grpc.stallTimeout}, or for
+     * {@link #CONTENDED_STALL_MS} while other streams wait for budget: a stalled stream must not keep
+     * honest ones waiting for the whole stall timeout.
+     */
+    private void watchStall(long since) {
+      long stall = config.get().sync().grpc().stallTimeout().toMillis();
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+      long next = Math.max(1, Math.min(stall - waited, CONTENDED_STALL_MS));
+      stallTimer = vertx.setTimer(next, id -> {
+        stallTimer = -1;
+        long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+        if (total >= stall || budget.waiting() > 0) {
+          stop(new StalledStreamException(total));
+          resp.cancel();
+        } else {
+          watchStall(since);
         }
       });
     }
