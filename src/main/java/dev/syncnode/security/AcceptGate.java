@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * the guard listening on its local port and on its event loop ({@link #listen}); a refused channel is
  * closed before Vert.x adds anything to it. Where the hook is missing (a Vert.x built otherwise, or a
  * Vert.x version that configures the bootstrap before setting its child handler) nothing is wrapped
- * and the guard counts connections from their {@code HttpConnection} on, as before.
+ * and the guard counts connections from their {@code HttpConnection} on, as before. One visible side
+ * effect: {@code Vertx.isNativeTransportEnabled()} answers true (Vert.x 5.0.7 checks for its own NIO
+ * class); nothing in the node reads it.
  */
 public final class AcceptGate {
   private static final Logger LOG = LoggerFactory.getLogger(AcceptGate.class);
