@@ -4,6 +4,7 @@ import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.security.AcceptGate;
 import dev.syncnode.transport.ListenFailure;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
@@ -133,7 +134,8 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    VertxBuilder builder = Vertx.builder().with(options);
+    // the connection guards see each connection when it is accepted, not only once it speaks HTTP
+    VertxBuilder builder = AcceptGate.install(Vertx.builder().with(options), options);
     if (options.getMetricsOptions() instanceof MicrometerMetricsOptions) {
       builder.withMetrics(new MicrometerMetricsFactory());
     }

@@ -2,12 +2,15 @@ package dev.syncnode.security;
 
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.health.FatalErrors;
+import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  *       stream) is closed after the port's {@code idleTimeout} ({@code headerTimeout} when that is 0),
  *       whatever PINGs or header bytes arrive meanwhile.
  * </ul>
+ * Connections are counted and timed from the moment they are accepted when the node's Vert.x has the
+ * {@link AcceptGate} (it shows them before Vert.x creates an {@code HttpConnection}, which on the gRPC
+ * port waits for the client's whole HTTP/2 preface); otherwise from their {@code HttpConnection} on.
  * Vert.x's idle timeout only sees silence, so a byte every few seconds used to keep a connection
  * forever. Requests in progress are tracked by polling their responses ({@code ended()},
  * {@code closed()}): the router and the gRPC server own the responses' end handlers.
@@ -60,6 +66,12 @@ public final class ConnectionGuard {
   private final int maxConnections;
   private final int maxPerClient;
   private final Map<HttpConnection, Conn> open = new HashMap<>();
+  /** Accepted (seen by the {@link AcceptGate}) but without an {@code HttpConnection} yet. */
+  private final Map<Channel, Conn> pending = new HashMap<>();
+  /** The owning verticle's event-loop thread, where accepted channels are offered to {@link #admit}. */
+  private final Thread loop = Thread.currentThread();
+  private final List<Runnable> unlisten = new ArrayList<>(2);
+  private int gatedPort;
   private final Map<String, Integer> perClient = new HashMap<>();
   private long refused;
   private long lastRefusalLogMs;
@@ -89,20 +101,33 @@ public final class ConnectionGuard {
     });
     long tick = Math.max(20, Math.min(1000, Math.min(g.headerTimeoutMs, g.idleMs) / 4));
     g.timer = vertx.setPeriodic(tick, id -> g.sweep());
+    if (ep.port() > 0) {
+      g.listening(ep.port()); // before the bind: no connection escapes the gate
+    }
     return g;
   }
 
-  /** Stops the sweep; the server's close closes the connections. */
+  /** Called once the server listens on {@code port} (it differs from the configured one only for port 0). */
+  public void listening(int port) {
+    if (port > 0 && port != gatedPort) {
+      gatedPort = port;
+      unlisten.add(AcceptGate.listen(port, loop, this::admit));
+    }
+  }
+
+  /** Stops the sweep and the gate; the server's close closes the connections. */
   public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    unlisten.forEach(Runnable::run);
+    unlisten.clear();
   }
 
   /** Connections open now (diagnostics and tests; read on the owning event loop). */
   public int openConnections() {
-    return open.size();
+    return open.size() + pending.size();
   }
 
   /** Connections closed at once because a limit was reached, since start. */
@@ -118,13 +143,40 @@ public final class ConnectionGuard {
    * channel go inactive and runs its close handlers.
    */
   public static void abort(HttpConnection conn) {
-    if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-      io.netty.channel.Channel ch = base.channel();
-      ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0); // reset: drop unsent bytes
-      ch.unsafe().close(ch.voidPromise());
+    Channel ch = channel(conn);
+    if (ch != null) {
+      abort(ch);
     } else {
       conn.close();
     }
+  }
+
+  private static void abort(Channel ch) {
+    ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0); // reset: drop unsent bytes
+    ch.unsafe().close(ch.voidPromise());
+  }
+
+  /** The connection's Netty channel, through Vert.x's connection base class (5.0.7); null if not one. */
+  private static Channel channel(HttpConnection conn) {
+    return conn instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel() : null;
+  }
+
+  /** A connection just accepted ({@link AcceptGate}): counted and timed from now, or refused. */
+  private boolean admit(Channel ch) {
+    String client = ch.remoteAddress() instanceof InetSocketAddress a
+        ? SocketAddress.inetSocketAddress(a).host() : "?";
+    if (!room(client)) {
+      return false;
+    }
+    Conn c = new Conn(client, System.currentTimeMillis());
+    pending.put(ch, c);
+    perClient.merge(client, 1, Integer::sum);
+    ch.closeFuture().addListener(f -> {
+      if (pending.remove(ch) != null) {
+        release(c);
+      }
+    });
+    return true;
   }
 
   private void onConnection(HttpConnection conn) {
@@ -133,27 +185,45 @@ public final class ConnectionGuard {
         LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString());
       }
     });
-    String client = conn.remoteAddress() == null ? "?" : String.valueOf(conn.remoteAddress().host());
-    int fromClient = perClient.getOrDefault(client, 0);
-    if (open.size() >= maxConnections || fromClient >= maxPerClient) {
-      refused++;
-      long now = System.currentTimeMillis();
-      if (now - lastRefusalLogMs >= REFUSAL_LOG_INTERVAL_MS) {
-        lastRefusalLogMs = now;
-        LOG.warn("{} port: closing new connections ({} open, {} from {}; limits {} and {} per client)", name,
-            open.size(), fromClient, client, maxConnections, maxPerClient);
+    Channel ch = channel(conn);
+    Conn admitted = ch == null ? null : pending.remove(ch); // counted at accept already
+    if (admitted == null) {
+      String client = conn.remoteAddress() == null ? "?" : String.valueOf(conn.remoteAddress().host());
+      if (!room(client)) {
+        conn.close();
+        return;
       }
-      conn.close();
-      return;
+      admitted = new Conn(client, System.currentTimeMillis());
+      perClient.merge(client, 1, Integer::sum);
     }
-    open.put(conn, new Conn(client, System.currentTimeMillis()));
-    perClient.merge(client, 1, Integer::sum);
+    open.put(conn, admitted);
     conn.closeHandler(v -> {
       Conn c = open.remove(conn);
       if (c != null) {
-        perClient.computeIfPresent(c.client, (k, n) -> n <= 1 ? null : n - 1);
+        release(c);
       }
     });
+  }
+
+  /** Whether one more connection from {@code client} fits; counts and logs (at most once a minute) a refusal. */
+  private boolean room(String client) {
+    int total = open.size() + pending.size();
+    int fromClient = perClient.getOrDefault(client, 0);
+    if (total < maxConnections && fromClient < maxPerClient) {
+      return true;
+    }
+    refused++;
+    long now = System.currentTimeMillis();
+    if (now - lastRefusalLogMs >= REFUSAL_LOG_INTERVAL_MS) {
+      lastRefusalLogMs = now;
+      LOG.warn("{} port: closing new connections ({} open, {} from {}; limits {} and {} per client)", name,
+          total, fromClient, client, maxConnections, maxPerClient);
+    }
+    return false;
+  }
+
+  private void release(Conn c) {
+    perClient.computeIfPresent(c.client, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   private void onRequest(HttpServerRequest req) {
@@ -192,6 +262,17 @@ public final class ConnectionGuard {
       conn.shutdown(headerTimeoutMs, TimeUnit.MILLISECONDS);
     }
     stuck.forEach(ConnectionGuard::abort);
+    // accepted, but still no complete HTTP/2 preface (or HTTP/1.x headers) after the header deadline
+    List<Channel> late = new ArrayList<>();
+    for (Map.Entry<Channel, Conn> e : pending.entrySet()) {
+      if (now - e.getValue().idleSinceMs >= headerTimeoutMs) {
+        late.add(e.getKey());
+      }
+    }
+    for (Channel ch : late) {
+      LOG.debug("{} port: closing connection from {}: no complete request header in time", name, ch.remoteAddress());
+      abort(ch);
+    }
   }
 
   private static boolean finished(HttpServerRequest req) {

@@ -12,6 +12,7 @@ import dev.syncnode.worker.SyncRequest;
 import dev.syncnode.worker.WorkerSyncVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ import java.util.function.UnaryOperator;
 final class Nodes {
   private Nodes() {}
 
-  /** A master node in its own Vert.x instance. */
+  /** A master node in its own Vert.x instance, built with the {@link AcceptGate} as the launcher builds it. */
   static final class Master implements AutoCloseable {
-    final Vertx vertx = Vertx.vertx();
+    final Vertx vertx = AcceptGate.install(Vertx.builder(), new VertxOptions()).build();
     final ConfigHolder config;
     final SyncMetrics metrics = SyncMetrics.standalone();
     final NodeVerticle node;

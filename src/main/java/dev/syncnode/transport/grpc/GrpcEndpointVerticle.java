@@ -102,6 +102,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
         .compose(zstd -> server.listen())
+        .onSuccess(s -> guard.listening(s.actualPort()))
         .recover(err -> Future.failedFuture(ListenFailure.explain("grpc", ep, err)))
         .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }

@@ -95,6 +95,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
         .setCompressionSupported(true).setCompressionLevel(1));
     guard = ConnectionGuard.install(vertx, "HTTP", ep, server, router);
     return server.listen()
+        .onSuccess(s -> guard.listening(s.actualPort()))
         .recover(err -> Future.failedFuture(ListenFailure.explain("http", ep, err)))
         .onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
