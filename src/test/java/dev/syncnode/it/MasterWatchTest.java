@@ -36,11 +36,11 @@ class MasterWatchTest {
     Trees.sampleSpider(spider);
     cluster = new Cluster(workspace, mirror);
     cluster.masterVertx.eventBus().addOutboundInterceptor(ctx -> {
+      ctx.next(); // delivered (queued to the cache) before the test can send its next request
       if (Addresses.CACHE_INVALIDATE.equals(ctx.message().address())) {
         invalidated.add(String.valueOf(ctx.message().body()));
         nextInvalidation.tryComplete();
       }
-      ctx.next();
     });
   }
 
