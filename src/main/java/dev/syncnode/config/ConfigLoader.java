@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * Builds a validated {@link NodeConfig} from defaults, the YAML file (as a JsonObject) and environment
- * variables, and classifies changes between two configs for hot reload. Pure logic, no I/O.
+ * variables, and classifies changes between two configs for hot reload, all by the keys of
+ * {@link ConfigKeys}. Pure logic, no I/O.
  *
  * <p>Precedence: environment variable, then file, then default. The variable for a key is
  * {@code SYNCNODE_} + the dotted key upper-cased with dots as underscores ({@code sync.http.queueSize}
@@ -29,7 +30,7 @@ public final class ConfigLoader {
   /** Every leaf key, in file order. */
   public static final List<String> KEYS = ConfigKeys.ALL.stream().map(Key::path).toList();
 
-  /** Keys a running node picks up on reload (declared hot in {@link ConfigKeys}: {@code sync.*}, {@code auth.token}). */
+  /** Keys a running node picks up on reload: those declared hot ({@code sync.*}, {@code auth.token}). */
   public static final Set<String> HOT_KEYS =
       Set.copyOf(ConfigKeys.ALL.stream().filter(Key::hot).map(Key::path).toList());
 
@@ -155,7 +156,8 @@ public final class ConfigLoader {
           node = j.getMap();
         }
         if (!(node instanceof Map<?, ?> map)) {
-          throw new ConfigException(path.toString(), "expected a mapping (key: value), got " + ValueParsers.describe(node));
+          throw new ConfigException(path.toString(),
+              "expected a mapping (key: value), got " + ValueParsers.describe(node));
         }
         node = map.get(p);
         path.append(path.length() == 0 ? "" : ".").append(p);

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The whole node configuration, immutable. One instance per (re)load; components read the current
  * one from a {@link ConfigHolder} per request so hot-reloadable keys take effect on the next request.
- * Field names follow the YAML keys of DESIGN.md section 3.
+ * Field names follow the YAML keys of DESIGN.md section 3: a key's path is its place in this record
+ * tree, and each key (default, parser, hot or not) is declared in {@link ConfigKeys}, which builds
+ * these records; a new key is a record component plus one line there.
  */
 public record NodeConfig(
     Node node,
