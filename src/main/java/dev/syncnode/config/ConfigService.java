@@ -217,8 +217,9 @@ public final class ConfigService {
       LOG.warn("config change needs a restart, ignored: {}", String.join(", ", reload.ignored()));
     }
     if (reload.changed()) {
-      holder.set(reload.config());
+      // logged first: whoever sees the new config can also find the line saying so
       LOG.info("config reloaded: {}", String.join(", ", reload.applied()));
+      holder.set(reload.config());
       for (Consumer<NodeConfig> l : reloadListeners) {
         try {
           l.accept(reload.config());

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The whole node configuration, immutable. One instance per (re)load; components read the current
  * one from a {@link ConfigHolder} per request so hot-reloadable keys take effect on the next request.
- * Field names follow the YAML keys of DESIGN.md section 3.
+ * Field names follow the YAML keys of DESIGN.md section 3: a key's path is its place in this record
+ * tree, and each key (default, parser, hot or not) is declared in {@link ConfigKeys}, which builds
+ * these records; a new key is a record component plus one line there.
  */
 public record NodeConfig(
     Node node,
@@ -195,30 +197,9 @@ public record NodeConfig(
   /** A worker's defaults for node.key and node.workspace (a master's are in {@link #defaults()}). */
   public static final Node WORKER_NODE = new Node(Role.WORKER, "worker-1", "data/worker");
 
-  /** Every default of DESIGN.md section 3. */
+  /** Every default of DESIGN.md section 3, as declared in {@link ConfigKeys}. */
   public static NodeConfig defaults() {
-    return new NodeConfig(
-        new Node(Role.MASTER, "node-1", "data/workspace"),
-        new Endpoint("0.0.0.0", 8000, Duration.ofSeconds(60)),
-        new Endpoint("0.0.0.0", 9666, Duration.ofMinutes(5)),
-        new Master("127.0.0.1:9666", "http://127.0.0.1:8000"),
-        new Sync(
-            true,
-            Duration.ofSeconds(60),
-            100,
-            DEFAULT_IGNORE,
-            new HttpLimits(10, 16, 100),
-            new Retry(5, Duration.ofMillis(200), Duration.ofSeconds(5)),
-            new Timeout(Duration.ofMinutes(5), Duration.ofMinutes(2)),
-            Sync.DEFAULT_PARALLEL_DOWNLOADS,
-            true,
-            true,
-            Sync.DEFAULT_MAX_MANIFEST_BYTES,
-            GrpcLimits.DEFAULTS),
-        new Auth(""),
-        new Tls(false, "", "", ""),
-        new Metrics(true, false),
-        new Cluster("syncnode", List.of("127.0.0.1"), 5701));
+    return ConfigKeys.DEFAULTS;
   }
 
   public NodeConfig withNode(Node n) {
