@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * regular file (fstat) whose current real location (the kernel's, through {@code /proc/self/fd}) is
  * inside the root. Size, content and attributes all come from that descriptor; {@link #servePath}
  * names exactly it for code that can only open by name (Vert.x's {@code AsyncFile}). So a name swapped
- * for a symlink or a FIFO after any earlier check is either refused here or does not matter.
+ * for a symlink or a FIFO after any earlier check is either refused here or does not matter. A regular
+ * file with more than one link is refused too: a hard link has no direction, so its other names may lie
+ * outside the root and no path check can see them.
  *
  * <p>Without the native open ({@link #safe()} false: no {@code --add-opens}, not Linux) this falls
  * back to an lstat then an open with {@code O_NOFOLLOW}, which a FIFO swapped in between can block;
@@ -62,17 +64,43 @@ public final class ConfinedFile implements AutoCloseable {
    * {@code realRoot} (itself a real path). Symlinks on the way to {@code file} may be followed, a
    * final one never is; the check is on what was opened.
    *
-   * @throws IOException when it is missing, a symlink, not a regular file, or outside the root
+   * @throws IOException when it is missing, a symlink, not a regular file, outside the root, or a
+   *     hard link (more than one link)
    */
   public static ConfinedFile open(Path file, Path realRoot) throws IOException {
+    return open(file, realRoot, false);
+  }
+
+  /**
+   * As {@link #open(Path, Path)}; with {@code allowHardLinks} a file with several links is accepted (a
+   * worker reading its own destination, whose hard links it did not get from a master).
+   */
+  public static ConfinedFile open(Path file, Path realRoot, boolean allowHardLinks) throws IOException {
     Consumer<Path> hook = beforeOpen;
     if (hook != null) {
       hook.accept(file);
     }
-    return safe() ? openByDescriptor(file, realRoot) : openByPath(file, realRoot);
+    return safe() ? openByDescriptor(file, realRoot, allowHardLinks) : openByPath(file, realRoot, allowHardLinks);
   }
 
-  private static ConfinedFile openByDescriptor(Path file, Path realRoot) throws IOException {
+  /** Refuses a file with more than one link (the count read through {@code options}); nothing where unsupported. */
+  private static void refuseHardLink(Path file, Path attrsOf, boolean allowHardLinks, LinkOption... options)
+      throws IOException {
+    if (allowHardLinks) {
+      return;
+    }
+    Object nlink;
+    try {
+      nlink = Files.readAttributes(attrsOf, "unix:nlink", options).get("nlink");
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return;
+    }
+    if (nlink instanceof Integer n && n > 1) {
+      throw new FileSystemException(file.toString(), null, "a hard link (" + n + " links)");
+    }
+  }
+
+  private static ConfinedFile openByDescriptor(Path file, Path realRoot, boolean allowHardLinks) throws IOException {
     int fd = NativeOpen.open(file);
     FileChannel channel = null;
     try {
@@ -81,6 +109,7 @@ public final class ConfinedFile implements AutoCloseable {
       if (!attrs.isRegularFile()) {
         throw new FileSystemException(file.toString(), null, "not a regular file");
       }
+      refuseHardLink(file, magic, allowHardLinks); // fstat again: /proc/self/fd/N is followed to the file
       Path real = Files.readSymbolicLink(magic);
       if (!real.startsWith(realRoot)) {
         throw new FileSystemException(file.toString(), null, "outside the root " + realRoot);
@@ -99,10 +128,15 @@ public final class ConfinedFile implements AutoCloseable {
 
   /** The fallback: lstat, check the real path, open without following a final link. */
   static ConfinedFile openByPath(Path file, Path realRoot) throws IOException {
+    return openByPath(file, realRoot, false);
+  }
+
+  static ConfinedFile openByPath(Path file, Path realRoot, boolean allowHardLinks) throws IOException {
     BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!attrs.isRegularFile()) {
       throw new FileSystemException(file.toString(), null, "not a regular file");
     }
+    refuseHardLink(file, file, allowHardLinks, LinkOption.NOFOLLOW_LINKS);
     Path real = file.toRealPath();
     if (!real.startsWith(realRoot)) {
       throw new FileSystemException(file.toString(), null, "outside the root " + realRoot);

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Symlinks are never followed: a link whose target stays inside the root becomes an entry with
  * its target, any other link is skipped with a warning. Any I/O error fails the whole scan: a partial
  * manifest would make workers delete files. Entries no worker could take (a name the path rules refuse
- * or that does not decode, a path too long) are left out and listed in {@link Manifest#skipped}.
+ * or that does not decode, a path too long) are left out and listed in {@link Manifest#skipped}; so
+ * is, on the master, a regular file with several hard links (its other names may be outside the root).
  */
 public final class Scanner {
   private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
@@ -236,6 +237,10 @@ public final class Scanner {
         LOG.warn("skipping special file {}", file);
         return FileVisitResult.CONTINUE;
       }
+      if (!listEscapingLinks && hardLinked(file)) {
+        skipped.add(new Skipped(PathRules.escape(rel), Skipped.HARD_LINK));
+        return FileVisitResult.CONTINUE;
+      }
       long size = attrs.size();
       long mtimeNanos = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
       Memo memo = oldMemo.get(rel);
@@ -263,7 +268,8 @@ public final class Scanner {
         (pending.size() >= PARALLEL_MIN_FILES ? pending.parallelStream() : pending.stream()).forEach(p -> {
           // opened once, checked, then measured and hashed from that descriptor: a file turned into a
           // FIFO or a link since the walk fails the scan (the next walk sees what it is now)
-          try (ConfinedFile f = ConfinedFile.open(p.file(), realRoot)) {
+          // a worker's own destination may hold hard links: they are its files, not a master's
+          try (ConfinedFile f = ConfinedFile.open(p.file(), realRoot, listEscapingLinks)) {
             String hash = FileHasher.sha256(f.channel());
             long size = f.attributes().size();
             long mtimeNanos = f.attributes().lastModifiedTime().to(TimeUnit.NANOSECONDS);
@@ -356,6 +362,16 @@ public final class Scanner {
         throw exc;
       }
       return FileVisitResult.CONTINUE;
+    }
+
+    /** Whether a regular file has more than one link (false where the unix view is unsupported). */
+    private static boolean hardLinked(Path file) throws IOException {
+      try {
+        return Files.readAttributes(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS).get("nlink") instanceof Integer n
+            && n > 1;
+      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        return false;
+      }
     }
 
     /** Permission bits, read without following links (walkFileTree only hands out basic attributes). */

@@ -82,8 +82,10 @@ public final class ScannerVerticle extends VerticleBase {
       }
       if (reportedSkips.add(spiderId + '\0' + s.path())) {
         metrics.scanSkipped(s.reason());
-        LOG.warn("scan {}: left out \"{}\" ({}): workers cannot take this name; rename it to sync it",
-            spiderId, s.path(), s.reason());
+        LOG.warn("scan {}: left out \"{}\" ({}): {}", spiderId, s.path(), s.reason(),
+            Skipped.HARD_LINK.equals(s.reason())
+                ? "its other names may lie outside the spider; replace it by a copy to sync it"
+                : "workers cannot take this name; rename it to sync it");
       }
     }
   }

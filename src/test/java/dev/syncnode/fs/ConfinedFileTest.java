@@ -141,4 +141,20 @@ class ConfinedFileTest {
     }
     assertTrue(!stillNamed, "the raw descriptor was left open");
   }
+
+  @Test
+  void refusesAHardLinkToAnOutsideFileOnBothPaths() throws Exception {
+    Path hard = Files.createLink(root.resolve("hard.txt"), secret);
+    IOException safe = assertThrows(IOException.class, () -> ConfinedFile.open(hard, root));
+    assertTrue(safe.getMessage().contains("hard link"), safe.getMessage());
+    assertThrows(IOException.class, () -> ConfinedFile.openByPath(hard, root), "the fallback");
+    // a worker reading its own destination may take it
+    try (ConfinedFile f = ConfinedFile.open(hard, root, true)) {
+      assertEquals("SECRET", read(f));
+    }
+    Files.delete(secret); // its only name left is inside: no longer a hard link
+    try (ConfinedFile f = ConfinedFile.open(hard, root)) {
+      assertEquals("SECRET", read(f));
+    }
+  }
 }

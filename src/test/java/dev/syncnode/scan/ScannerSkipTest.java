@@ -67,4 +67,21 @@ class ScannerSkipTest {
     assertEquals("a\\x0ab", PathRules.displaySafe("a\nb"));
     assertTrue(PathRules.escape("p".repeat(5000)).length() < 1100);
   }
+
+  @Test
+  void aHardLinkedFileIsLeftOutOnTheMasterAndTheRestIsScanned() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("spider"));
+    Path secret = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("secret.txt"), "SECRET");
+    Files.writeString(Files.createDirectories(root.resolve("d")).resolve("fine.txt"), "fine");
+    Files.createLink(root.resolve("d/hard.txt"), secret);
+    Manifest m = new Scanner().scan("spider", root, "", IgnoreRules.of(NodeConfig.DEFAULT_IGNORE)).manifest();
+
+    List<String> files = m.entries().stream().filter(FileEntry::isFile).map(FileEntry::path).toList();
+    assertEquals(List.of("d/fine.txt"), files);
+    assertEquals(List.of(new Skipped("d/hard.txt", Skipped.HARD_LINK)), m.skipped());
+    // a worker's scan of its own destination lists it (it is the worker's file)
+    Manifest local = new Scanner(true).scan("dest", root, "", IgnoreRules.of(NodeConfig.DEFAULT_IGNORE)).manifest();
+    assertTrue(local.entries().stream().anyMatch(e -> e.path().equals("d/hard.txt")), local.toString());
+    assertEquals(List.of(), local.skipped());
+  }
 }
