@@ -73,7 +73,7 @@ class HardLinkServingTest {
   void httpDownloadIsRefusedWithAJsonError() throws Exception {
     HttpProbe.Result r = http.request(HttpMethod.GET, "/api/sync/s1/download?path=hard.txt", Map.of(), null);
     assertNoSecret("HTTP download", r.body() == null ? new byte[0] : r.body().getBytes());
-    assertTrue(r.status() >= 400 && r.status() < 500, r.toString());
+    assertEquals(404, r.status(), r.toString());
     assertNotNull(new JsonObject(r.text()).getString("error"), r.toString());
     assertEquals(200, http.request(HttpMethod.GET, "/api/sync/s1/download?path=fine.txt", Map.of(), null).status());
   }
