@@ -1,5 +1,6 @@
 package dev.syncnode.cli;
 
+import dev.syncnode.WorkspaceMark;
 import dev.syncnode.manifest.PathRules;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -10,14 +11,27 @@ import java.nio.file.Path;
 /**
  * Whether {@code sync --dest DIR} may write into DIR without {@code --force}: a missing or empty
  * directory, or one holding syncnode's reserved area (an earlier sync, finished or not). A non-empty
- * directory syncnode never synced is someone's data: adopting it must be asked for.
+ * directory syncnode never synced is someone's data: adopting it must be asked for. Never a master's
+ * workspace. Blocking (runs before Vert.x starts).
  */
 final class DestinationCheck {
   private DestinationCheck() {}
 
-  /** Why DIR is refused (a message naming it and the way out), or null when it may be used. */
-  static String refusal(Path dest) {
+  /**
+   * Why DIR is refused (a message naming it and the way out), or null when it may be used. A master's
+   * workspace, or a directory inside one, is refused even with {@code --force}: it holds its spiders.
+   */
+  static String refusal(Path dest, boolean force) {
     Path dir = dest.toAbsolutePath().normalize();
+    Path master = WorkspaceMark.masterWorkspaceHolding(dir);
+    if (master != null) {
+      return dir + " is, or lies inside, " + master + ", the workspace of a master on this host (marked by "
+          + WorkspaceMark.FILE + "): syncing there would overwrite its spiders; nothing was written. Choose"
+          + " a destination outside it";
+    }
+    if (force) {
+      return null;
+    }
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return null; // missing: created by the sync; anything else fails there with its own message
     }

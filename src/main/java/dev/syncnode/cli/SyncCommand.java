@@ -224,7 +224,7 @@ public final class SyncCommand {
       err.println("sync: " + e.getMessage());
       return USAGE;
     }
-    String adopt = o.force() ? null : DestinationCheck.refusal(Path.of(o.dest()));
+    String adopt = DestinationCheck.refusal(Path.of(o.dest()), o.force());
     if (adopt != null) {
       err.println("sync: " + adopt);
       if (o.json()) {

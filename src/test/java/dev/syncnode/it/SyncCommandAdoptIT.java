@@ -24,10 +24,11 @@ class SyncCommandAdoptIT {
   Path spider;
   Cluster cluster;
   Path dest;
+  Workspaces dirs;
 
   @BeforeEach
   void setUp() throws Exception {
-    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    dirs = Workspaces.withSampleSpider(tmp);
     spider = dirs.spider();
     cluster = dirs.start();
     dest = tmp.resolve("thesis");
@@ -78,5 +79,22 @@ class SyncCommandAdoptIT {
     assertEquals(0, r.code(), r.all());
     assertFalse(Files.exists(dest.resolve("notes.txt")));
     assertEquals(Trees.describe(spider, Trees::notIgnored), Trees.describe(dest));
+  }
+
+  @Test
+  void aMastersWorkspaceIsRefusedEvenWhenForced() throws Exception {
+    Map<String, String> before = Trees.describe(dirs.workspace(), rel -> true);
+    dest = dirs.workspace().resolve("new");
+    ChildJvm.Result fresh = sync("--json");
+    assertEquals(2, fresh.code(), fresh.all());
+    assertTrue(fresh.err().contains(dirs.workspace().toString()) && fresh.err().contains("workspace of a master"),
+        fresh.all());
+    assertEquals(before, Trees.describe(dirs.workspace(), rel -> true), "no " + dest + " created");
+    dest = spider;
+    Files.writeString(spider.resolve("main.py"), "the master's own edit");
+    before = Trees.describe(dirs.workspace(), rel -> true);
+    ChildJvm.Result forced = sync("--force");
+    assertEquals(2, forced.code(), forced.all());
+    assertEquals(before, Trees.describe(dirs.workspace(), rel -> true), "nothing written into the master's workspace");
   }
 }
