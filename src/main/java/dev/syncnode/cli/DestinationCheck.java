@@ -18,8 +18,21 @@ final class DestinationCheck {
   private DestinationCheck() {}
 
   /**
-   * Why DIR is refused (a message naming it and the way out), or null when it may be used. A master's
-   * workspace, or a directory inside one, is refused even with {@code --force}: it holds its spiders.
+   * DIR as the sync uses it: its real path when it exists, so a {@code --dest} that is (or passes
+   * through) a link is checked and written as the directory it leads to, never by re-following the link.
+   */
+  static Path resolve(Path dest) {
+    Path dir = dest.toAbsolutePath().normalize();
+    try {
+      return Files.exists(dir) ? dir.toRealPath() : dir;
+    } catch (IOException e) {
+      return dir; // unreadable: the sync reports why
+    }
+  }
+
+  /**
+   * Why DIR (as {@link #resolve}d) is refused (a message naming it and the way out), or null when it may
+   * be used. A master's workspace, or a directory inside one, is refused even with {@code --force}: it holds its spiders.
    */
   static String refusal(Path dest, boolean force) {
     Path dir = dest.toAbsolutePath().normalize();

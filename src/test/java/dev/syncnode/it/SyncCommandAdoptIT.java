@@ -97,4 +97,21 @@ class SyncCommandAdoptIT {
     assertEquals(2, forced.code(), forced.all());
     assertEquals(before, Trees.describe(dirs.workspace(), rel -> true), "nothing written into the master's workspace");
   }
+
+  @Test
+  void aLinkToANonEmptyDirectoryNeverSyncedIsRefusedAndForcedIntoItsTarget() throws Exception {
+    Path real = dest;
+    Map<String, String> before = Trees.describe(real, rel -> true);
+    dest = Files.createSymbolicLink(tmp.resolve("link"), real);
+    ChildJvm.Result refused = sync();
+    assertEquals(2, refused.code(), refused.all());
+    assertTrue(refused.err().contains("--force"), refused.all());
+    assertEquals(before, Trees.describe(real, rel -> true), "nothing written through the link");
+
+    ChildJvm.Result forced = sync("--force", "--json");
+    assertEquals(0, forced.code(), forced.all());
+    assertTrue(Files.isSymbolicLink(dest), "the link itself is left as it was");
+    assertEquals("my notes", Files.readString(real.resolve("notes.txt")));
+    assertEquals("print('hello')\n", Files.readString(real.resolve("main.py")), "synced into the link's target");
+  }
 }
