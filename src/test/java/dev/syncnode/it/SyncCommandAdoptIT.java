@@ -114,4 +114,23 @@ class SyncCommandAdoptIT {
     assertEquals("my notes", Files.readString(real.resolve("notes.txt")));
     assertEquals("print('hello')\n", Files.readString(real.resolve("main.py")), "synced into the link's target");
   }
+
+  @Test
+  void anEmptySyncnodeDirectoryIsNoEarlierSync() throws Exception {
+    Files.createDirectories(dest.resolve(".syncnode"));
+    Map<String, String> before = Trees.describe(dest, rel -> true);
+    ChildJvm.Result refused = sync();
+    assertEquals(2, refused.code(), refused.all());
+    assertTrue(refused.err().contains("--force"), refused.all());
+    assertEquals(before, Trees.describe(dest, rel -> true), "nothing written");
+
+    // only syncnode's area (a first sync interrupted before it recorded anything): nothing to protect
+    for (String user : List.of("notes.txt", "sub/thesis.tex", "sub", "main.py")) {
+      Files.delete(dest.resolve(user));
+    }
+    Files.createDirectories(dest.resolve(".syncnode/tmp"));
+    ChildJvm.Result resumed = sync("--json");
+    assertEquals(0, resumed.code(), resumed.all());
+    assertEquals(Trees.describe(spider, Trees::notIgnored), Trees.describe(dest));
+  }
 }
