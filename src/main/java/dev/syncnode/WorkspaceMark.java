@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * worker on the same host can refuse a workspace that is, or lies inside, a master's: mirroring there
  * would write into the master's spiders. Blocking.
  */
-final class WorkspaceMark {
-  static final String FILE = ".syncnode-master";
+public final class WorkspaceMark {
+  public static final String FILE = ".syncnode-master";
 
   private WorkspaceMark() {}
 
@@ -35,6 +35,22 @@ final class WorkspaceMark {
     for (Path p = workerWorkspace.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve(FILE), LinkOption.NOFOLLOW_LINKS)) {
         return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The marked master workspace that a sync destination is, or lies inside, or null: looked up from the
+   * real path of {@code dest}, or of its nearest existing parent, so a link cannot lead a sync around it.
+   */
+  public static Path masterWorkspaceHolding(Path dest) {
+    Path p = dest.toAbsolutePath().normalize();
+    while (p != null) {
+      try {
+        return masterWorkspaceAround(p.toRealPath());
+      } catch (IOException missing) {
+        p = p.getParent();
       }
     }
     return null;

@@ -224,7 +224,8 @@ public final class SyncCommand {
       err.println("sync: " + e.getMessage());
       return USAGE;
     }
-    String adopt = o.force() ? null : DestinationCheck.refusal(Path.of(o.dest()));
+    Path destDir = DestinationCheck.resolve(Path.of(o.dest())); // a link is followed here, once
+    String adopt = DestinationCheck.refusal(destDir, o.force());
     if (adopt != null) {
       err.println("sync: " + adopt);
       if (o.json()) {
@@ -241,7 +242,6 @@ public final class SyncCommand {
       System.setErr(progress.guard()); // log lines end the progress line first
     }
     java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
-    Path destDir = Path.of(o.dest()).toAbsolutePath().normalize();
     Thread interrupted = new Thread(() -> {
       if (!finished.get()) {
         if (progress != null) {
@@ -262,7 +262,7 @@ public final class SyncCommand {
       long timeoutMs = config.sync().timeout().scan().toMillis() + config.sync().timeout().download().toMillis() * 100;
       SyncReport report = vertx.deployVerticle(verticle)
           .compose(id -> vertx.eventBus().<SyncReport>request(Addresses.WORKER_SYNC,
-              new SyncRequest(o.spider(), Path.of(o.dest()).toAbsolutePath().toString()),
+              new SyncRequest(o.spider(), destDir.toString()),
               new DeliveryOptions().setSendTimeout(timeoutMs)))
           .map(Message::body)
           .toCompletionStage().toCompletableFuture().get(timeoutMs + 10_000, TimeUnit.MILLISECONDS);

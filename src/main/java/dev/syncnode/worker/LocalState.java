@@ -72,6 +72,16 @@ public final class LocalState {
     return dest.resolve(PathRules.RESERVED_DIR).resolve(FILE);
   }
 
+  /**
+   * Whether a sync recorded something in {@code dest}: its state or its installed set exists. A bare
+   * {@code .syncnode/} directory is not enough (anyone can create one). Blocking.
+   */
+  public static boolean recorded(Path dest) {
+    return Files.isDirectory(dest.resolve(PathRules.RESERVED_DIR), LinkOption.NOFOLLOW_LINKS)
+        && (Files.exists(file(dest), LinkOption.NOFOLLOW_LINKS)
+            || Files.exists(InstalledSet.file(dest), LinkOption.NOFOLLOW_LINKS));
+  }
+
   /** The stored state, or null when there is none or it is unreadable. */
   public static State read(Path dest) {
     try {

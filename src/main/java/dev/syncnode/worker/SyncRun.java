@@ -1,5 +1,6 @@
 package dev.syncnode.worker;
 
+import dev.syncnode.WorkspaceMark;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
@@ -304,6 +305,11 @@ public final class SyncRun {
   private Future<LocalTree> prepareLocal(Manifest remote) {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> {
+      Path master = WorkspaceMark.masterWorkspaceHolding(dest);
+      if (master != null) { // before the first write: mirroring there would overwrite the master's spiders
+        throw new TransportException(Kind.LOCAL_IO, "refusing to sync into " + dest + ": it is, or lies inside, "
+            + master + ", the workspace of a master on this host (marked by " + WorkspaceMark.FILE + ")");
+      }
       if (lock == null) {
         lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
       }

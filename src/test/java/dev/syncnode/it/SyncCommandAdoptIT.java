@@ -24,10 +24,11 @@ class SyncCommandAdoptIT {
   Path spider;
   Cluster cluster;
   Path dest;
+  Workspaces dirs;
 
   @BeforeEach
   void setUp() throws Exception {
-    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    dirs = Workspaces.withSampleSpider(tmp);
     spider = dirs.spider();
     cluster = dirs.start();
     dest = tmp.resolve("thesis");
@@ -77,6 +78,59 @@ class SyncCommandAdoptIT {
     ChildJvm.Result r = sync("--json");
     assertEquals(0, r.code(), r.all());
     assertFalse(Files.exists(dest.resolve("notes.txt")));
+    assertEquals(Trees.describe(spider, Trees::notIgnored), Trees.describe(dest));
+  }
+
+  @Test
+  void aMastersWorkspaceIsRefusedEvenWhenForced() throws Exception {
+    Map<String, String> before = Trees.describe(dirs.workspace(), rel -> true);
+    dest = dirs.workspace().resolve("new");
+    ChildJvm.Result fresh = sync("--json");
+    assertEquals(2, fresh.code(), fresh.all());
+    assertTrue(fresh.err().contains(dirs.workspace().toString()) && fresh.err().contains("workspace of a master"),
+        fresh.all());
+    assertEquals(before, Trees.describe(dirs.workspace(), rel -> true), "no " + dest + " created");
+    dest = spider;
+    Files.writeString(spider.resolve("main.py"), "the master's own edit");
+    before = Trees.describe(dirs.workspace(), rel -> true);
+    ChildJvm.Result forced = sync("--force");
+    assertEquals(2, forced.code(), forced.all());
+    assertEquals(before, Trees.describe(dirs.workspace(), rel -> true), "nothing written into the master's workspace");
+  }
+
+  @Test
+  void aLinkToANonEmptyDirectoryNeverSyncedIsRefusedAndForcedIntoItsTarget() throws Exception {
+    Path real = dest;
+    Map<String, String> before = Trees.describe(real, rel -> true);
+    dest = Files.createSymbolicLink(tmp.resolve("link"), real);
+    ChildJvm.Result refused = sync();
+    assertEquals(2, refused.code(), refused.all());
+    assertTrue(refused.err().contains("--force"), refused.all());
+    assertEquals(before, Trees.describe(real, rel -> true), "nothing written through the link");
+
+    ChildJvm.Result forced = sync("--force", "--json");
+    assertEquals(0, forced.code(), forced.all());
+    assertTrue(Files.isSymbolicLink(dest), "the link itself is left as it was");
+    assertEquals("my notes", Files.readString(real.resolve("notes.txt")));
+    assertEquals("print('hello')\n", Files.readString(real.resolve("main.py")), "synced into the link's target");
+  }
+
+  @Test
+  void anEmptySyncnodeDirectoryIsNoEarlierSync() throws Exception {
+    Files.createDirectories(dest.resolve(".syncnode"));
+    Map<String, String> before = Trees.describe(dest, rel -> true);
+    ChildJvm.Result refused = sync();
+    assertEquals(2, refused.code(), refused.all());
+    assertTrue(refused.err().contains("--force"), refused.all());
+    assertEquals(before, Trees.describe(dest, rel -> true), "nothing written");
+
+    // only syncnode's area (a first sync interrupted before it recorded anything): nothing to protect
+    for (String user : List.of("notes.txt", "sub/thesis.tex", "sub", "main.py")) {
+      Files.delete(dest.resolve(user));
+    }
+    Files.createDirectories(dest.resolve(".syncnode/tmp"));
+    ChildJvm.Result resumed = sync("--json");
+    assertEquals(0, resumed.code(), resumed.all());
     assertEquals(Trees.describe(spider, Trees::notIgnored), Trees.describe(dest));
   }
 }

@@ -50,4 +50,21 @@ class WorkerWorkspaceIT {
     }
     assertTrue(Files.notExists(dirs.spider().resolve(".syncnode")), "nothing written into the spider");
   }
+
+  @Test
+  void aWorkerWhoseSpiderDestinationIsAMastersWorkspaceRefusesToSync() throws Exception {
+    Workspaces dirs = Workspaces.withSampleSpider(tmp);
+    // a spider named like the master's workspace: a worker on the parent directory would mirror it there
+    Trees.write(dirs.workspace().resolve("master"), "spider1/main.py", "overwritten");
+    String before = Files.readString(dirs.spider().resolve("main.py"));
+    try (Cluster cluster = new Cluster(dirs.workspace(), tmp);
+        HttpProbe worker = new HttpProbe(cluster.worker.httpPort())) {
+      HttpProbe.Reply r = worker.post("/api/sync/master");
+      assertTrue(r.status() >= 400, r.status() + " " + r.text());
+      String error = r.json().getString("error");
+      assertTrue(error.contains(dirs.workspace().toString()) && error.contains("workspace of a master"), error);
+    }
+    assertEquals(before, Files.readString(dirs.spider().resolve("main.py")), "the master's spider is untouched");
+    assertTrue(Files.notExists(dirs.workspace().resolve(".syncnode")), "nothing written into the workspace");
+  }
 }
