@@ -180,6 +180,37 @@ class GrpcMemoryTest {
     }
   }
 
+  /**
+   * Never-reading streams that take every slot lose them once a stream is refused for want of one, so
+   * a retrying honest sync gets in long before the stall timeout (each attempt's timeout is far below it).
+   */
+  @Test
+  void stalledStreamsGiveWayToStreamsRefusedForWantOfASlot() throws Exception {
+    NodeConfig before = master.config.get();
+    master.config.set(before.withSync(before.sync().withGrpc(new NodeConfig.GrpcLimits(FILES, 64L << 20,
+        Duration.ofMinutes(10), FILES))));
+    HttpClientAgent http = stallingClient();
+    NodeConfig w = Nodes.worker(master.grpc(), "");
+    Nodes.Worker worker = new Nodes.Worker(w.withSync(Nodes.sync(w.sync(), 12, Duration.ofMillis(500),
+        Duration.ofSeconds(2), Duration.ofSeconds(20))));
+    try {
+      HttpClientConnection conn = stallingConnection(http);
+      for (int s = 0; s < FILES; s++) {
+        stalledDownload(conn, "f" + s + ".bin", Promise.promise());
+      }
+      waitFor("every slot taken", () -> grpc().downloadStreams() == FILES);
+
+      SyncReport r = worker.sync("small", tmp.resolve("dest-slots"));
+      assertEquals(2, r.files(), r.toString());
+      assertEquals("c\n", Files.readString(tmp.resolve("dest-slots/b/c.txt")));
+    } finally {
+      master.config.set(before);
+      worker.close();
+      http.close().await(10, TimeUnit.SECONDS);
+      waitFor("the budget to be returned", () -> grpc().sendBytesHeld() == 0 && grpc().downloadStreams() == 0);
+    }
+  }
+
   @Test
   void streamsBeyondTheLimitAreRefused() throws Exception {
     NodeConfig before = master.config.get();

@@ -59,6 +59,11 @@ final class TransferService {
   private int streams;
   /** The same, per client address (counted against {@code sync.grpc.maxStreamsPerClient}). */
   private final java.util.Map<String, Integer> streamsPerClient = new java.util.HashMap<>();
+  /**
+   * Until when (nanoTime) streams count as contended because one was refused for want of a slot in
+   * total: stalled streams then lose their slot after {@link StreamPump#CONTENDED_STALL_MS}.
+   */
+  private long slotsContendedUntil = System.nanoTime();
 
   TransferService(Vertx vertx, ConfigHolder config, SyncMetrics metrics,
       BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail) {
@@ -90,6 +95,9 @@ final class TransferService {
         : String.valueOf(req.connection().remoteAddress().host());
     int fromClient = streamsPerClient.getOrDefault(client, 0);
     if (streams >= limits.maxStreams() || fromClient >= limits.maxStreamsPerClient()) {
+      if (streams >= limits.maxStreams()) {
+        slotsContendedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * StreamPump.CONTENDED_STALL_MS);
+      }
       resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many download streams (" + streams + " of "
           + limits.maxStreams() + ", " + fromClient + " of " + limits.maxStreamsPerClient() + " from " + client
           + "); retry later").end();
@@ -174,11 +182,16 @@ final class TransferService {
     };
   }
 
+  /** Whether other streams wait for budget or one was refused a slot a moment ago. */
+  private boolean contended() {
+    return budget.waiting() > 0 || System.nanoTime() - slotsContendedUntil < 0;
+  }
+
   /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */
   private <T> Future<Void> pump(GrpcServerResponse<?, T> resp, PieceReader reader,
       Function<PieceReader.Piece, T> toMessage) {
     return new StreamPump<>(vertx, budget, metrics, () -> config.get().sync().grpc().stallTimeout().toMillis(),
-        resp, reader, toMessage).start();
+        this::contended, resp, reader, toMessage).start();
   }
 
   // ---- StreamBlockHashes ----
