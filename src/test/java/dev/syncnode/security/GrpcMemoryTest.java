@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.it.Trees;
+import dev.syncnode.delta.BlockIndex;
+import dev.syncnode.proto.BlockHashesChunk;
+import dev.syncnode.proto.BlockHashesRequest;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
 import dev.syncnode.worker.SyncReport;
@@ -177,6 +180,100 @@ class GrpcMemoryTest {
       worker.close();
       http.close().await(10, TimeUnit.SECONDS);
       waitFor("the budget to be returned", () -> grpc().sendBytesHeld() == 0 && grpc().downloadStreams() == 0);
+    }
+  }
+
+  /**
+   * Never-reading streams that take every slot lose them once a stream is refused for want of one, so
+   * a retrying honest sync gets in long before the stall timeout (each attempt's timeout is far below it).
+   */
+  @Test
+  void stalledStreamsGiveWayToStreamsRefusedForWantOfASlot() throws Exception {
+    NodeConfig before = master.config.get();
+    master.config.set(before.withSync(before.sync().withGrpc(new NodeConfig.GrpcLimits(FILES, 64L << 20,
+        Duration.ofMinutes(10), FILES))));
+    HttpClientAgent http = stallingClient();
+    NodeConfig w = Nodes.worker(master.grpc(), "");
+    Nodes.Worker worker = new Nodes.Worker(w.withSync(Nodes.sync(w.sync(), 12, Duration.ofMillis(500),
+        Duration.ofSeconds(2), Duration.ofSeconds(20))));
+    try {
+      HttpClientConnection conn = stallingConnection(http);
+      for (int s = 0; s < FILES; s++) {
+        stalledDownload(conn, "f" + s + ".bin", Promise.promise());
+      }
+      waitFor("every slot taken", () -> grpc().downloadStreams() == FILES);
+
+      SyncReport r = worker.sync("small", tmp.resolve("dest-slots"));
+      assertEquals(2, r.files(), r.toString());
+      assertEquals("c\n", Files.readString(tmp.resolve("dest-slots/b/c.txt")));
+    } finally {
+      master.config.set(before);
+      worker.close();
+      http.close().await(10, TimeUnit.SECONDS);
+      waitFor("the budget to be returned", () -> grpc().sendBytesHeld() == 0 && grpc().downloadStreams() == 0);
+    }
+  }
+
+  /** The status and chunks of one {@code StreamBlockHashes} call, read to the end. */
+  private record Hashes(String status, List<BlockHashesChunk> chunks) {}
+
+  private static Future<Hashes> blockHashes(HttpClientConnection conn, String path) {
+    byte[] msg = BlockHashesRequest.newBuilder().setSpiderId("big").setPath(path).build().toByteArray();
+    Buffer body = Buffer.buffer().appendByte((byte) 0).appendInt(msg.length).appendBytes(msg);
+    return conn.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/syncnode.v1.SyncService/StreamBlockHashes")
+            .putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> {
+          String status = resp.getHeader("grpc-status") != null ? resp.getHeader("grpc-status")
+              : resp.getTrailer("grpc-status");
+          List<BlockHashesChunk> chunks = new ArrayList<>();
+          for (int at = 0; at + 5 <= b.length(); ) {
+            int len = b.getInt(at + 1);
+            try {
+              chunks.add(BlockHashesChunk.parseFrom(b.getBytes(at + 5, at + 5 + len)));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+              throw new IllegalStateException(e);
+            }
+            at += 5 + len;
+          }
+          return new Hashes(status, chunks);
+        }));
+  }
+
+  /**
+   * Many block-hash requests at once from one client: a few are admitted (the rest get
+   * RESOURCE_EXHAUSTED), at most two computations run at once, and the admitted get correct hashes.
+   */
+  @Test
+  void blockHashComputationsAreBoundedInTotalAndPerClient() throws Exception {
+    HttpClientAgent http = stallingClient();
+    try {
+      HttpClientConnection conn = stallingConnection(http);
+      List<Future<Hashes>> calls = new ArrayList<>();
+      for (int i = 0; i < FILES; i++) {
+        calls.add(blockHashes(conn, "f" + i + ".bin"));
+      }
+      int refused = 0;
+      for (int i = 0; i < FILES; i++) {
+        Hashes h = calls.get(i).await(30, TimeUnit.SECONDS);
+        if ("8".equals(h.status())) {
+          refused++;
+          continue;
+        }
+        assertEquals("0", h.status(), "f" + i);
+        BlockIndex want = BlockIndex.compute(tmp.resolve("ws/big/f" + i + ".bin"), true);
+        BlockHashesChunk c = h.chunks().get(0);
+        assertEquals(want.fileHash(), c.getFileHash());
+        assertEquals(want.groupCount(), c.getGroupHashesCount());
+        for (int g = 0; g < want.groupCount(); g++) {
+          assertEquals(want.groupHash(g), c.getGroupHashes(g));
+        }
+      }
+      assertTrue(refused > 0, "requests beyond the per-client limit are refused");
+      assertTrue(grpc().blockIndexPeak() <= 2, "at most 2 computations at once, saw " + grpc().blockIndexPeak());
+    } finally {
+      http.close().await(10, TimeUnit.SECONDS);
     }
   }
 

@@ -74,6 +74,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     return transfers == null ? 0 : transfers.budget().peak();
   }
 
+  /** The most block-index computations that ever ran at once (tests). */
+  public int blockIndexPeak() {
+    return transfers == null ? 0 : transfers.hashingPeak();
+  }
+
   /** Download streams served now (tests; read on the endpoint's event loop or racy). */
   public int downloadStreams() {
     return transfers == null ? 0 : transfers.streams();

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -28,6 +29,8 @@ final class StreamPump<T> {
   private final SendBudget budget;
   private final SyncMetrics metrics;
   private final LongSupplier stallMs;
+  /** Whether other streams wait for budget or were just refused a slot. */
+  private final BooleanSupplier contended;
   private final GrpcServerResponse<?, T> resp;
   private final PieceReader reader;
   private final Function<PieceReader.Piece, T> toMessage;
@@ -39,11 +42,12 @@ final class StreamPump<T> {
   private long stallTimer = -1;
 
   StreamPump(Vertx vertx, SendBudget budget, SyncMetrics metrics, LongSupplier stallMs,
-      GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage) {
+      BooleanSupplier contended, GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage) {
     this.vertx = vertx;
     this.budget = budget;
     this.metrics = metrics;
     this.stallMs = stallMs;
+    this.contended = contended;
     this.resp = resp;
     this.reader = reader;
     this.toMessage = toMessage;
@@ -137,8 +141,8 @@ final class StreamPump<T> {
 
   /**
    * Cancels the stream when its client takes nothing for {@code sync.grpc.stallTimeout}, or for
-   * {@link #CONTENDED_STALL_MS} while other streams wait for budget: a stalled stream must not keep
-   * honest ones waiting for the whole stall timeout.
+   * {@link #CONTENDED_STALL_MS} while other streams wait for budget or are refused a slot: a stalled
+   * stream must not keep honest ones waiting for the whole stall timeout.
    */
   private void watchStall(long since) {
     long stall = stallMs.getAsLong();
@@ -147,7 +151,7 @@ final class StreamPump<T> {
     stallTimer = vertx.setTimer(next, id -> {
       stallTimer = -1;
       long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-      if (total >= stall || budget.waiting() > 0) {
+      if (total >= stall || contended.getAsBoolean()) {
         stop(new StalledStreamException(total));
         resp.cancel();
       } else {

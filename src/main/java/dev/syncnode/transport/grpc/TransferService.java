@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ import java.util.function.Supplier;
  * The master's transfer calls: {@code StreamFileDownload} (whole file or a byte range) and
  * {@code StreamFiles} (many files in one stream), both optionally compressed with the codec
  * {@link PieceCodec#negotiate negotiated} per request, and {@code StreamBlockHashes} (block hashes
- * for delta transfer, computed off the event loop and cached). All file reads, compression and
+ * for delta transfer, computed off the event loop, a bounded number at once, and cached). All file reads, compression and
  * hashing run on worker threads a bounded round at a time; the event loop only writes messages,
  * pausing while the client's flow-control window is full. Authorization is checked by the caller.
  */
@@ -55,10 +56,19 @@ final class TransferService {
   private final PieceCache pieces = new PieceCache(PIECE_CACHE_BYTES);
   private final BlockIndexCache indexes = new BlockIndexCache(INDEX_CACHE_BYTES);
   private final SendBudget budget;
+  private final HashQueue hashQueue = new HashQueue();
   /** Download streams being served now (counted against {@code sync.grpc.maxStreams}). */
   private int streams;
   /** The same, per client address (counted against {@code sync.grpc.maxStreamsPerClient}). */
   private final java.util.Map<String, Integer> streamsPerClient = new java.util.HashMap<>();
+  /**
+   * Until when (nanoTime) streams count as contended because one was refused for want of a slot in
+   * total: stalled streams then lose their slot after {@link StreamPump#CONTENDED_STALL_MS}.
+   */
+  private long slotsContendedUntil = System.nanoTime();
+  /** Block-index computations running now on worker threads, and the most ever at once (tests). */
+  private final AtomicInteger hashing = new AtomicInteger();
+  private final AtomicInteger hashingPeak = new AtomicInteger();
 
   TransferService(Vertx vertx, ConfigHolder config, SyncMetrics metrics,
       BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail) {
@@ -74,6 +84,11 @@ final class TransferService {
     return budget;
   }
 
+  /** The most block-index computations that ever ran at once. */
+  int hashingPeak() {
+    return hashingPeak.get();
+  }
+
   /** Download streams being served now. */
   int streams() {
     return streams;
@@ -86,10 +101,12 @@ final class TransferService {
    */
   private void admit(GrpcServerRequest<?, ?> req, GrpcServerResponse<?, ?> resp, Supplier<Future<Void>> work) {
     NodeConfig.GrpcLimits limits = config.get().sync().grpc();
-    String client = req.connection() == null || req.connection().remoteAddress() == null ? "?"
-        : String.valueOf(req.connection().remoteAddress().host());
+    String client = clientOf(req);
     int fromClient = streamsPerClient.getOrDefault(client, 0);
     if (streams >= limits.maxStreams() || fromClient >= limits.maxStreamsPerClient()) {
+      if (streams >= limits.maxStreams()) {
+        slotsContendedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * StreamPump.CONTENDED_STALL_MS);
+      }
       resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many download streams (" + streams + " of "
           + limits.maxStreams() + ", " + fromClient + " of " + limits.maxStreamsPerClient() + " from " + client
           + "); retry later").end();
@@ -107,6 +124,11 @@ final class TransferService {
             fail.accept(resp, err);
           }
         });
+  }
+
+  private static String clientOf(GrpcServerRequest<?, ?> req) {
+    return req.connection() == null || req.connection().remoteAddress() == null ? "?"
+        : String.valueOf(req.connection().remoteAddress().host());
   }
 
   private SpiderPaths paths() {
@@ -174,11 +196,16 @@ final class TransferService {
     };
   }
 
+  /** Whether other streams wait for budget or one was refused a slot a moment ago. */
+  private boolean contended() {
+    return budget.waiting() > 0 || System.nanoTime() - slotsContendedUntil < 0;
+  }
+
   /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */
   private <T> Future<Void> pump(GrpcServerResponse<?, T> resp, PieceReader reader,
       Function<PieceReader.Piece, T> toMessage) {
     return new StreamPump<>(vertx, budget, metrics, () -> config.get().sync().grpc().stallTimeout().toMillis(),
-        resp, reader, toMessage).start();
+        this::contended, resp, reader, toMessage).start();
   }
 
   // ---- StreamBlockHashes ----
@@ -187,11 +214,25 @@ final class TransferService {
     GrpcServerResponse<BlockHashesRequest, BlockHashesChunk> resp = req.response();
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
+    String client = clientOf(req);
+    if (!hashQueue.enter(client)) {
+      resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many block-hash requests from " + client
+          + " (at most " + HashQueue.MAX_PER_CLIENT + " at once); retry later").end();
+      return;
+    }
+    // set when the client resets or drops the stream, so a queued computation for it is skipped
+    boolean[] gone = {false};
+    resp.exceptionHandler(err -> gone[0] = true);
     req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> vertx.executeBlocking(() -> openChecked(paths, ignore, r.getSpiderId(), r.getPath()), false)
-            .compose(file -> index(file).onComplete(ar -> closeQuietly(file)))
+            .compose(file -> index(file, () -> gone[0]).onComplete(ar -> closeQuietly(file)))
             .compose(idx -> sendHashes(resp, idx, r.getGroupsList())))
-        .onFailure(err -> fail.accept(resp, err));
+        .onComplete(ar -> hashQueue.leave(client))
+        .onFailure(err -> {
+          if (!gone[0]) { // a caller that joined a skipped computation still gets an answer
+            fail.accept(resp, err);
+          }
+        });
   }
 
   /** Blocking: the file opened once and checked; it is identified, measured and hashed from that descriptor. */
@@ -203,11 +244,21 @@ final class TransferService {
   }
 
   /** The cached index of the open file's version, or one computed from it (the file stays open until then). */
-  private Future<BlockIndex> index(SpiderFiles.OpenFile file) {
+  private Future<BlockIndex> index(SpiderFiles.OpenFile file, java.util.function.BooleanSupplier gone) {
     BlockIndexCache.Key key = identity(file.path(), file.attributes());
     return indexes.get(key,
-        () -> vertx.executeBlocking(() -> BlockIndex.compute(file.channel(), key.size(), true), false),
+        () -> hashQueue.submit(gone, () -> vertx.executeBlocking(() -> computeCounted(file, key.size()), false)),
         () -> vertx.executeBlocking(() -> identity(file.path(), file.current()).equals(key), false));
+  }
+
+  /** Blocking: hashes the file, counted in {@link #hashingPeak()}. */
+  private BlockIndex computeCounted(SpiderFiles.OpenFile file, long size) throws IOException {
+    hashingPeak.accumulateAndGet(hashing.incrementAndGet(), Math::max);
+    try {
+      return BlockIndex.compute(file.channel(), size, true);
+    } finally {
+      hashing.decrementAndGet();
+    }
   }
 
   private static BlockIndexCache.Key identity(Path real, BasicFileAttributes a) {
