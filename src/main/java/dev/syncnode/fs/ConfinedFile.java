@@ -83,19 +83,20 @@ public final class ConfinedFile implements AutoCloseable {
     return safe() ? openByDescriptor(file, realRoot, allowHardLinks) : openByPath(file, realRoot, allowHardLinks);
   }
 
-  /** Refuses a file with more than one link (the count read through {@code options}); nothing where unsupported. */
+  /** The link count of {@code p} (read through {@code options}); 1 where the file system does not tell. */
+  public static int links(Path p, LinkOption... options) throws IOException {
+    try {
+      return Files.readAttributes(p, "unix:nlink", options).get("nlink") instanceof Integer n ? n : 1;
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return 1;
+    }
+  }
+
+  /** Refuses a file with more than one link (the count read through {@code options}). */
   private static void refuseHardLink(Path file, Path attrsOf, boolean allowHardLinks, LinkOption... options)
       throws IOException {
-    if (allowHardLinks) {
-      return;
-    }
-    Object nlink;
-    try {
-      nlink = Files.readAttributes(attrsOf, "unix:nlink", options).get("nlink");
-    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
-      return;
-    }
-    if (nlink instanceof Integer n && n > 1) {
+    int n = allowHardLinks ? 1 : links(attrsOf, options);
+    if (n > 1) {
       throw new FileSystemException(file.toString(), null, "a hard link (" + n + " links)");
     }
   }

@@ -237,7 +237,7 @@ public final class Scanner {
         LOG.warn("skipping special file {}", file);
         return FileVisitResult.CONTINUE;
       }
-      if (!listEscapingLinks && hardLinked(file)) {
+      if (!listEscapingLinks && ConfinedFile.links(file, LinkOption.NOFOLLOW_LINKS) > 1) {
         skipped.add(new Skipped(PathRules.escape(rel), Skipped.HARD_LINK));
         return FileVisitResult.CONTINUE;
       }
@@ -364,15 +364,6 @@ public final class Scanner {
       return FileVisitResult.CONTINUE;
     }
 
-    /** Whether a regular file has more than one link (false where the unix view is unsupported). */
-    private static boolean hardLinked(Path file) throws IOException {
-      try {
-        return Files.readAttributes(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS).get("nlink") instanceof Integer n
-            && n > 1;
-      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
-        return false;
-      }
-    }
 
     /** Permission bits, read without following links (walkFileTree only hands out basic attributes). */
     private static int mode(Path p, int fallback) throws IOException {
