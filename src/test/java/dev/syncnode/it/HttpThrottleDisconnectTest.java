@@ -14,7 +14,6 @@ import dev.syncnode.transport.http.HttpThrottle.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +45,7 @@ class HttpThrottleDisconnectTest {
   void setUp() throws Exception {
     Path workspace = Files.createDirectories(tmp.resolve("master"));
     Trees.write(workspace.resolve("s1"), "small.txt", "small\n");
-    try (RandomAccessFile f = new RandomAccessFile(workspace.resolve("s1/huge.bin").toFile(), "rw")) {
-      f.setLength(HUGE);
-    }
+    Trees.sparse(workspace, "s1/huge.bin", HUGE);
     NodeConfig c = Cluster.httpLimits(NodeConfig.defaults(), 1, 1, 2)
         .withNode(new NodeConfig.Node(NodeConfig.Role.MASTER, "m", workspace.toString()))
         .withHttp(new NodeConfig.Endpoint("127.0.0.1", 0));

@@ -90,6 +90,16 @@ public final class Trees {
     return p;
   }
 
+  /** A sparse file of {@code size} zero bytes (no disk written), its directories created. */
+  public static Path sparse(Path root, String rel, long size) throws IOException {
+    Path p = root.resolve(rel);
+    Files.createDirectories(p.getParent());
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+      f.setLength(size);
+    }
+    return p;
+  }
+
   /** Deletes {@code root} and everything below it, if it exists. */
   public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {

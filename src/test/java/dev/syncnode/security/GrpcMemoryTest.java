@@ -24,7 +24,6 @@ import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +54,7 @@ class GrpcMemoryTest {
   static void start() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     for (int i = 0; i < FILES; i++) {
-      Path f = Files.createDirectories(ws.resolve("big")).resolve("f" + i + ".bin");
-      try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
-        r.setLength(16L << 20);
-      }
+      Trees.sparse(ws, "big/f" + i + ".bin", 16L << 20);
     }
     Trees.write(ws.resolve("small"), "a.txt", "a\n");
     Trees.write(ws.resolve("small"), "b/c.txt", "c\n");

@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.grpc.common.GrpcStatus;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +49,7 @@ class LimitsTest {
   static void start() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     Trees.write(ws.resolve("spider1"), "ok.txt", "ok\n");
-    try (RandomAccessFile f = new RandomAccessFile(ws.resolve("spider1/big.bin").toFile(), "rw")) {
-      f.setLength(BIG); // larger than what the socket buffers of a stalled reader can absorb
-    }
+    Trees.sparse(ws, "spider1/big.bin", BIG); // larger than what the socket buffers of a stalled reader can absorb
     master = new Nodes.Master(ws, c -> {
       NodeConfig.Sync s = c.sync();
       return c

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -46,9 +45,7 @@ class SlowReaderTest {
   static void start() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     Trees.write(ws.resolve("spider1"), "ok.txt", "ok\n");
-    try (RandomAccessFile f = new RandomAccessFile(ws.resolve("spider1/big.bin").toFile(), "rw")) {
-      f.setLength(BIG);
-    }
+    Trees.sparse(ws, "spider1/big.bin", BIG);
     master = new Nodes.Master(ws, c -> c
         .withHttp(new NodeConfig.Endpoint("127.0.0.1", 0, Duration.ofSeconds(60)))
         .withSync(c.sync()));
