@@ -1,24 +1,24 @@
 package dev.syncnode;
-
 import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.WorkspaceMark;
+import dev.syncnode.node.ListenFailure;
 import dev.syncnode.security.AcceptGate;
-import dev.syncnode.transport.ListenFailure;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.launcher.application.HookContext;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.ExitCodes;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -51,7 +51,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public class Main extends VertxApplication implements VertxApplicationHooks {
-  public static final String MAIN_VERTICLE = "dev.syncnode.NodeVerticle";
+  public static final String MAIN_VERTICLE = "dev.syncnode.node.NodeVerticle";
   public static final String SYNC_COMMAND = "dev.syncnode.cli.SyncCommand";
   /** Deployment config key holding the YAML path; same as {@link ConfigService#CONFIG_PATH_KEY}. */
   public static final String CONFIG_PATH_KEY = ConfigService.CONFIG_PATH_KEY;
@@ -317,7 +317,7 @@ public class Main extends VertxApplication implements VertxApplicationHooks {
   }
 
   /** The jar's version: manifest Implementation-Version, else the Maven pom.properties, else "dev". */
-  static String version() {
+  public static String version() {
     Package pkg = Main.class.getPackage();
     String v = pkg == null ? null : pkg.getImplementationVersion();
     if (v == null) {

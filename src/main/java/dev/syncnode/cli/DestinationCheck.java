@@ -1,8 +1,7 @@
 package dev.syncnode.cli;
-
-import dev.syncnode.WorkspaceMark;
+import dev.syncnode.fs.WorkspaceMark;
 import dev.syncnode.manifest.PathRules;
-import dev.syncnode.worker.LocalState;
+import dev.syncnode.worker.apply.LocalState;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

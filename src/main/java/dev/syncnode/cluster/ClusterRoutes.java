@@ -1,12 +1,11 @@
 package dev.syncnode.cluster;
-
 import static dev.syncnode.transport.http.HttpReplies.error;
 import static dev.syncnode.transport.http.HttpReplies.json;
 
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
-import dev.syncnode.transport.Auth;
+import dev.syncnode.security.Auth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,10 +1,9 @@
 package dev.syncnode.cluster;
-
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
-import dev.syncnode.scan.SpiderPaths;
+import dev.syncnode.master.SpiderPaths;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

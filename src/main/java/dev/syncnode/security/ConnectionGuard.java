@@ -1,7 +1,5 @@
 package dev.syncnode.security;
-
 import dev.syncnode.config.NodeConfig;
-import dev.syncnode.health.FatalErrors;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,7 +1,5 @@
 package dev.syncnode.security;
-
 import dev.syncnode.config.ConfigHolder;
-import dev.syncnode.transport.Auth;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;

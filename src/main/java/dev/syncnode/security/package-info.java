@@ -3,6 +3,6 @@
  * checks on the HTTP API, the hardened server options (idle timeouts, gRPC over HTTP/2 only), and the
  * connection guard (connection caps, header deadline, idle HTTP/2 connections closed) with the accept
  * gate that shows it each connection as soon as it is accepted.
- * The constant-time token comparison itself is {@link dev.syncnode.transport.Auth}.
+ * The constant-time token comparison itself is {@link dev.syncnode.security.Auth}.
  */
 package dev.syncnode.security;

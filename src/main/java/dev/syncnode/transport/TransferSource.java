@@ -1,5 +1,6 @@
 package dev.syncnode.transport;
-
+import dev.syncnode.delta.BlockHashes;
+import dev.syncnode.piece.FilePiece;
 import io.vertx.core.Future;
 import io.vertx.core.streams.WriteStream;
 import java.util.List;

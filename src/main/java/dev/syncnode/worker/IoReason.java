@@ -1,5 +1,4 @@
 package dev.syncnode.worker;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -15,7 +14,7 @@ import java.nio.file.NotLinkException;
  * exception classes whose message is only the path ({@code AccessDeniedException: ro/mirror}); the
  * reason is then the class, said here as the OS says it.
  */
-final class IoReason {
+public final class IoReason {
   private IoReason() {}
 
   /** "{@code <file>: <reason>}" (or the message when there is no file). */
@@ -30,7 +29,7 @@ final class IoReason {
   }
 
   /** "{@code cannot <what> <dest>: <operation>: <file>: <reason>}" as one message. */
-  static String describe(String what, Object dest, String operation, IOException e) {
+  public static String describe(String what, Object dest, String operation, IOException e) {
     return "cannot " + what + " " + dest + ": " + operation + ": " + of(e);
   }
 

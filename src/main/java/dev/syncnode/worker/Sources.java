@@ -1,9 +1,8 @@
 package dev.syncnode.worker;
-
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.transport.SyncSource;
-import dev.syncnode.transport.grpc.GrpcSyncSource;
-import dev.syncnode.transport.http.HttpSyncSource;
+import dev.syncnode.transport.grpc.client.GrpcSyncSource;
+import dev.syncnode.transport.http.client.HttpSyncSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Objects;

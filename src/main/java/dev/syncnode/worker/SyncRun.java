@@ -1,7 +1,8 @@
 package dev.syncnode.worker;
-
-import dev.syncnode.WorkspaceMark;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.FileHasher;
+import dev.syncnode.fs.Scanner;
+import dev.syncnode.fs.WorkspaceMark;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;
@@ -10,12 +11,19 @@ import dev.syncnode.manifest.ManifestValidator;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.scan.FileHasher;
-import dev.syncnode.scan.Scanner;
 import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
-import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
+import dev.syncnode.transport.TransportException;
+import dev.syncnode.worker.apply.DeletePlan;
+import dev.syncnode.worker.apply.DestinationLock;
+import dev.syncnode.worker.apply.DestinationWatch;
+import dev.syncnode.worker.apply.InstalledSet;
+import dev.syncnode.worker.apply.LocalApplier;
+import dev.syncnode.worker.apply.LocalState;
+import dev.syncnode.worker.fetch.Downloads;
+import dev.syncnode.worker.fetch.Partials;
+import dev.syncnode.worker.fetch.RecordingWriteStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -492,7 +500,7 @@ public final class SyncRun {
         deleted, bytes.get(), ms, false, downloads == null ? 0 : downloads.reused(), kept);
   }
 
-  static String partName(String hash) {
+  public static String partName(String hash) {
     return hash + ".part";
   }
 

@@ -1,16 +1,16 @@
 package dev.syncnode.worker;
-
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.Scanner;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.scan.Scanner;
-import dev.syncnode.transport.PieceCodec;
+import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException;
+import dev.syncnode.worker.apply.DestinationWatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,9 +1,8 @@
 package dev.syncnode.cluster;
-
-import dev.syncnode.NodeVerticle;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.node.NodeVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,10 +1,9 @@
 package dev.syncnode.it;
-
-import dev.syncnode.NodeVerticle;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.node.NodeVerticle;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Future;

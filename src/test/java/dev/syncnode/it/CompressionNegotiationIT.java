@@ -1,14 +1,13 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileData;
 import dev.syncnode.proto.FileDownloadChunk;
-import dev.syncnode.transport.PieceCodec;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

@@ -1,10 +1,9 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.syncnode.NodeVerticle;
 import dev.syncnode.bus.Addresses;
+import dev.syncnode.node.NodeVerticle;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import io.vertx.core.Promise;

@@ -1,5 +1,4 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
-import dev.syncnode.transport.http.HttpSyncSource;
+import dev.syncnode.transport.TransportException;
+import dev.syncnode.transport.http.client.HttpSyncSource;
 import dev.syncnode.worker.SyncReport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,16 +1,15 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.syncnode.cache.ScanCacheVerticle;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.master.scan.ScanCacheVerticle;
+import dev.syncnode.master.scan.ScannerVerticle;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.scan.ScannerVerticle;
-import dev.syncnode.transport.http.HttpEndpointVerticle;
-import dev.syncnode.transport.http.HttpThrottle;
-import dev.syncnode.transport.http.HttpThrottle.Endpoint;
+import dev.syncnode.node.HttpEndpointVerticle;
+import dev.syncnode.transport.http.server.HttpThrottle.Endpoint;
+import dev.syncnode.transport.http.server.HttpThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.OutputStream;

@@ -1,10 +1,9 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.syncnode.transport.http.MasterHttpRoutes;
+import dev.syncnode.transport.http.server.MasterHttpRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

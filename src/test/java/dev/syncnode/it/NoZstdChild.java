@@ -1,9 +1,8 @@
 package dev.syncnode.it;
-
+import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileData;
 import dev.syncnode.proto.FileDownloadChunk;
-import dev.syncnode.transport.PieceCodec;
 import dev.syncnode.worker.SyncReport;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;

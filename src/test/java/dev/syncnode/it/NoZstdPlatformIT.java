@@ -1,13 +1,12 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileDownloadChunk;
-import dev.syncnode.transport.PieceCodec;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;

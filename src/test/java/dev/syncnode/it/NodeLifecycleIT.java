@@ -1,5 +1,4 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +7,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.syncnode.NodeVerticle;
-import dev.syncnode.cache.SpiderWatchVerticle;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.master.scan.SpiderWatchVerticle;
+import dev.syncnode.node.NodeVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,12 +1,11 @@
 package dev.syncnode.it;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
+import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

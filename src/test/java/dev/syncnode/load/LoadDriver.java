@@ -1,12 +1,11 @@
 package dev.syncnode.load;
-
 import dev.syncnode.config.ConfigLoader;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.Scanner;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.scan.Scanner;
 import dev.syncnode.transport.SyncSource;
-import dev.syncnode.transport.grpc.GrpcSyncSource;
-import dev.syncnode.transport.http.HttpSyncSource;
+import dev.syncnode.transport.grpc.client.GrpcSyncSource;
+import dev.syncnode.transport.http.client.HttpSyncSource;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRun;
 import io.micrometer.core.instrument.Counter;

@@ -1,5 +1,4 @@
 package dev.syncnode.security;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,10 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.syncnode.it.RawGrpc;
 import dev.syncnode.it.Trees;
+import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileData;
 import dev.syncnode.proto.FileScanChunk;
-import dev.syncnode.transport.PieceCodec;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

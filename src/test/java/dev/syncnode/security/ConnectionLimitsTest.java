@@ -1,5 +1,4 @@
 package dev.syncnode.security;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +6,7 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.it.Trees;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.transport.http.HttpEndpointVerticle;
+import dev.syncnode.node.HttpEndpointVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

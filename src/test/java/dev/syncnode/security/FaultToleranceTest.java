@@ -1,5 +1,4 @@
 package dev.syncnode.security;
-
 import static dev.syncnode.it.Cluster.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.Scanner;
 import dev.syncnode.it.Trees;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.scan.Scanner;
 import dev.syncnode.transport.SyncSource;
-import dev.syncnode.transport.grpc.GrpcSyncSource;
+import dev.syncnode.transport.grpc.client.GrpcSyncSource;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRun;
 import io.vertx.core.Future;
@@ -25,9 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -185,7 +184,7 @@ class FaultToleranceTest {
   void unusableTempAreaFailsCleanlyAndKeepsTheOldCopy() throws Exception {
     Path dest = tmp.resolve("w");
     Map<String, String> before = syncThenRewrite(dest, "small.txt", "changed\n".getBytes());
-    dev.syncnode.worker.LocalApplier.deleteRecursively(dest.resolve(".syncnode"));
+    dev.syncnode.worker.apply.LocalApplier.deleteRecursively(dest.resolve(".syncnode"));
     Files.writeString(dest.resolve(".syncnode"), "not a directory");
 
     String error = worker.failure("spider1", dest);
@@ -199,7 +198,7 @@ class FaultToleranceTest {
     Path dest = tmp.resolve("w");
     Map<String, String> before = syncThenRewrite(dest, "small.txt", "changed\n".getBytes());
     // another process (here: this test) is syncing into dest
-    try (dev.syncnode.worker.DestinationLock other = dev.syncnode.worker.DestinationLock.acquire(dest)) {
+    try (dev.syncnode.worker.apply.DestinationLock other = dev.syncnode.worker.apply.DestinationLock.acquire(dest)) {
       String error = worker.failure("spider1", dest);
       assertTrue(error.contains("another sync is writing"), error);
       assertEquals(before, Trees.describe(dest));

@@ -1,15 +1,14 @@
 package dev.syncnode.security;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
-import dev.syncnode.it.Trees;
 import dev.syncnode.delta.BlockIndex;
+import dev.syncnode.it.Trees;
 import dev.syncnode.proto.BlockHashesChunk;
 import dev.syncnode.proto.BlockHashesRequest;
 import dev.syncnode.proto.FileDownloadRequest;
-import dev.syncnode.transport.grpc.GrpcEndpointVerticle;
+import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
 import dev.syncnode.worker.SyncReport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

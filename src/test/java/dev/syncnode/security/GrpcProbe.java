@@ -1,5 +1,4 @@
 package dev.syncnode.security;
-
 import static dev.syncnode.it.Cluster.await;
 
 import dev.syncnode.proto.FileDownloadRequest;
@@ -106,7 +105,7 @@ final class GrpcProbe implements AutoCloseable {
   }
 
   private static String message(GrpcClientResponse<?, ?> resp) {
-    String m = dev.syncnode.transport.grpc.GrpcSyncSource.statusMessage(resp);
+    String m = dev.syncnode.transport.grpc.client.GrpcSyncSource.statusMessage(resp);
     return m == null ? "" : m;
   }
 

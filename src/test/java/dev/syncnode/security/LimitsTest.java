@@ -1,18 +1,17 @@
 package dev.syncnode.security;
-
 import static dev.syncnode.it.Cluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.syncnode.cache.ScanCacheVerticle;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
-import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.scan.ScannerVerticle;
-import dev.syncnode.transport.http.HttpEndpointVerticle;
-import dev.syncnode.transport.http.HttpThrottle;
 import dev.syncnode.it.Trees;
+import dev.syncnode.master.scan.ScanCacheVerticle;
+import dev.syncnode.master.scan.ScannerVerticle;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.node.HttpEndpointVerticle;
 import dev.syncnode.proto.FileScanRequest;
+import dev.syncnode.transport.http.server.HttpThrottle;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,12 +1,11 @@
 package dev.syncnode.security;
-
 import static dev.syncnode.it.Cluster.await;
 
-import dev.syncnode.NodeVerticle;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.node.NodeVerticle;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRequest;
 import dev.syncnode.worker.WorkerSyncVerticle;

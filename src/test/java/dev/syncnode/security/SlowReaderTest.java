@@ -1,12 +1,11 @@
 package dev.syncnode.security;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.it.Trees;
-import dev.syncnode.transport.http.HttpThrottle;
+import dev.syncnode.transport.http.server.HttpThrottle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;

@@ -1,5 +1,4 @@
 package dev.syncnode.security;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +18,7 @@ import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FilesRequest;
 import dev.syncnode.proto.SyncServiceGrpcClient;
-import dev.syncnode.transport.http.DownloadHooks;
+import dev.syncnode.transport.http.server.DownloadHooks;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.grpc.common.GrpcStatus;

@@ -1,20 +1,19 @@
 package dev.syncnode.transport.grpc;
-
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.Skipped;
+import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.SkippedEntry;
 import java.util.ArrayList;
 import java.util.List;
-import dev.syncnode.proto.FileScanChunk;
 
 /** Translation between manifest records and their protobuf messages. */
-final class ProtoMapping {
+public final class ProtoMapping {
   private ProtoMapping() {}
 
-  static dev.syncnode.proto.FileEntry toProto(FileEntry e) {
+  public static dev.syncnode.proto.FileEntry toProto(FileEntry e) {
     return dev.syncnode.proto.FileEntry.newBuilder()
         .setPath(e.path())
         .setType(toProto(e.type()))
@@ -26,12 +25,12 @@ final class ProtoMapping {
         .build();
   }
 
-  static FileEntry fromProto(dev.syncnode.proto.FileEntry p) {
+  public static FileEntry fromProto(dev.syncnode.proto.FileEntry p) {
     return new FileEntry(p.getPath(), fromProto(p.getType()), p.getSize(), p.getMode(), p.getMtime(),
         p.getHash(), p.getTarget());
   }
 
-  static dev.syncnode.proto.EntryType toProto(EntryType t) {
+  public static dev.syncnode.proto.EntryType toProto(EntryType t) {
     switch (t) {
       case DIR:
         return dev.syncnode.proto.EntryType.DIR;
@@ -42,7 +41,7 @@ final class ProtoMapping {
     }
   }
 
-  static EntryType fromProto(dev.syncnode.proto.EntryType t) {
+  public static EntryType fromProto(dev.syncnode.proto.EntryType t) {
     switch (t) {
       case FILE:
         return EntryType.FILE;
@@ -55,12 +54,12 @@ final class ProtoMapping {
     }
   }
 
-  static FileScanChunk.Builder chunk(int index, long total, String digest, boolean last) {
+  public static FileScanChunk.Builder chunk(int index, long total, String digest, boolean last) {
     return FileScanChunk.newBuilder().setIndex(index).setTotal(total).setDigest(digest).setLast(last);
   }
 
   /** The first chunk of an answer lists the first skipped entries and counts them all. */
-  static FileScanChunk.Builder withSkipped(FileScanChunk.Builder chunk, Manifest m) {
+  public static FileScanChunk.Builder withSkipped(FileScanChunk.Builder chunk, Manifest m) {
     List<Skipped> skipped = m.skipped();
     for (int i = 0; i < skipped.size() && i < Skipped.MAX_LISTED; i++) {
       chunk.addSkipped(SkippedEntry.newBuilder().setPath(skipped.get(i).path()).setReason(skipped.get(i).reason()));
@@ -69,7 +68,7 @@ final class ProtoMapping {
   }
 
   /** Adds what a chunk lists as skipped to {@code into}, at most {@link Skipped#MAX_LISTED}, safe to log. */
-  static void readSkipped(FileScanChunk chunk, List<Skipped> into) {
+  public static void readSkipped(FileScanChunk chunk, List<Skipped> into) {
     for (SkippedEntry e : chunk.getSkippedList()) {
       if (into.size() >= Skipped.MAX_LISTED) {
         return;

@@ -1,5 +1,4 @@
 package dev.syncnode.transport.http;
-
 import io.vertx.core.http.HttpClientResponse;
 
 /**
@@ -7,9 +6,9 @@ import io.vertx.core.http.HttpClientResponse;
  *
  * @param url what was asked for
  */
-record Answer(String url, int status, String reason, String contentType, String retryAfter, long contentLength) {
+public record Answer(String url, int status, String reason, String contentType, String retryAfter, long contentLength) {
 
-  static Answer of(String url, HttpClientResponse resp) {
+  public static Answer of(String url, HttpClientResponse resp) {
     String length = resp.getHeader("Content-Length");
     long cl = -1;
     if (length != null) {
@@ -24,7 +23,7 @@ record Answer(String url, int status, String reason, String contentType, String 
   }
 
   /** Whether the media type (parameters aside) is {@code type}. */
-  boolean hasType(String type) {
+  public boolean hasType(String type) {
     if (contentType == null) {
       return false;
     }
@@ -33,7 +32,7 @@ record Answer(String url, int status, String reason, String contentType, String 
     return media.equalsIgnoreCase(type);
   }
 
-  String describe() {
+  public String describe() {
     return "HTTP " + status + (reason == null || reason.isEmpty() ? "" : " " + reason)
         + ", Content-Type " + (contentType == null ? "(none)" : contentType) + ", from GET " + url;
   }

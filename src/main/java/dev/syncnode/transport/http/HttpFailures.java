@@ -1,7 +1,6 @@
 package dev.syncnode.transport.http;
-
-import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
+import dev.syncnode.transport.TransportException;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -16,14 +15,14 @@ import java.util.concurrent.TimeoutException;
  * Turns what went wrong on the worker's HTTP client into classified {@link TransportException}s
  * whose messages say what arrived: status, content type and the first bytes of the body.
  */
-final class HttpFailures {
+public final class HttpFailures {
   /** How much of an unexpected body goes into an error message. */
-  static final int SNIPPET_BYTES = 200;
+  public static final int SNIPPET_BYTES = 200;
 
   private HttpFailures() {}
 
   /** A response that is not the success the protocol expects. */
-  static TransportException status(String what, Answer answer, Buffer body) {
+  public static TransportException status(String what, Answer answer, Buffer body) {
     int code = answer.status();
     String message = what + ": " + answer.describe() + ", body: " + snippet(body);
     Kind kind;
@@ -44,13 +43,13 @@ final class HttpFailures {
   }
 
   /** A 2xx answer whose body is not what it should be (wrong type, cut or malformed JSON). */
-  static TransportException protocol(String what, Answer answer, String problem, Buffer body) {
+  public static TransportException protocol(String what, Answer answer, String problem, Buffer body) {
     return new TransportException(Kind.PROTOCOL,
         what + ": " + answer.describe() + ": " + problem + "; body starts with: " + snippet(body));
   }
 
   /** Client-side failures: refused or lost connections, resets, timeouts. */
-  static TransportException classify(String what, Throwable err, boolean deadlinePassed, long timeoutMs) {
+  public static TransportException classify(String what, Throwable err, boolean deadlinePassed, long timeoutMs) {
     if (err instanceof TransportException te) {
       return te;
     }
@@ -72,7 +71,7 @@ final class HttpFailures {
   }
 
   /** The first {@link #SNIPPET_BYTES} bytes as quoted, printable text. */
-  static String snippet(Buffer body) {
+  public static String snippet(Buffer body) {
     if (body == null || body.length() == 0) {
       return "(empty)";
     }

@@ -1,7 +1,7 @@
 package dev.syncnode.transport.http;
-
-import dev.syncnode.scan.ScanException;
-import dev.syncnode.transport.UnexpectedFailure;
+import dev.syncnode.master.UnexpectedFailure;
+import dev.syncnode.master.scan.ScanException;
+import dev.syncnode.transport.http.server.ThrottledException;
 import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpReplies {
   private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
-  static final String JSON = "application/json";
+  public static final String JSON = "application/json";
   /** Seconds a rejected client should wait before it tries again. */
   static final int RETRY_AFTER_SECONDS = 1;
 
@@ -51,7 +51,7 @@ public final class HttpReplies {
   }
 
   /** Answers a failed request with the status its failure deserves. */
-  static void fail(RoutingContext ctx, Throwable err) {
+  public static void fail(RoutingContext ctx, Throwable err) {
     if (clientGone(ctx, err)) {
       LOG.debug("HTTP {} {}: client went away ({})", ctx.request().method(), ctx.request().path(), err.toString());
       return;

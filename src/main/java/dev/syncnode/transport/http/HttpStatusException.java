@@ -1,10 +1,10 @@
 package dev.syncnode.transport.http;
 
 /** A request that must be answered with a given status and message ({@code {"error": message}}). */
-final class HttpStatusException extends RuntimeException {
+public final class HttpStatusException extends RuntimeException {
   private final int status;
 
-  HttpStatusException(int status, String message) {
+  public HttpStatusException(int status, String message) {
     super(message, null, false, false);
     this.status = status;
   }
@@ -13,7 +13,7 @@ final class HttpStatusException extends RuntimeException {
     return status;
   }
 
-  static HttpStatusException badRequest(String message) {
+  public static HttpStatusException badRequest(String message) {
     return new HttpStatusException(400, message);
   }
 }

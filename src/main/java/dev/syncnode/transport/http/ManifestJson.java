@@ -1,5 +1,4 @@
 package dev.syncnode.transport.http;
-
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
@@ -17,13 +16,13 @@ import java.util.List;
  * The writer side produces it in pieces ({@link #head}, {@link #entry}, {@link #TAIL}); the worker
  * reads it as a stream ({@link ManifestStreamReader}), {@link #parse} reads a complete body.
  */
-final class ManifestJson {
-  static final String TAIL = "]}";
+public final class ManifestJson {
+  public static final String TAIL = "]}";
 
   private ManifestJson() {}
 
   /** Everything before the first entry, ending with the opening bracket of the entries array. */
-  static String head(Manifest m) {
+  public static String head(Manifest m) {
     String fields = new JsonObject()
         .put("spiderId", m.spiderId())
         .put("path", m.path() == null ? "" : m.path())
@@ -45,7 +44,7 @@ final class ManifestJson {
   }
 
   /** One entry of the {@code entries} array. */
-  static FileEntry entryOf(JsonObject o) {
+  public static FileEntry entryOf(JsonObject o) {
     return new FileEntry(
         require(o.getValue("path"), String.class, "path"),
         EntryType.fromWireName(require(o.getValue("type"), String.class, "type")),
@@ -57,12 +56,12 @@ final class ManifestJson {
   }
 
   /** One entry of the {@code skipped} array, made safe to log. */
-  static Skipped skippedOf(JsonObject o) {
+  public static Skipped skippedOf(JsonObject o) {
     return new Skipped(PathRules.displaySafe(require(o.getValue("path"), String.class, "skipped path")),
         PathRules.displaySafe(require(o.getValue("reason"), String.class, "skipped reason")));
   }
 
-  static JsonObject entry(FileEntry e) {
+  public static JsonObject entry(FileEntry e) {
     JsonObject o = new JsonObject()
         .put("path", e.path())
         .put("type", e.type().wireName())
@@ -81,7 +80,7 @@ final class ManifestJson {
    *
    * @throws IllegalArgumentException naming what is wrong (missing field, wrong type, count mismatch)
    */
-  static Manifest parse(JsonObject body) {
+  public static Manifest parse(JsonObject body) {
     JsonArray array = require(body.getValue("entries"), JsonArray.class, "entries");
     long total = require(body.getValue("total"), Number.class, "total").longValue();
     if (total != array.size()) {
@@ -107,14 +106,14 @@ final class ManifestJson {
     return new Manifest(spiderId, path, entries, digest).withSkipped(skipped, skippedTotal);
   }
 
-  static <T> T require(Object value, Class<T> type, String name) {
+  public static <T> T require(Object value, Class<T> type, String name) {
     if (!type.isInstance(value)) {
       throw new IllegalArgumentException("field " + name + " missing or not a " + type.getSimpleName());
     }
     return type.cast(value);
   }
 
-  static String optional(Object value, String name) {
+  public static String optional(Object value, String name) {
     return value == null ? "" : require(value, String.class, name);
   }
 }

@@ -1,16 +1,15 @@
 package dev.syncnode.transport.http;
-
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Parses a {@code Retry-After} header: delay-seconds or an HTTP date. Pure. */
-final class RetryAfter {
+public final class RetryAfter {
   private RetryAfter() {}
 
   /** Milliseconds to wait, or -1 when the header is absent or unreadable. */
-  static long millis(String header, Instant now) {
+  public static long millis(String header, Instant now) {
     if (header == null || header.isBlank()) {
       return -1;
     }

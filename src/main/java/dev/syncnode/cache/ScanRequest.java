@@ -1,4 +1,0 @@
-package dev.syncnode.cache;
-
-/** Ask the scan cache for the manifest of a spider (or a sub-path); transport labels the metrics. */
-public record ScanRequest(String spiderId, String path, String transport) {}

@@ -1,0 +1,160 @@
+package dev.syncnode.master;
+import dev.syncnode.fs.ConfinedFile;
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.PathViolation;
+import dev.syncnode.master.scan.ScanException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Opens the regular files of one spider for one request, with the verdicts of {@link SpiderPaths#file}.
+ * Every file is opened once through {@link ConfinedFile} (no final symlink followed, no blocking on a
+ * FIFO) and checked after the open: a regular file whose real location, the kernel's name for what was
+ * opened, is inside the spider's real root and not hidden (ignored or reserved). Its size, content and
+ * attributes then come from that descriptor, so a name swapped for a symlink or a FIFO after the check
+ * changes nothing that is served. The spider root is resolved once per request.
+ *
+ * <p>The fast path opens the requested name directly. Whatever it does not plainly accept (a final
+ * symlink, anything but a regular file, a real location that is hidden or outside, any error) goes
+ * through {@link SpiderPaths#file}, so verdicts and error codes are exactly its own; the real path that
+ * check resolves is then opened and checked the same way. Without the native open
+ * ({@link ConfinedFile#safe()} false) every file takes that full check.
+ *
+ * <p>Blocking; used by one thread at a time; {@link #close} it when the request ends.
+ */
+public final class SpiderFiles implements AutoCloseable {
+  /** An open file of the spider. */
+  public static final class OpenFile implements AutoCloseable {
+    private final ConfinedFile file;
+
+    OpenFile(ConfinedFile file) {
+      this.file = file;
+    }
+
+    /** Its real path, where it was when it was opened and checked. */
+    public Path path() {
+      return file.realPath();
+    }
+
+    public FileChannel channel() {
+      return file.channel();
+    }
+
+    /** Its attributes when it was opened. */
+    public BasicFileAttributes attributes() {
+      return file.attributes();
+    }
+
+    /** Its attributes now: of the opened file, whatever its name has become since. */
+    public BasicFileAttributes current() throws IOException {
+      return file.current();
+    }
+
+    /** A path that opens exactly this file while it is open (see {@link ConfinedFile#servePath}). */
+    public Path servePath() {
+      return file.servePath();
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
+  }
+
+  private final SpiderPaths paths;
+  private final String spiderId;
+  private final IgnoreRules ignore;
+  private Path realRoot;
+  private boolean rootTried;
+
+  public SpiderFiles(SpiderPaths paths, String spiderId, IgnoreRules ignore) {
+    this.paths = paths;
+    this.spiderId = spiderId;
+    this.ignore = ignore;
+  }
+
+  /**
+   * Opens a regular file of the spider for reading.
+   *
+   * @throws ScanException as {@link SpiderPaths#file} does; NOT_FOUND when the file changed into
+   *     something else between that check and the open
+   */
+  public OpenFile open(String relPath) throws IOException {
+    OpenFile f = ConfinedFile.safe() ? openFast(relPath) : null;
+    return f != null ? f : openChecked(relPath);
+  }
+
+  private OpenFile openChecked(String relPath) {
+    Path real = paths.file(spiderId, relPath, ignore);
+    String norm = PathRules.normalize(relPath); // valid: the check above passed
+    OpenFile f = root() == null ? null : confined(real);
+    if (f == null) {
+      throw ScanException.notFound("no such file in spider " + spiderId + ": " + norm + " (changed while opened)");
+    }
+    return f;
+  }
+
+  /** The file opened on the fast path, or null when it needs the full check. */
+  private OpenFile openFast(String relPath) {
+    String norm;
+    try {
+      norm = PathRules.normalize(relPath);
+    } catch (PathViolation e) {
+      return null;
+    }
+    if (norm.isEmpty() || SpiderPaths.hidden(norm, false, ignore) || root() == null) {
+      return null;
+    }
+    return confined(realRoot.resolve(norm));
+  }
+
+  /** {@code file} opened and checked (inside the root, not hidden), or null. */
+  private OpenFile confined(Path file) {
+    ConfinedFile f;
+    try {
+      f = ConfinedFile.open(file, realRoot);
+    } catch (IOException e) {
+      return null; // gone, a symlink, a FIFO, a directory, outside...
+    }
+    if (SpiderPaths.hidden(PathRules.relative(realRoot, f.realPath()), false, ignore)) {
+      closeQuietly(f); // e.g. "dir-link/config" where dir-link -> .git
+      return null;
+    }
+    return new OpenFile(f);
+  }
+
+  /** The spider's real root, resolved on the first call; null when it cannot be (the full check says why). */
+  private Path root() {
+    if (!rootTried) {
+      rootTried = true;
+      try {
+        Path root = paths.spiderRoot(spiderId);
+        if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+          realRoot = root.toRealPath();
+        }
+      } catch (IOException | ScanException e) {
+        // every file takes the full check, which reports the problem
+      }
+    }
+    return realRoot;
+  }
+
+  private static void closeQuietly(ConfinedFile f) {
+    try {
+      f.close();
+    } catch (IOException ignored) {
+      // read-only
+    }
+  }
+
+  /** Nothing is held between files any more; kept so callers scope a request's opens. */
+  @Override
+  public void close() {
+    // files opened earlier stay open until their own close
+  }
+}

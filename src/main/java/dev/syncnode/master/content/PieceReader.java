@@ -1,0 +1,254 @@
+package dev.syncnode.master.content;
+import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.PathRules;
+import dev.syncnode.master.SpiderFiles;
+import dev.syncnode.master.SpiderPaths;
+import dev.syncnode.master.scan.ScanException;
+import dev.syncnode.master.scan.ServedFile;
+import dev.syncnode.piece.PieceCodec.Codec;
+import dev.syncnode.piece.PieceCodec;
+import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the files of one request as pieces of at most {@link #PIECE} bytes, a bounded round at a
+ * time ({@link #round} is blocking: call it in {@code executeBlocking}, one round at a time; the
+ * event loop writes each round out and asks for the next when the stream drains). So memory per
+ * stream stays around {@link #ROUND_BYTES} whatever the file sizes. Pieces are compressed with the
+ * request's codec when it has one, the name is not a known compressed format, the first piece of the
+ * file shrinks, and the piece itself shrinks; compressed pieces and verdicts are shared, per codec,
+ * through a {@link PieceCache}.
+ * Files are opened through one {@link SpiderFiles} per request, and each open file is stat'ed once
+ * when it is finished (and at the end of a round that cached some of it), not once per piece.
+ */
+public final class PieceReader {
+  /**
+   * Piece size (also the unit of the compression cache). Messages stay well below the 256 KiB
+   * default message limit of gRPC clients such as Vert.x's.
+   */
+  static final int PIECE = GrpcEndpointVerticle.DOWNLOAD_CHUNK;
+  public static final int ROUND_BYTES = 2 * 1024 * 1024;
+  static final int ROUND_PIECES = 512;
+
+  /** One piece, ready for the wire. */
+  public record Piece(int index, long offset, byte[] data, Codec codec, int rawSize, long fileSize, boolean eof) {}
+
+  /** What one round read: the pieces, and the files it finished (their size and mtime after reading). */
+  public record Round(List<Piece> pieces, List<ServedFile> served) {}
+
+  private final SpiderFiles spider;
+  private final String spiderId;
+  private final List<String> files;
+  private final long firstOffset;
+  private final long firstLength;
+  private final Codec codec;
+  private final PieceCache cache;
+  private volatile boolean cancelled;
+
+  private int fileIdx;
+  private SpiderFiles.OpenFile file;
+  /** The open file's real path, as the cache knows it. */
+  private String id;
+  private long pos;
+  private long end;
+  private long size;
+  private long mtimeNanos;
+  private boolean compress;
+  private boolean firstPiece;
+  /** Whether this reader cached anything of the open file since it last checked the file. */
+  private boolean cachedUnchecked;
+
+  /**
+   * @param firstOffset offset into the first file (single-file range requests), else 0
+   * @param firstLength bytes of the first file from the offset, 0 for all
+   * @param codec the codec negotiated with the worker ({@link PieceCodec#negotiate})
+   */
+  public PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
+      long firstLength, Codec codec, PieceCache cache) {
+    this.spider = new SpiderFiles(paths, spiderId, ignore);
+    this.spiderId = spiderId;
+    this.files = files;
+    this.firstOffset = firstOffset;
+    this.firstLength = firstLength;
+    this.codec = codec;
+    this.cache = cache;
+  }
+
+  public boolean finished() {
+    return fileIdx >= files.size();
+  }
+
+  public void cancel() {
+    cancelled = true;
+  }
+
+  public boolean cancelled() {
+    return cancelled;
+  }
+
+  /**
+   * Reads the next round of pieces. Blocking. After the round that finishes the request, or that
+   * fails or is cancelled, nothing of the spider is held open any more.
+   */
+  public Round round() throws IOException {
+    List<Piece> out = new ArrayList<>();
+    List<ServedFile> served = new ArrayList<>();
+    long bytes = 0;
+    try {
+      while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
+        if (file == null) {
+          open();
+        }
+        Piece p = next();
+        out.add(p);
+        bytes += p.rawSize();
+        if (p.eof()) {
+          served.add(served());
+          closeFile();
+          fileIdx++;
+        }
+      }
+      if (file != null && cachedUnchecked) {
+        check();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (file != null && cachedUnchecked) {
+        cache.forget(id, size, mtimeNanos); // it could not be checked
+      }
+      close();
+      throw e;
+    }
+    if (cancelled || finished()) {
+      close(); // the directories the last files were opened through
+    }
+    return new Round(out, served);
+  }
+
+  /**
+   * The file just sent as it is now, for the scan cache's stale-entry check: a file that changed
+   * after the scan makes the cache drop the spider's manifest, so the worker's retry gets a fresh one.
+   */
+  private ServedFile served() throws IOException {
+    BasicFileAttributes a = check();
+    String rel;
+    try {
+      rel = PathRules.normalize(files.get(fileIdx));
+    } catch (RuntimeException e) {
+      rel = files.get(fileIdx);
+    }
+    return new ServedFile(spiderId, rel, a.size(), a.lastModifiedTime().toMillis());
+  }
+
+  /**
+   * The open file's attributes now. If it changed since it was opened, what was cached under its old
+   * identity (by this reader or another) is dropped: those pieces may hold the new content.
+   */
+  private BasicFileAttributes check() throws IOException {
+    BasicFileAttributes a = file.current();
+    if (a.size() != size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtimeNanos) {
+      cache.forget(id, size, mtimeNanos);
+    }
+    cachedUnchecked = false;
+    return a;
+  }
+
+  private void open() throws IOException {
+    String rel = files.get(fileIdx);
+    file = spider.open(rel);
+    id = file.path().toString();
+    size = file.attributes().size();
+    mtimeNanos = file.attributes().lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    long start = fileIdx == 0 ? firstOffset : 0;
+    if (start > size) {
+      throw ScanException.invalid("offset " + start + " beyond file size " + size);
+    }
+    // compared as a remainder: start + firstLength can overflow (length up to Long.MAX_VALUE)
+    end = fileIdx == 0 && firstLength > 0 && firstLength < size - start ? start + firstLength : size;
+    pos = start;
+    firstPiece = true;
+    compress = codec != Codec.NONE && !PieceCodec.knownCompressed(rel)
+        && cache.get(fileKey(-1, 0)) != PieceCache.RAW;
+  }
+
+  /**
+   * The cache key of a piece, or at offset -1 of the file's verdict. Verdicts are per codec, like the
+   * pieces: sharing them would mostly be right (both codecs find the same redundancy), but one key
+   * shape is simpler, and a file whose head does not shrink costs just one probe per codec in use (two
+   * at most, while workers that only know DEFLATE remain).
+   */
+  private PieceCache.Key fileKey(long offset, int length) {
+    return new PieceCache.Key(id, size, mtimeNanos, offset, length, codec);
+  }
+
+  private Piece next() throws IOException {
+    int len = (int) Math.min(PIECE, end - pos);
+    boolean eof = pos + len >= end;
+    int index = fileIdx;
+    long at = pos;
+    if (len == 0) {
+      return new Piece(index, at, new byte[0], Codec.NONE, 0, size, true);
+    }
+    Piece piece;
+    if (!compress) {
+      piece = new Piece(index, at, read(at, len), Codec.NONE, len, size, eof);
+    } else {
+      // one reader compresses a piece, concurrent readers of the same piece wait for its result
+      byte[][] rawHolder = {null};
+      byte[] packed = cache.getOrCompute(fileKey(at, len), () -> {
+        byte[] raw = read(at, len);
+        rawHolder[0] = raw;
+        byte[] p = PieceCodec.compress(codec, raw, 0, len);
+        cachedUnchecked = true;
+        return p == null ? PieceCache.RAW : p;
+      });
+      if (packed == PieceCache.RAW && firstPiece) {
+        compress = false; // the probe did not shrink: send the rest of the file raw
+        cache.put(fileKey(-1, 0), PieceCache.RAW);
+        cachedUnchecked = true;
+      }
+      if (packed != PieceCache.RAW) {
+        piece = new Piece(index, at, packed, codec, len, size, eof);
+      } else {
+        byte[] raw = rawHolder[0] != null ? rawHolder[0] : read(at, len);
+        piece = new Piece(index, at, raw, Codec.NONE, len, size, eof);
+      }
+    }
+    firstPiece = false;
+    pos += len;
+    return piece;
+  }
+
+  private byte[] read(long at, int len) throws IOException {
+    byte[] buf = new byte[len];
+    ByteBuffer bb = ByteBuffer.wrap(buf);
+    while (bb.hasRemaining()) {
+      int n = file.channel().read(bb, at + bb.position());
+      if (n < 0) {
+        throw new IOException("file shrank while it was sent: " + files.get(fileIdx));
+      }
+    }
+    return buf;
+  }
+
+  private void closeFile() {
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // read-only channel
+      }
+      file = null;
+    }
+  }
+
+  /** Releases the open file and directories, if any. Safe to call from the event loop between rounds. */
+  public void close() {
+    closeFile();
+    spider.close();
+  }
+}

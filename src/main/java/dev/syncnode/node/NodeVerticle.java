@@ -1,0 +1,150 @@
+package dev.syncnode.node;
+import dev.syncnode.Main;
+import dev.syncnode.cluster.ClusterSupport;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.ConfigService;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.WorkspaceMark;
+import dev.syncnode.master.scan.ScanCacheVerticle;
+import dev.syncnode.master.scan.ScannerVerticle;
+import dev.syncnode.master.scan.SpiderWatchVerticle;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.security.FatalErrors;
+import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
+import dev.syncnode.worker.SyncRun;
+import dev.syncnode.worker.WorkerSyncVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main verticle: loads the configuration and deploys the verticles of the node's role.
+ * Master: scanner, scan cache, gRPC endpoint, HTTP endpoint. Worker: worker sync, HTTP endpoint.
+ */
+public class NodeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
+
+  private ConfigHolder config;
+  private ConfigService configService;
+  private SyncMetrics metrics;
+  private GrpcEndpointVerticle grpc;
+  private HttpEndpointVerticle http;
+
+  /** Used by the launcher: the configuration comes from {@code config()}. */
+  public NodeVerticle() {}
+
+  /** Used by tests and embedders: a ready configuration. */
+  public NodeVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    return loadConfig().<Void>compose(holder -> {
+      this.config = holder;
+      if (metrics == null) {
+        metrics = NodeMetrics.create(holder.get());
+      }
+      NodeConfig c = holder.get();
+      FatalErrors.install(vertx);
+      if (c.node().role() == NodeConfig.Role.MASTER) {
+        metrics.declareMaster();
+      } else {
+        metrics.declareWorker();
+      }
+      return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
+          .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
+          .onSuccess(v -> LOG.info("syncnode {} started: {}", Main.version(), describe(c)));
+    });
+  }
+
+  /** Role, key, bound ports and workspace: what the start and stop lines say. */
+  private String describe(NodeConfig c) {
+    StringBuilder b = new StringBuilder()
+        .append(c.node().role().name().toLowerCase()).append(" node ").append(c.node().key())
+        .append(", http ").append(c.http().host()).append(':').append(httpPort());
+    if (grpcPort() >= 0) {
+      b.append(", grpc ").append(c.grpc().host()).append(':').append(grpcPort());
+    }
+    b.append(", workspace ").append(Path.of(c.node().workspace()).toAbsolutePath().normalize());
+    if (vertx.isClustered()) {
+      b.append(", cluster mode");
+    }
+    return b.toString();
+  }
+
+  private Future<ConfigHolder> loadConfig() {
+    if (config != null) {
+      return Future.succeededFuture(config);
+    }
+    configService = ConfigService.fromDeploymentConfig(vertx, config());
+    return configService.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    String what = config == null ? "node" : describe(config.get());
+    return (configService == null ? Future.succeededFuture() : configService.stop())
+        .onComplete(ar -> LOG.info("syncnode stopped: {}", what));
+  }
+
+  private Future<String> deployMaster() {
+    grpc = new GrpcEndpointVerticle(config, metrics);
+    http = new HttpEndpointVerticle(config, metrics, this::grpcPort);
+    NodeConfig.Node node = config.get().node();
+    return vertx.executeBlocking(() -> {
+          WorkspaceMark.markMaster(java.nio.file.Path.of(node.workspace()), node.key());
+          return null;
+        }, false)
+        .compose(v -> vertx.deployVerticle(new ScannerVerticle(config, metrics)))
+        .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
+        .compose(id -> vertx.deployVerticle(new SpiderWatchVerticle(config)))
+        .compose(id -> vertx.deployVerticle(grpc))
+        .compose(id -> vertx.deployVerticle(http));
+  }
+
+  private Future<String> deployWorker() {
+    http = new HttpEndpointVerticle(config, metrics);
+    Path workspace = Path.of(config.get().node().workspace());
+    // a fresh worker has nothing to mirror yet: its workspace is made here rather than failing /health
+    return vertx.executeBlocking(() -> Files.createDirectories(workspace), false)
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot create the workspace "
+            + workspace.toAbsolutePath() + ": " + (err instanceof AccessDeniedException ? "Permission denied" : err),
+            err)))
+        .compose(dir -> vertx.deployVerticle(new WorkerSyncVerticle(config, metrics, SyncRun.Progress.NONE,
+            ClusterSupport.masterLocator(vertx))))
+        .compose(id -> vertx.deployVerticle(http));
+  }
+
+  public ConfigHolder configHolder() {
+    return config;
+  }
+
+  public SyncMetrics metrics() {
+    return metrics;
+  }
+
+  /** The HTTP endpoint. */
+  public HttpEndpointVerticle httpEndpoint() {
+    return http;
+  }
+
+  /** The gRPC endpoint (master only), or null. */
+  public GrpcEndpointVerticle grpcEndpoint() {
+    return grpc;
+  }
+
+  /** Bound gRPC port (master only), or -1. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.actualPort();
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
+  }
+}

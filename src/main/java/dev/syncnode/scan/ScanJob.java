@@ -1,4 +1,0 @@
-package dev.syncnode.scan;
-
-/** Request to the scanner verticle: walk {@code <workspace>/<spiderId>/<path>}. */
-public record ScanJob(String spiderId, String path) {}

@@ -1,0 +1,307 @@
+package dev.syncnode.transport.grpc.client;
+import com.google.protobuf.ByteString;
+import dev.syncnode.delta.BlockHashes;
+import dev.syncnode.delta.BlockIndex;
+import dev.syncnode.piece.FilePiece;
+import dev.syncnode.piece.PieceCodec.Codec;
+import dev.syncnode.piece.PieceCodec;
+import dev.syncnode.proto.BlockHashesChunk;
+import dev.syncnode.proto.BlockHashesRequest;
+import dev.syncnode.proto.Compression;
+import dev.syncnode.proto.FileData;
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FilesRequest;
+import dev.syncnode.proto.SyncServiceGrpcClient;
+import dev.syncnode.transport.TransferSource;
+import dev.syncnode.transport.TransportException.Kind;
+import dev.syncnode.transport.TransportException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The worker's client for the transfer calls ({@code StreamFiles}, ranged {@code StreamFileDownload},
+ * {@code StreamBlockHashes}). Translation and structural checks only (indexes, sizes, compression
+ * fields); offsets, lengths and content are checked by the sink and by the whole-file hash. With
+ * compression on, requests accept DEFLATE, and zstd too where its native library loaded; a piece in a
+ * codec the request did not accept fails the call as a protocol error.
+ *
+ * <p>A master that predates these calls answers UNIMPLEMENTED: bulk transfers then fall back to one
+ * {@code StreamFileDownload} per file (the master also ignores the new request fields and sends raw
+ * whole files), and block hashes are reported unavailable so no delta is attempted again.
+ */
+final class GrpcTransferClient implements TransferSource {
+  /** The master does not know the call. */
+  private static final class Unimplemented extends RuntimeException {
+    Unimplemented() {
+      super("call not implemented by the master", null, false, false);
+    }
+  }
+
+  private volatile boolean filesSupported = true;
+  private volatile boolean hashesSupported = true;
+
+  private final GrpcSyncSource owner;
+  private final GrpcClient client;
+  private final SocketAddress address;
+  private final String nodeKey;
+  private final Duration timeout;
+
+  GrpcTransferClient(GrpcSyncSource owner, GrpcClient client, SocketAddress address, String nodeKey,
+      Duration timeout) {
+    this.owner = owner;
+    this.client = client;
+    this.address = address;
+    this.nodeKey = nodeKey;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Future<Void> files(String spiderId, List<String> paths, boolean compress, WriteStream<FilePiece> sink) {
+    if (!filesSupported) {
+      return oneByOne(spiderId, paths, compress, sink, 0);
+    }
+    FilesRequest request = FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey(nodeKey)
+        .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).build();
+    int count = paths.size();
+    return client.request(address, SyncServiceGrpcClient.StreamFiles)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+              receive(resp, sink, (FileData d) -> {
+                if (d.getIndex() < 0 || d.getIndex() >= count) {
+                  throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
+                }
+                return piece(d.getIndex(), d.getOffset(), d.getData(), codec(d.getCompression(), compress),
+                    d.getRawSize(), d.getSize(), d.getEof());
+              }))));
+        })
+        .recover(err -> {
+          if (err instanceof Unimplemented) {
+            filesSupported = false;
+            return oneByOne(spiderId, paths, compress, sink, 0);
+          }
+          return Future.failedFuture(GrpcSyncSource.classify("download of " + count + " files of " + spiderId, err));
+        });
+  }
+
+  /** The bulk call emulated with one whole-file download after another (for masters without StreamFiles). */
+  private Future<Void> oneByOne(String spiderId, List<String> paths, boolean compress,
+      WriteStream<FilePiece> sink, int i) {
+    if (i >= paths.size()) {
+      return Future.succeededFuture();
+    }
+    String path = paths.get(i);
+    FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
+        .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).setNodeKey(nodeKey).build();
+    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+              receive(resp, sink, (FileDownloadChunk c) -> {
+                FilePiece p = piece(i, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
+                    c.getRawSize(), c.getSize(), false);
+                return new FilePiece(i, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
+                    p.offset() + p.rawSize() >= c.getSize());
+              }))));
+        })
+        .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)))
+        .compose(v -> oneByOne(spiderId, paths, compress, sink, i + 1));
+  }
+
+  @Override
+  public Future<Void> range(String spiderId, String path, long offset, long length, long expectedFileSize,
+      boolean compress, WriteStream<FilePiece> sink) {
+    FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
+        .setOffset(offset).setLength(length).setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress))
+        .setNodeKey(nodeKey).build();
+    long end = length > 0 ? offset + length : expectedFileSize;
+    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
+              receive(resp, sink, (FileDownloadChunk c) -> {
+                if (c.getSize() != expectedFileSize) {
+                  throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
+                      + " bytes, the manifest says " + expectedFileSize);
+                }
+                FilePiece p = piece(0, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
+                    c.getRawSize(), c.getSize(), false);
+                return new FilePiece(0, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
+                    p.offset() + p.rawSize() >= end);
+              }))));
+        })
+        .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)));
+  }
+
+  /** Whether a request asks for zstd: with compression on, where zstd is available. */
+  private static boolean acceptZstd(boolean compress) {
+    return compress && PieceCodec.zstdAvailable();
+  }
+
+  /** The codec of a piece, if the request ({@code compress}) accepted it. */
+  private static Codec codec(Compression compression, boolean compress) {
+    Codec codec = switch (compression) {
+      case NONE -> Codec.NONE;
+      case DEFLATE -> Codec.DEFLATE;
+      case ZSTD -> Codec.ZSTD;
+      default -> throw new TransportException(Kind.PROTOCOL, "unknown compression " + compression);
+    };
+    boolean accepted = codec == Codec.NONE || codec == Codec.DEFLATE && compress
+        || codec == Codec.ZSTD && acceptZstd(compress);
+    if (!accepted) {
+      throw new TransportException(Kind.PROTOCOL, "piece compressed with " + compression + ", which was not asked for");
+    }
+    return codec;
+  }
+
+  private static FilePiece piece(int index, long offset, ByteString data, Codec codec, int rawSize,
+      long fileSize, boolean eof) {
+    if (codec == Codec.NONE) {
+      rawSize = data.size();
+    }
+    if (rawSize < 0 || rawSize > PieceCodec.MAX_RAW_PIECE || offset < 0 || fileSize < 0) {
+      throw new TransportException(Kind.PROTOCOL, "piece out of range (offset " + offset + ", size " + rawSize + ")");
+    }
+    // a view of the message's bytes: no copy
+    return new FilePiece(index, offset, data.asReadOnlyByteBuffer(), codec, rawSize, fileSize, eof);
+  }
+
+  /** Feeds every message, mapped to a piece, into the sink with back-pressure. */
+  private static <M> Future<Void> receive(GrpcClientResponse<?, M> resp, WriteStream<FilePiece> sink,
+      Function<M, FilePiece> map) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(failure(resp));
+    }
+    Promise<Void> result = Promise.promise();
+    resp.handler(msg -> {
+      if (result.future().isComplete()) {
+        return;
+      }
+      FilePiece p;
+      try {
+        p = map.apply(msg);
+      } catch (TransportException e) {
+        result.tryFail(e);
+        return;
+      }
+      sink.write(p).onFailure(result::tryFail);
+      if (sink.writeQueueFull()) {
+        resp.pause();
+        sink.drainHandler(v -> resp.resume());
+      }
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented()
+            : GrpcSyncSource.endError(resp, ar.cause()));
+      } else {
+        result.tryComplete();
+      }
+    });
+    return result.future();
+  }
+
+  private static RuntimeException failure(GrpcClientResponse<?, ?> resp) {
+    return resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented() : GrpcSyncSource.statusError(resp);
+  }
+
+  @Override
+  public Future<BlockHashes> blockHashes(String spiderId, String path, int[] groups) {
+    if (!hashesSupported) {
+      return Future.failedFuture(new TransportException(Kind.PROTOCOL, "the master offers no block hashes"));
+    }
+    BlockHashesRequest.Builder b = BlockHashesRequest.newBuilder().setSpiderId(spiderId).setPath(path)
+        .setNodeKey(nodeKey);
+    if (groups != null) {
+      for (int g : groups) {
+        b.addGroups(g);
+      }
+    }
+    BlockHashesRequest request = b.build();
+    return client.request(address, SyncServiceGrpcClient.StreamBlockHashes)
+        .compose(req -> {
+          owner.prepare(req, timeout);
+          return owner.deadline(req, timeout,
+              req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req, collect(resp))));
+        })
+        .recover(err -> {
+          if (err instanceof Unimplemented) {
+            hashesSupported = false;
+            return Future.failedFuture(new TransportException(Kind.PROTOCOL, "the master offers no block hashes"));
+          }
+          return Future.failedFuture(GrpcSyncSource.classify("block hashes of " + spiderId + "/" + path, err));
+        });
+  }
+
+  private static Future<BlockHashes> collect(GrpcClientResponse<BlockHashesRequest, BlockHashesChunk> resp) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(failure(resp));
+    }
+    Promise<BlockHashes> result = Promise.promise();
+    List<BlockHashesChunk> chunks = new ArrayList<>();
+    long[] wire = {0};
+    resp.handler(c -> {
+      chunks.add(c);
+      wire[0] += c.getSerializedSize();
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented()
+            : GrpcSyncSource.endError(resp, ar.cause()));
+        return;
+      }
+      try {
+        result.tryComplete(merge(chunks, wire[0]));
+      } catch (TransportException e) {
+        result.tryFail(e);
+      }
+    });
+    return result.future();
+  }
+
+  static BlockHashes merge(List<BlockHashesChunk> chunks, long wireBytes) {
+    if (chunks.isEmpty() || !chunks.get(chunks.size() - 1).getLast()) {
+      throw new TransportException(Kind.PROTOCOL, "block hashes ended without their last chunk");
+    }
+    BlockHashesChunk head = chunks.get(0);
+    long size = head.getFileSize();
+    int bs = head.getBlockSize();
+    int gs = head.getGroupSize();
+    if (size < 0 || bs <= 0 || bs > BlockIndex.MAX_BLOCK_SIZE || gs <= 0 || gs > 65536
+        || BlockIndex.blockCount(size, bs) > 64L * BlockIndex.MAX_BLOCKS) {
+      throw new TransportException(Kind.PROTOCOL, "implausible block geometry " + bs + "/" + gs + " for " + size);
+    }
+    List<Long> groupHashes = new ArrayList<>();
+    List<Integer> groups = new ArrayList<>();
+    List<Long> strong = new ArrayList<>();
+    List<Integer> weak = new ArrayList<>();
+    for (BlockHashesChunk c : chunks) {
+      if (c.getFileSize() != size || c.getBlockSize() != bs || c.getGroupSize() != gs
+          || !c.getFileHash().equals(head.getFileHash())) {
+        throw new TransportException(Kind.PROTOCOL, "block hash chunks disagree");
+      }
+      groupHashes.addAll(c.getGroupHashesList());
+      groups.addAll(c.getGroupsList());
+      strong.addAll(c.getBlockStrongList());
+      weak.addAll(c.getBlockWeakList());
+    }
+    if (strong.size() != weak.size()) {
+      throw new TransportException(Kind.PROTOCOL, "strong and weak block hashes differ in number");
+    }
+    return new BlockHashes(size, head.getFileHash(), bs, gs,
+        groupHashes.stream().mapToLong(Long::longValue).toArray(),
+        groups.stream().mapToInt(Integer::intValue).toArray(),
+        strong.stream().mapToLong(Long::longValue).toArray(),
+        weak.stream().mapToInt(Integer::intValue).toArray(), wireBytes);
+  }
+}

@@ -1,0 +1,262 @@
+package dev.syncnode.transport.grpc.server;
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.Manifest;
+import dev.syncnode.master.UnexpectedFailure;
+import dev.syncnode.master.scan.ScanException;
+import dev.syncnode.master.scan.ScanReply;
+import dev.syncnode.master.scan.ScanRequest;
+import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.node.ListenFailure;
+import dev.syncnode.piece.PieceCodec;
+import dev.syncnode.proto.FileDownloadChunk;
+import dev.syncnode.proto.FileDownloadRequest;
+import dev.syncnode.proto.FileScanChunk;
+import dev.syncnode.proto.FileScanRequest;
+import dev.syncnode.proto.SyncServiceGrpcService;
+import dev.syncnode.security.Auth;
+import dev.syncnode.security.ConnectionGuard;
+import dev.syncnode.security.ServerOptions;
+import dev.syncnode.transport.grpc.ProtoMapping;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's gRPC endpoint: translates {@code StreamFileScan} into a scan-cache request and streams
+ * the manifest in chunks, and streams file contents for {@code StreamFileDownload}. Both honour
+ * HTTP/2 back-pressure (writes pause while the client's window is full), so memory does not grow
+ * with manifest or file size. Errors are gRPC status codes.
+ */
+public final class GrpcEndpointVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcEndpointVerticle.class);
+  /** Size of one download chunk. */
+  public static final int DOWNLOAD_CHUNK = 128 * 1024;
+  public static final long MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+  private final ConfigHolder config;
+  private final SyncMetrics metrics;
+  private HttpServer server;
+  private ConnectionGuard guard;
+  private TransferService transfers;
+
+  public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** The bound port (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Bytes read for download streams and not yet taken by their clients (at most {@code sync.grpc.sendBudget}). */
+  public long sendBytesHeld() {
+    return transfers == null ? 0 : transfers.budget().held();
+  }
+
+  /** The most bytes ever held at once for download streams. */
+  public long sendBytesPeak() {
+    return transfers == null ? 0 : transfers.budget().peak();
+  }
+
+  /** The most block-index computations that ever ran at once (tests). */
+  public int blockIndexPeak() {
+    return transfers == null ? 0 : transfers.hashingPeak();
+  }
+
+  /** Download streams served now (tests; read on the endpoint's event loop or racy). */
+  public int downloadStreams() {
+    return transfers == null ? 0 : transfers.streams();
+  }
+
+  @Override
+  public Future<?> start() {
+    GrpcServer grpc = GrpcServer.server(vertx, ServerOptions.grpc(MAX_MESSAGE_SIZE));
+    grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
+    transfers = new TransferService(vertx, config, metrics, this::fail);
+    grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
+    grpc.callHandler(SyncServiceGrpcService.StreamFiles, req -> {
+      if (authorized(req)) {
+        transfers.files(req);
+      }
+    });
+    grpc.callHandler(SyncServiceGrpcService.StreamBlockHashes, req -> {
+      if (authorized(req)) {
+        transfers.blockHashes(req);
+      }
+    });
+    NodeConfig.Endpoint ep = config.get().grpc();
+    HttpServerOptions options = ServerOptions.grpcPort(config.get());
+    server = vertx.createHttpServer(options);
+    guard = ConnectionGuard.install(vertx, "gRPC", ep, server, grpc);
+    // zstd's native library loads off the event loop, before any request negotiates a codec
+    return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
+        .compose(zstd -> server.listen())
+        .onSuccess(s -> guard.listening(s.actualPort()))
+        .recover(err -> Future.failedFuture(ListenFailure.explain("grpc", ep, err)))
+        .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private boolean authorized(GrpcServerRequest<?, ?> req) {
+    if (Auth.check(config.get().auth(), req.headers().get("authorization"))) {
+      return true;
+    }
+    req.response().status(GrpcStatus.UNAUTHENTICATED).statusMessage("missing or invalid token").end();
+    return false;
+  }
+
+  // ---- StreamFileScan ----
+
+  private void onScan(GrpcServerRequest<FileScanRequest, FileScanChunk> req) {
+    if (!authorized(req)) {
+      return;
+    }
+    GrpcServerResponse<FileScanRequest, FileScanChunk> resp = req.response();
+    int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
+    String[] known = {""};
+    req.last().recover(GrpcEndpointVerticle::badRequestMessage)
+        .compose(r -> {
+          known[0] = r.getKnownDigest();
+          return vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
+              new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts);
+        })
+        .map(Message::body)
+        .compose(reply -> {
+          Manifest m = reply.manifest();
+          if (!known[0].isEmpty() && known[0].equals(m.digest())) {
+            // the worker holds this manifest already: one small chunk, no list (and nothing to gzip)
+            return resp.end(ProtoMapping.withSkipped(ProtoMapping.chunk(0, m.total(), m.digest(), true), m)
+                .setUnchanged(true).build());
+          }
+          if (resp.acceptedEncodings().contains("gzip")) {
+            resp.encoding("gzip");
+          }
+          return streamManifest(resp, m, chunkSize);
+        })
+        .onFailure(err -> fail(resp, err));
+  }
+
+  private Future<Void> streamManifest(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize) {
+    List<FileEntry> entries = m.entries();
+    if (entries.isEmpty()) {
+      return resp.end(ProtoMapping.withSkipped(ProtoMapping.chunk(0, 0, m.digest(), true), m).build());
+    }
+    Promise<Void> done = Promise.promise();
+    writeChunks(resp, m, chunkSize, 0, done);
+    return done.future();
+  }
+
+  private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize, int from,
+      Promise<Void> done) {
+    List<FileEntry> entries = m.entries();
+    int start = from;
+    while (start < entries.size()) {
+      int end = Math.min(entries.size(), start + chunkSize);
+      boolean last = end == entries.size();
+      FileScanChunk.Builder chunk = ProtoMapping.chunk(start / chunkSize, entries.size(), m.digest(), last);
+      if (start == 0) {
+        ProtoMapping.withSkipped(chunk, m);
+      }
+      for (int i = start; i < end; i++) {
+        chunk.addEntries(ProtoMapping.toProto(entries.get(i)));
+      }
+      if (last) {
+        resp.end(chunk.build()).onComplete(done);
+        return;
+      }
+      resp.write(chunk.build());
+      start = end;
+      if (resp.writeQueueFull()) {
+        int next = start;
+        resp.drainHandler(v -> writeChunks(resp, m, chunkSize, next, done));
+        return;
+      }
+    }
+  }
+
+  // ---- StreamFileDownload ----
+
+  private void onDownload(GrpcServerRequest<FileDownloadRequest, FileDownloadChunk> req) {
+    if (!authorized(req)) {
+      return;
+    }
+    transfers.download(req);
+  }
+
+  /** A request message that cannot be decoded, or none at all, is the client's fault. */
+  static <T> Future<T> badRequestMessage(Throwable err) {
+    return Future.failedFuture(ScanException.invalid("malformed or missing request message"));
+  }
+
+  void fail(GrpcServerResponse<?, ?> resp, Throwable err) {
+    if (cancelled(err)) {
+      // the client reset the stream or went away (Ctrl-C, a timeout): routine, and nobody to tell
+      LOG.debug("gRPC call cancelled by the client: {}", err.toString());
+      return;
+    }
+    GrpcStatus status;
+    String message = err.getMessage();
+    if (err instanceof ScanException se) {
+      status = status(se.kind());
+    } else if (err instanceof ReplyException re && re.failureCode() > 0) {
+      status = status(ScanException.Kind.fromCode(re.failureCode()));
+    } else if (err instanceof ReplyException re) {
+      status = GrpcStatus.UNAVAILABLE;
+      message = "scan timed out or no scanner: " + re.getMessage();
+    } else {
+      status = GrpcStatus.INTERNAL;
+      message = UnexpectedFailure.describe(err);
+      LOG.warn("gRPC call failed", err);
+    }
+    try {
+      resp.status(status).statusMessage(message == null ? status.name() : message).end();
+    } catch (IllegalStateException alreadyEnded) {
+      // the client went away or the stream already ended; nothing left to tell
+    }
+  }
+
+  /** Whether {@code err} only says that the client reset the stream or closed the connection. */
+  static boolean cancelled(Throwable err) {
+    return err instanceof io.vertx.core.http.StreamResetException
+        || err instanceof io.vertx.core.http.HttpClosedException
+        || err instanceof java.nio.channels.ClosedChannelException
+        || err instanceof io.netty.handler.codec.http2.Http2Exception.StreamException
+        || err instanceof io.vertx.core.VertxException && "Connection was closed".equals(err.getMessage())
+        || err instanceof java.io.IOException && String.valueOf(err.getMessage()).startsWith("Connection reset");
+  }
+
+  private static GrpcStatus status(ScanException.Kind kind) {
+    switch (kind) {
+      case INVALID_ARGUMENT:
+        return GrpcStatus.INVALID_ARGUMENT;
+      case NOT_FOUND:
+        return GrpcStatus.NOT_FOUND;
+      default:
+        return GrpcStatus.INTERNAL;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.syncnode.master.scan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.NodeConfig;
+import dev.syncnode.it.Cluster;
+import dev.syncnode.metrics.SyncMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.Message;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scan cache's invalidation counts: kept while a scan of the spider runs (so a scan that
+ * overlapped a change is not cached), and dropped afterwards, so a long-running master does not keep
+ * one entry for every spider name its watcher ever reported.
+ */
+class ScanCacheGenerationsTest {
+  @TempDir Path tmp;
+  Vertx vertx;
+  /** Completed to let held scanner jobs through; set before a job is sent. */
+  volatile Promise<Void> release;
+  volatile Promise<Void> held;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path workspace = Files.createDirectories(tmp.resolve("master"));
+    Files.createDirectories(workspace.resolve("s1"));
+    Files.writeString(workspace.resolve("s1/a.txt"), "a\n");
+    NodeConfig c = NodeConfig.defaults()
+        .withNode(new NodeConfig.Node(NodeConfig.Role.MASTER, "m", workspace.toString()));
+    ConfigHolder config = new ConfigHolder(c);
+    SyncMetrics metrics = SyncMetrics.standalone();
+    vertx = Vertx.vertx();
+    // a job for the real scanner waits here while the test holds it, so a scan is provably in flight
+    vertx.eventBus().addInboundInterceptor((DeliveryContext<Object> ctx) -> {
+      Promise<Void> gate = release;
+      if (Addresses.SCANNER_SCAN.equals(ctx.message().address()) && gate != null) {
+        held.tryComplete();
+        gate.future().onComplete(v -> ctx.next());
+      } else {
+        ctx.next();
+      }
+    });
+    Cluster.await(vertx.deployVerticle(new ScannerVerticle(config, metrics))
+        .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics))));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    Cluster.await(vertx.close());
+  }
+
+  private CacheStats stats() throws Exception {
+    return Cluster.await(vertx.eventBus().<CacheStats>request(Addresses.CACHE_STATS, "").map(Message::body));
+  }
+
+  private Future<Void> invalidate(String spiderId) {
+    return vertx.eventBus().request(Addresses.CACHE_INVALIDATE, spiderId).mapEmpty();
+  }
+
+  private Future<ScanReply> scan(String spiderId) {
+    return vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN, new ScanRequest(spiderId, "", "grpc"))
+        .map(Message::body);
+  }
+
+  @Test
+  void invalidationsOfSpidersNotBeingScannedLeaveNothingBehind() throws Exception {
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      all.add(invalidate("gone-" + i));
+    }
+    Cluster.await(Future.all(all));
+    assertEquals(0, stats().invalidationCounts(), "one count per spider name ever invalidated");
+  }
+
+  @Test
+  void aScanOverlappingAnInvalidationIsAnsweredButNotCachedAndItsCountGoes() throws Exception {
+    release = Promise.promise();
+    held = Promise.promise();
+    Future<ScanReply> first = scan("s1");
+    Cluster.await(held.future());
+    Cluster.await(invalidate("s1"));
+    assertEquals(1, stats().invalidationCounts());
+    release.complete();
+    release = null;
+    assertEquals(ScanReply.Outcome.SCANNED, Cluster.await(first).outcome());
+    CacheStats after = stats();
+    assertEquals(0, after.cached(), "the scan overlapped a change");
+    assertEquals(0, after.invalidationCounts());
+
+    assertEquals(ScanReply.Outcome.SCANNED, Cluster.await(scan("s1")).outcome());
+    assertEquals(ScanReply.Outcome.CACHE_HIT, Cluster.await(scan("s1")).outcome());
+  }
+}
