@@ -1,6 +1,6 @@
 package dev.syncnode.cluster;
-import static dev.syncnode.transport.http.HttpReplies.error;
-import static dev.syncnode.transport.http.HttpReplies.json;
+import static dev.syncnode.transport.http.server.HttpReplies.error;
+import static dev.syncnode.transport.http.server.HttpReplies.json;
 
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.manifest.PathRules;

@@ -1,7 +1,6 @@
 /**
- * Confined file opening on the master: a file of a spider is opened once, without following a final
- * symlink and without blocking on a FIFO, then what was opened is checked (a regular file whose real
- * location is inside the spider root), and everything after (size, hash, bytes served) comes from that
- * one descriptor, never from the path again.
+ * The file system as both roles use it: the tree scanner with its hash memo, file hashing, the master
+ * workspace mark, and confined opening (a file is opened once, without following a final symlink and
+ * without blocking on a FIFO, checked, and then hashed and served from that one descriptor).
  */
 package dev.syncnode.fs;

@@ -1,6 +1,6 @@
 package dev.syncnode.node;
-import static dev.syncnode.transport.http.HttpReplies.error;
-import static dev.syncnode.transport.http.HttpReplies.json;
+import static dev.syncnode.transport.http.server.HttpReplies.error;
+import static dev.syncnode.transport.http.server.HttpReplies.json;
 
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.cluster.ClusterRoutes;
@@ -12,8 +12,9 @@ import dev.syncnode.security.ConnectionGuard;
 import dev.syncnode.security.HttpAuth;
 import dev.syncnode.security.ServerOptions;
 import dev.syncnode.security.UrlGuard;
-import dev.syncnode.transport.http.HttpReplies;
+import dev.syncnode.transport.ListenFailure;
 import dev.syncnode.transport.http.server.ApiGuard;
+import dev.syncnode.transport.http.server.HttpReplies;
 import dev.syncnode.transport.http.server.HttpThrottle;
 import dev.syncnode.transport.http.server.MasterHttpRoutes;
 import dev.syncnode.worker.SyncReport;

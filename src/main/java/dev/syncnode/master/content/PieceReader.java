@@ -7,7 +7,6 @@ import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.master.scan.ServedFile;
 import dev.syncnode.piece.PieceCodec.Codec;
 import dev.syncnode.piece.PieceCodec;
-import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,7 +30,7 @@ public final class PieceReader {
    * Piece size (also the unit of the compression cache). Messages stay well below the 256 KiB
    * default message limit of gRPC clients such as Vert.x's.
    */
-  static final int PIECE = GrpcEndpointVerticle.DOWNLOAD_CHUNK;
+  public static final int PIECE = 128 * 1024;
   public static final int ROUND_BYTES = 2 * 1024 * 1024;
   static final int ROUND_PIECES = 512;
 

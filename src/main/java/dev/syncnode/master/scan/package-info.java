@@ -1,6 +1,7 @@
 /**
- * The master's scan cache: TTL-bounded manifests per (spider, path) and the in-flight Future map that
- * makes N concurrent requests share one directory walk, kept current by the spider watcher (a change
- * on disk invalidates the spider's manifests at once).
+ * The master's scans: the scanner verticle that walks a spider off the event loop, the scan cache
+ * (TTL-bounded manifests per spider and path, and the in-flight Future map that makes N concurrent
+ * requests share one walk) and the spider watcher that invalidates a spider's manifests when its
+ * files change.
  */
 package dev.syncnode.master.scan;

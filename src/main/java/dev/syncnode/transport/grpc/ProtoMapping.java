@@ -11,6 +11,9 @@ import java.util.List;
 
 /** Translation between manifest records and their protobuf messages. */
 public final class ProtoMapping {
+  /** The largest gRPC message either side accepts (a manifest chunk, a piece with its header). */
+  public static final long MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
   private ProtoMapping() {}
 
   public static dev.syncnode.proto.FileEntry toProto(FileEntry e) {

@@ -9,7 +9,7 @@ public final class HttpStatusException extends RuntimeException {
     this.status = status;
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 

@@ -19,6 +19,9 @@ import java.util.List;
 public final class ManifestJson {
   public static final String TAIL = "]}";
 
+  /** The media type of a file body (download answers). */
+  public static final String OCTET_STREAM = "application/octet-stream";
+
   private ManifestJson() {}
 
   /** Everything before the first entry, ending with the opening bracket of the entries array. */

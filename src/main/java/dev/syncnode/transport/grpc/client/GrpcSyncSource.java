@@ -18,7 +18,6 @@ import dev.syncnode.transport.TransferSource;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.grpc.ProtoMapping;
-import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -98,7 +97,7 @@ public final class GrpcSyncSource implements SyncSource {
     // The deadline is enforced here, not left to the master: a master that stalls or never ends a
     // stream is cut off after sync.timeout.scan / sync.timeout.download.
     this.client = GrpcClient.client(vertx, new GrpcClientOptions()
-        .setMaxMessageSize(GrpcEndpointVerticle.MAX_MESSAGE_SIZE)
+        .setMaxMessageSize(ProtoMapping.MAX_MESSAGE_SIZE)
         .setScheduleDeadlineAutomatically(true), http);
     this.transfers = new GrpcTransferClient(this, client, address, this.nodeKey, downloadTimeout);
   }
@@ -360,7 +359,7 @@ public final class GrpcSyncSource implements SyncSource {
   static TransportException endError(GrpcClientResponse<?, ?> resp, Throwable cause) {
     if (resp.status() == null && cause instanceof io.vertx.grpc.common.MessageSizeOverflowException big) {
       return new TransportException(Kind.PROTOCOL, "the master sent a message of " + big.messageSize()
-          + " bytes, more than the limit of " + GrpcEndpointVerticle.MAX_MESSAGE_SIZE, cause);
+          + " bytes, more than the limit of " + ProtoMapping.MAX_MESSAGE_SIZE, cause);
     }
     if (resp.status() == null && cause instanceof io.vertx.grpc.common.InvalidMessageException) {
       return new TransportException(Kind.PROTOCOL, "the master sent an invalid message: " + cause, cause);

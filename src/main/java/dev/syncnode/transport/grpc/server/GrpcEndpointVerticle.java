@@ -5,11 +5,11 @@ import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.master.UnexpectedFailure;
+import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.master.scan.ScanReply;
 import dev.syncnode.master.scan.ScanRequest;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.node.ListenFailure;
 import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
@@ -19,6 +19,7 @@ import dev.syncnode.proto.SyncServiceGrpcService;
 import dev.syncnode.security.Auth;
 import dev.syncnode.security.ConnectionGuard;
 import dev.syncnode.security.ServerOptions;
+import dev.syncnode.transport.ListenFailure;
 import dev.syncnode.transport.grpc.ProtoMapping;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class GrpcEndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcEndpointVerticle.class);
   /** Size of one download chunk. */
-  public static final int DOWNLOAD_CHUNK = 128 * 1024;
-  public static final long MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+  public static final int DOWNLOAD_CHUNK = PieceReader.PIECE;
+  public static final long MAX_MESSAGE_SIZE = ProtoMapping.MAX_MESSAGE_SIZE;
 
   private final ConfigHolder config;
   private final SyncMetrics metrics;

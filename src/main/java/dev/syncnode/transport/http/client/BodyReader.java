@@ -1,7 +1,6 @@
 package dev.syncnode.transport.http.client;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
-import dev.syncnode.transport.http.HttpFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

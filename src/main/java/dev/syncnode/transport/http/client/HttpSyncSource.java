@@ -8,10 +8,8 @@ import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
-import dev.syncnode.transport.http.Answer;
-import dev.syncnode.transport.http.HttpFailures;
-import dev.syncnode.transport.http.HttpReplies;
-import dev.syncnode.transport.http.server.DownloadHandler;
+import dev.syncnode.transport.http.ManifestJson;
+import dev.syncnode.transport.http.server.HttpReplies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -265,7 +263,7 @@ public final class HttpSyncSource implements SyncSource {
     } else {
       return failWithStatus(what, answer, resp);
     }
-    if (answer.contentType() != null && !answer.hasType(DownloadHandler.OCTET_STREAM)) {
+    if (answer.contentType() != null && !answer.hasType(ManifestJson.OCTET_STREAM)) {
       return BodyReader.head(resp, HttpFailures.SNIPPET_BYTES).compose(head -> Future.failedFuture(
           HttpFailures.protocol(what, answer, "expected application/octet-stream", head)));
     }

@@ -6,8 +6,6 @@ import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.manifest.Skipped;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
-import dev.syncnode.transport.http.Answer;
-import dev.syncnode.transport.http.HttpFailures;
 import dev.syncnode.transport.http.ManifestJson;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,7 +1,6 @@
 package dev.syncnode.transport.http.server;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.security.Auth;
-import dev.syncnode.transport.http.HttpReplies;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;

@@ -11,6 +11,7 @@ import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.transport.http.ClientGoneException;
 import dev.syncnode.transport.http.HttpStatusException;
+import dev.syncnode.transport.http.ManifestJson;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -44,7 +45,7 @@ import java.util.function.Supplier;
  * per file version, shared by concurrent downloads.
  */
 public final class DownloadHandler implements Handler<RoutingContext> {
-  public static final String OCTET_STREAM = "application/octet-stream";
+  public static final String OCTET_STREAM = ManifestJson.OCTET_STREAM;
   static final String TRANSPORT = "http";
   static final int READ_BUFFER = 64 * 1024;
 

@@ -2,7 +2,6 @@ package dev.syncnode.transport.http.server;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.transport.http.ClientGoneException;
-import dev.syncnode.transport.http.HttpReplies;
 import dev.syncnode.transport.http.ManifestJson;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

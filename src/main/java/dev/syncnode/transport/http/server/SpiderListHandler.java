@@ -1,7 +1,6 @@
 package dev.syncnode.transport.http.server;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.manifest.PathRules;
-import dev.syncnode.transport.http.HttpReplies;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

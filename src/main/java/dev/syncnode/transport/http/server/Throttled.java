@@ -2,7 +2,6 @@ package dev.syncnode.transport.http.server;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.security.ConnectionGuard;
-import dev.syncnode.transport.http.HttpReplies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
-import dev.syncnode.transport.http.HttpFailures;
 import dev.syncnode.transport.http.ManifestJson;
-import dev.syncnode.transport.http.RetryAfter;
+import dev.syncnode.transport.http.client.HttpFailures;
 import dev.syncnode.transport.http.client.HttpSyncSource;
+import dev.syncnode.transport.http.client.RetryAfter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

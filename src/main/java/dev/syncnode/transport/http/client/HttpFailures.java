@@ -1,4 +1,4 @@
-package dev.syncnode.transport.http;
+package dev.syncnode.transport.http.client;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.VertxException;

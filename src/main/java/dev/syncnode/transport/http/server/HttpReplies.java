@@ -1,7 +1,8 @@
-package dev.syncnode.transport.http;
+package dev.syncnode.transport.http.server;
 import dev.syncnode.master.UnexpectedFailure;
 import dev.syncnode.master.scan.ScanException;
-import dev.syncnode.transport.http.server.ThrottledException;
+import dev.syncnode.transport.http.ClientGoneException;
+import dev.syncnode.transport.http.HttpStatusException;
 import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;

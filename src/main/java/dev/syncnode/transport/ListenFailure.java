@@ -1,4 +1,4 @@
-package dev.syncnode.node;
+package dev.syncnode.transport;
 import dev.syncnode.config.NodeConfig;
 import java.net.BindException;
 

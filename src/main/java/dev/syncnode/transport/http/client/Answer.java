@@ -1,4 +1,4 @@
-package dev.syncnode.transport.http;
+package dev.syncnode.transport.http.client;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
