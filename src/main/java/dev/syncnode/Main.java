@@ -1,379 +1,61 @@
 package dev.syncnode;
-import dev.syncnode.cluster.ClusterSupport;
-import dev.syncnode.config.ConfigException;
-import dev.syncnode.config.ConfigService;
-import dev.syncnode.config.NodeConfig;
-import dev.syncnode.fs.WorkspaceMark;
-import dev.syncnode.security.AcceptGate;
-import dev.syncnode.transport.ListenFailure;
-import io.vertx.core.Deployable;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxBuilder;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
-import io.vertx.launcher.application.ExitCodes;
-import io.vertx.launcher.application.HookContext;
-import io.vertx.launcher.application.VertxApplication;
-import io.vertx.launcher.application.VertxApplicationHooks;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
-import java.io.IOException;
-import java.io.InputStream;
+
+import dev.syncnode.cli.SyncCommand;
+import dev.syncnode.cli.Usage;
+import dev.syncnode.node.NodeLauncher;
+import dev.syncnode.node.Version;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * The jar's entry point.
- *
- * <ul>
- *   <li>{@code -conf conf/config.yml [-cluster]}: validates the config, then runs the Vert.x launcher,
- *       which deploys {@link #MAIN_VERTICLE}. A YAML {@code -conf} reaches the verticle as the
- *       deployment config {@code {"configPath": "<absolute path>"}}; a JSON {@code -conf} (file or
- *       inline object) is passed on unchanged. {@link ConfigService#fromDeploymentConfig} handles both.
- *   <li>{@code sync ...}: runs {@code dev.syncnode.cli.SyncCommand.main(String[])} and exits with its code.
- *   <li>{@code version}, {@code --help}.
- * </ul>
+ * The jar's entry point, the command line only: {@code sync ...} runs one sync
+ * ({@link SyncCommand}) and exits with its code; {@code version} and {@code --help}; anything else
+ * runs a node ({@link NodeLauncher}: {@code -conf conf/config.yml [-cluster]}).
  */
-public class Main extends VertxApplication implements VertxApplicationHooks {
-  public static final String MAIN_VERTICLE = "dev.syncnode.node.NodeVerticle";
-  public static final String SYNC_COMMAND = "dev.syncnode.cli.SyncCommand";
-  /** Deployment config key holding the YAML path; same as {@link ConfigService#CONFIG_PATH_KEY}. */
-  public static final String CONFIG_PATH_KEY = ConfigService.CONFIG_PATH_KEY;
-
-  /** {@link #run} result: the node is running, do not exit. */
-  static final int RUNNING = -1;
-
-  private static final Set<String> CONF_OPTIONS = Set.of("-conf", "--conf");
-  private static final Set<String> HELP_OPTIONS = Set.of("-h", "-help", "--help");
-  /** Launcher flags (vertx-launcher-application 5.0). */
-  private static final Set<String> FLAG_OPTIONS = Set.of(
-      "-c", "-cluster", "--cluster", "-w", "-worker", "--worker", "-vt", "-virtual-thread", "--virtual-thread");
-  /** Launcher options that take a value (vertx-launcher-application 5.0). */
-  private static final Set<String> VALUE_OPTIONS = Set.of(
-      "-options", "--options", "-vertx-options", "--vertx-options",
-      "-deployment-options", "--deployment-options", "-instances", "--instances",
-      "-cluster-port", "--cluster-port", "-cluster-host", "--cluster-host",
-      "-cluster-public-port", "--cluster-public-port", "-cluster-public-host", "--cluster-public-host");
-
-  private static final Set<String> CLUSTER_FLAGS = Set.of("-c", "-cluster", "--cluster");
-
-  private final boolean clustered;
-  private final JsonObject deploymentConfig;
-  private final NodeConfig config;
-
-  protected Main(String[] launcherArgs, JsonObject deploymentConfig, NodeConfig config) {
-    super(launcherArgs, null, false, false);
-    this.clustered = Arrays.stream(launcherArgs).anyMatch(CLUSTER_FLAGS::contains);
-    this.deploymentConfig = deploymentConfig;
-    this.config = config;
-  }
+public final class Main {
+  private Main() {}
 
   public static void main(String[] args) {
     int code = run(args, System.getenv(), System.out, System.err);
-    if (code != RUNNING) {
+    if (code != NodeLauncher.RUNNING) {
       System.exit(code);
     }
   }
 
-  /** The config validated at startup (the verticle loads its own, live copy through ConfigService). */
-  public NodeConfig config() {
-    return config;
-  }
-
-  @Override
-  public JsonObject afterConfigParsed(JsonObject ignored) {
-    return deploymentConfig.copy(); // -conf was taken out of the launcher's arguments
-  }
-
-  /** Turns on Vert.x's own metrics (Micrometer, Prometheus registry) unless {@code metrics.enabled} is false. */
-  @Override
-  public void beforeStartingVertx(HookContext context) {
-    if (config != null && config.metrics().enabled()) {
-      context.vertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-          .setEnabled(true)
-          .setJvmMetricsEnabled(true)
-          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    }
-  }
-
-  /**
-   * A port that cannot be bound ends the process here, with one line naming the setting and exit 1:
-   * the launcher would log a stack trace next and exit 15. Closing Vert.x first releases the port
-   * the other endpoint may already hold.
-   */
-  @Override
-  public void afterFailureToDeployVerticle(HookContext context, Throwable cause) {
-    ListenFailure f = ListenFailure.in(cause);
-    if (f == null) {
-      return;
-    }
-    System.err.println("syncnode: " + f.getMessage());
-    try {
-      context.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception | Error closing) {
-      // exiting anyway
-    }
-    System.exit(1);
-  }
-
-  @Override
-  public VertxBuilder createVertxBuilder(VertxOptions options) {
-    // the connection guards see each connection when it is accepted, not only once it speaks HTTP
-    VertxBuilder builder = AcceptGate.install(Vertx.builder().with(options), options);
-    if (options.getMetricsOptions() instanceof MicrometerMetricsOptions) {
-      builder.withMetrics(new MicrometerMetricsFactory());
-    }
-    if (clustered && config != null) {
-      ClusterSupport.withCluster(builder, config); // cluster.name / members / port from the config
-    }
-    return builder;
-  }
-
-  @Override
-  public Supplier<? extends Deployable> verticleSupplier() {
-    return Main::newMainVerticle;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  /** Runs the command line; returns an exit code, or {@link #RUNNING} when the node was started. */
+  /** Runs the command line; returns an exit code, or {@link NodeLauncher#RUNNING} when a node was started. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length > 0) {
       switch (args[0]) {
         case "sync":
-          return runSync(SYNC_COMMAND, Arrays.copyOfRange(args, 1, args.length), err);
+          return runSync(rest -> SyncCommand.run(rest, out, err, env), Arrays.copyOfRange(args, 1, args.length), err);
         case "version":
         case "--version":
-          out.println("syncnode " + version());
+          out.println("syncnode " + Version.current());
           return 0;
         case "help":
-          out.print(usage());
+          out.print(Usage.text());
           return 0;
         default:
           break;
       }
     }
-    Prepared p;
-    try {
-      p = prepare(args, env);
-    } catch (UsageException e) {
-      err.println("syncnode: " + e.getMessage());
-      err.println("Try 'java -jar node.jar --help'.");
-      return ExitCodes.USAGE;
-    } catch (ConfigException e) {
-      err.println("invalid config: " + e.key() + ": " + e.detail());
-      return 1;
-    }
-    if (p.help()) {
-      out.print(usage());
-      return 0;
-    }
-    int code = new Main(p.launcherArgs(), p.deploymentConfig(), p.config()).launch();
-    if (code == ExitCodes.USAGE) {
-      err.print(usage());
-    }
-    return code == 0 ? RUNNING : code;
+    return NodeLauncher.run(args, env, out, err);
   }
 
-  /** Node mode, before launching: the launcher's arguments, the verticle's config, the validated config. */
-  record Prepared(String[] launcherArgs, JsonObject deploymentConfig, NodeConfig config, boolean help) {}
-
-  static final class UsageException extends RuntimeException {
-    UsageException(String message) {
-      super(message);
-    }
-  }
-
-  /** Splits off {@code -conf}, turns it into the deployment config and validates that config. */
-  static Prepared prepare(String[] args, Map<String, String> env) {
-    List<String> launcherArgs = new ArrayList<>();
-    String conf = null;
-    boolean help = false;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String name = a.toLowerCase(Locale.ROOT);
-      int eq = name.indexOf('=');
-      String bare = eq > 0 ? name.substring(0, eq) : name;
-      if (CONF_OPTIONS.contains(bare)) {
-        if (eq > 0) {
-          conf = a.substring(eq + 1);
-        } else if (i + 1 < args.length) {
-          conf = args[++i];
-        } else {
-          throw new UsageException("-conf needs a value (a YAML or JSON file)");
-        }
-      } else if (HELP_OPTIONS.contains(name)) {
-        help = true;
-      } else if (VALUE_OPTIONS.contains(bare)) {
-        launcherArgs.add(a);
-        if (eq < 0) {
-          if (i + 1 >= args.length) {
-            throw new UsageException(a + " needs a value");
-          }
-          launcherArgs.add(args[++i]);
-        }
-      } else if (FLAG_OPTIONS.contains(name)) {
-        launcherArgs.add(a);
-      } else if (a.startsWith("-")) {
-        throw new UsageException("unknown option: " + a);
-      } else {
-        throw new UsageException("unknown command or argument: " + a);
-      }
-    }
-    if (help) {
-      return new Prepared(new String[0], new JsonObject(), null, true);
-    }
-    JsonObject deploymentConfig = deploymentConfig(conf);
-    NodeConfig config = ConfigService.loadNow(deploymentConfig, env);
-    if (config.node().role() == NodeConfig.Role.WORKER) {
-      Path master = WorkspaceMark.masterWorkspaceAround(Path.of(config.node().workspace()));
-      if (master != null) {
-        throw new ConfigException("node.workspace", config.node().workspace() + " is inside " + master
-            + ", the workspace of a master on this host: a worker there would write into its spiders."
-            + " Give the worker its own directory (SYNCNODE_NODE_WORKSPACE, default data/worker)");
-      }
-    }
-    return new Prepared(launcherArgs.toArray(String[]::new), deploymentConfig, config, false);
-  }
-
-  /**
-   * The verticle's config for a {@code -conf} value: a YAML file (by extension, or any file that is not
-   * a JSON object) becomes {@code {"configPath": "<absolute path>"}}; a JSON file or inline JSON object
-   * is used as it is (as the Vert.x launcher would); none gives {@code {}}.
-   */
-  static JsonObject deploymentConfig(String conf) {
-    if (conf == null) {
-      return new JsonObject();
-    }
-    Path file = null;
+  /** A command that throws still ends with one line and exit 1, not a stack trace. */
+  static int runSync(Command command, String[] rest, PrintStream err) {
     try {
-      file = Path.of(conf);
-    } catch (InvalidPathException e) {
-      // not a path: maybe inline JSON
-    }
-    if (file != null && Files.isRegularFile(file)) {
-      String lower = conf.toLowerCase(Locale.ROOT);
-      if (!lower.endsWith(".yml") && !lower.endsWith(".yaml")) {
-        try {
-          return new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (DecodeException | IOException notJson) {
-          // read below as YAML, where errors are reported properly
-        }
-      }
-      return new JsonObject().put(CONFIG_PATH_KEY, file.toAbsolutePath().normalize().toString());
-    }
-    if (!conf.trim().startsWith("{")) {
-      throw new ConfigException(conf, "file not found");
-    }
-    try {
-      return new JsonObject(conf);
-    } catch (DecodeException e) {
-      throw new ConfigException("-conf", "not a file and not a valid JSON object: " + e.getMessage());
-    }
-  }
-
-  static int runSync(String className, String[] rest, PrintStream err) {
-    Method main;
-    try {
-      main = Class.forName(className).getMethod("main", String[].class);
-    } catch (ClassNotFoundException | NoSuchMethodException e) {
-      err.println("syncnode: the sync command is not available in this build");
-      return 1;
-    }
-    try {
-      Object result = main.invoke(null, (Object) rest);
-      return result instanceof Integer code ? code : 0;
-    } catch (InvocationTargetException e) {
-      err.println("syncnode sync: " + e.getCause());
-      return 1;
-    } catch (IllegalAccessException e) {
-      err.println("syncnode: cannot run the sync command: " + e);
+      return command.run(rest);
+    } catch (RuntimeException e) {
+      err.println("syncnode sync: " + e);
       return 1;
     }
   }
 
-  private static Deployable newMainVerticle() {
-    try {
-      return (Deployable) Class.forName(MAIN_VERTICLE).getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot create the main verticle " + MAIN_VERTICLE + ": " + e, e);
-    }
-  }
-
-  /** The jar's version: manifest Implementation-Version, else the Maven pom.properties, else "dev". */
-  public static String version() {
-    Package pkg = Main.class.getPackage();
-    String v = pkg == null ? null : pkg.getImplementationVersion();
-    if (v == null) {
-      try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/dev.syncnode/syncnode/pom.properties")) {
-        if (in != null) {
-          Properties props = new Properties();
-          props.load(in);
-          v = props.getProperty("version");
-        }
-      } catch (IOException e) {
-        // fall back below
-      }
-    }
-    return v == null || v.isBlank() ? "dev" : v.trim();
-  }
-
-  static String usage() {
-    return """
-        Usage:
-          java -jar node.jar [-conf FILE] [-cluster] [launcher options]
-              Runs a node: master or worker, as node.role says.
-              -conf FILE      the config file (YAML, e.g. conf/config.yml), or a JSON file or inline JSON
-                              object; without -conf: the defaults plus environment overrides
-              -cluster        join the cluster (see the cluster.* keys)
-              Other Vert.x launcher options (-options, -instances, -cluster-host, -cluster-port, ...)
-              are passed on. An invalid config is reported as "invalid config: KEY: problem", exit 1.
-
-          java -jar node.jar sync --master HOST:PORT --spider ID --dest DIR [options]
-              Runs one sync and exits: 0 on success, 1 on failure, 2 on a usage error.
-              The last line on stdout is the JSON report.
-              --master HOST:PORT   the master's gRPC address
-              --spider ID          the spider to sync
-              --dest DIR           the directory to mirror the spider into
-              --master-http URL    the master's HTTP base URL, for the HTTP fallback
-                                   (e.g. http://127.0.0.1:8000)
-              --http-only          use HTTP only, never gRPC
-              --token T            the auth token to present to the master
-              --ca FILE            talk TLS to the master, trusting the CA certificate(s) in this PEM file
-              --tls                talk TLS to the master, trusting the JVM's default CAs
-              --force              sync into a non-empty DIR that syncnode never synced (the master's
-                                   paths are replaced, every other file is kept)
-              --json               print only the JSON report
-              --quiet              no progress output
-              --help               help for sync
-
-          java -jar node.jar version   prints the version
-          java -jar node.jar --help    prints this help
-
-        Configuration:
-          Every config key can be overridden by an environment variable: SYNCNODE_ + the key path
-          upper-cased and joined by _ , e.g. SYNCNODE_HTTP_PORT=8001, SYNCNODE_SYNC_USEGRPC=false,
-          SYNCNODE_SYNC_HTTP_QUEUESIZE=50, SYNCNODE_NODE_ROLE=worker, SYNCNODE_AUTH_TOKEN=secret;
-          lists comma-separated: SYNCNODE_SYNC_IGNORE=.git/,*.tmp
-          Precedence: environment, then the file, then the defaults. Durations: 250ms, 60s, 5m, 1h.
-          While running, changes to sync.* and auth.token in the file are applied within a few
-          seconds; other keys need a restart.
-        """;
+  /** A subcommand: arguments in, exit code out. */
+  @FunctionalInterface
+  interface Command {
+    int run(String[] args);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.ConfigException;
+import dev.syncnode.node.NodeLauncher;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -87,47 +88,47 @@ class MainTest {
   @Test
   void yamlConfBecomesConfigPath() throws Exception {
     Path conf = write("config.yml", "http: { port: 8001 }\n");
-    Main.Prepared p = Main.prepare(new String[] {"-conf", conf.toString(), "-cluster"}, Map.of());
+    NodeLauncher.Prepared p = NodeLauncher.prepare(new String[] {"-conf", conf.toString(), "-cluster"}, Map.of());
     assertEquals(new JsonObject().put("configPath", conf.toAbsolutePath().toString()), p.deploymentConfig());
     assertArrayEquals(new String[] {"-cluster"}, p.launcherArgs());
     assertEquals(8001, p.config().http().port());
 
-    p = Main.prepare(new String[] {"--CONF=" + conf}, Map.of("SYNCNODE_HTTP_PORT", "0"));
-    assertEquals(conf.toAbsolutePath().toString(), p.deploymentConfig().getString(Main.CONFIG_PATH_KEY));
+    p = NodeLauncher.prepare(new String[] {"--CONF=" + conf}, Map.of("SYNCNODE_HTTP_PORT", "0"));
+    assertEquals(conf.toAbsolutePath().toString(), p.deploymentConfig().getString(NodeLauncher.CONFIG_PATH_KEY));
     assertEquals(0, p.config().http().port());
 
     // any file that is not a JSON object is YAML
     Path other = write("node.conf", "http:\n  port: 8002\n");
-    p = Main.prepare(new String[] {"-conf", other.toString()}, Map.of());
-    assertEquals(other.toAbsolutePath().toString(), p.deploymentConfig().getString(Main.CONFIG_PATH_KEY));
+    p = NodeLauncher.prepare(new String[] {"-conf", other.toString()}, Map.of());
+    assertEquals(other.toAbsolutePath().toString(), p.deploymentConfig().getString(NodeLauncher.CONFIG_PATH_KEY));
     assertEquals(8002, p.config().http().port());
   }
 
   @Test
   void jsonConfIsPassedOnAsItIs() throws Exception {
-    Main.Prepared p = Main.prepare(new String[] {"-conf", "{\"http\":{\"port\":0}}"}, Map.of());
+    NodeLauncher.Prepared p = NodeLauncher.prepare(new String[] {"-conf", "{\"http\":{\"port\":0}}"}, Map.of());
     assertEquals(new JsonObject().put("http", new JsonObject().put("port", 0)), p.deploymentConfig());
     assertEquals(0, p.config().http().port());
 
     Path json = write("conf.json", "{\"sync\": {\"grpcChunkSize\": 3}}");
-    p = Main.prepare(new String[] {"-conf", json.toString(), "-instances", "1", "-Cluster", "-cluster-port=5"},
+    p = NodeLauncher.prepare(new String[] {"-conf", json.toString(), "-instances", "1", "-Cluster", "-cluster-port=5"},
         Map.of());
     assertEquals(3, p.deploymentConfig().getJsonObject("sync").getInteger("grpcChunkSize"));
     assertEquals(3, p.config().sync().grpcChunkSize());
     assertArrayEquals(new String[] {"-instances", "1", "-Cluster", "-cluster-port=5"}, p.launcherArgs());
 
     Path yaml = write("c.yml", "sync: { grpcChunkSize: 4 }\n");
-    p = Main.prepare(new String[] {"-conf", "{\"configPath\": \"" + yaml + "\"}"}, Map.of());
+    p = NodeLauncher.prepare(new String[] {"-conf", "{\"configPath\": \"" + yaml + "\"}"}, Map.of());
     assertEquals(4, p.config().sync().grpcChunkSize());
 
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Main.prepare(new String[] {"-conf", "{\"sync\": {\"useGrpc\": \"no\"}}"}, Map.of()));
+        () -> NodeLauncher.prepare(new String[] {"-conf", "{\"sync\": {\"useGrpc\": \"no\"}}"}, Map.of()));
     assertEquals("sync.useGrpc", e.key());
   }
 
   @Test
   void noConfUsesDefaultsAndEnv() {
-    Main.Prepared p = Main.prepare(new String[0], Map.of("SYNCNODE_NODE_ROLE", "worker"));
+    NodeLauncher.Prepared p = NodeLauncher.prepare(new String[0], Map.of("SYNCNODE_NODE_ROLE", "worker"));
     assertEquals(new JsonObject(), p.deploymentConfig());
     assertEquals("WORKER", p.config().node().role().name());
   }
@@ -148,9 +149,11 @@ class MainTest {
   @Test
   void syncDelegatesAndReturnsTheExitCode() {
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    assertEquals(7, Main.runSync("dev.syncnode.FakeSyncCommand", new String[] {"--spider", "s1"}, e));
+    assertEquals(7, Main.runSync(FakeSyncCommand::main, new String[] {"--spider", "s1"}, e));
     assertArrayEquals(new String[] {"--spider", "s1"}, FakeSyncCommand.lastArgs);
-    assertEquals(1, Main.runSync("dev.syncnode.NoSuchCommand", new String[0], e));
-    assertTrue(err().contains("not available"), err());
+    assertEquals(1, Main.runSync(args -> {
+      throw new IllegalStateException("broken");
+    }, new String[0], e));
+    assertTrue(err().contains("syncnode sync: java.lang.IllegalStateException: broken"), err());
   }
 }

@@ -1,4 +1,5 @@
 package dev.syncnode.cli;
+
 import dev.syncnode.fs.WorkspaceMark;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.worker.apply.LocalState;

@@ -1,4 +1,5 @@
 package dev.syncnode.cluster;
+
 import static dev.syncnode.transport.http.server.HttpReplies.error;
 import static dev.syncnode.transport.http.server.HttpReplies.json;
 

@@ -1,4 +1,5 @@
 package dev.syncnode.fs;
+
 import dev.syncnode.manifest.ManifestDigest;
 import java.io.IOException;
 import java.io.InputStream;

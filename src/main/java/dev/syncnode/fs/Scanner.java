@@ -1,4 +1,5 @@
 package dev.syncnode.fs;
+
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.Manifest;

@@ -1,4 +1,5 @@
 package dev.syncnode.master;
+
 import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;

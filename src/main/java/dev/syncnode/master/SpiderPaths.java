@@ -1,4 +1,5 @@
 package dev.syncnode.master;
+
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;

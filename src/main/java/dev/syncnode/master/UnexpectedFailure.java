@@ -1,4 +1,5 @@
 package dev.syncnode.master;
+
 import java.nio.file.FileSystemException;
 
 /**

@@ -1,8 +1,7 @@
 package dev.syncnode.node;
-import static dev.syncnode.transport.http.server.HttpReplies.error;
-import static dev.syncnode.transport.http.server.HttpReplies.json;
 
-import dev.syncnode.bus.Addresses;
+import static dev.syncnode.transport.http.server.HttpReplies.error;
+
 import dev.syncnode.cluster.ClusterRoutes;
 import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
@@ -17,13 +16,9 @@ import dev.syncnode.transport.http.server.ApiGuard;
 import dev.syncnode.transport.http.server.HttpReplies;
 import dev.syncnode.transport.http.server.HttpThrottle;
 import dev.syncnode.transport.http.server.MasterHttpRoutes;
-import dev.syncnode.worker.SyncReport;
-import dev.syncnode.worker.SyncRequest;
+import dev.syncnode.worker.WorkerRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's HTTP port: {@code /health} and {@code /metrics} on every node (open); everything under
  * {@code /api/} passes the {@link ApiGuard} (raw-path check, bearer token). On a master the sync
- * fallback API ({@link MasterHttpRoutes}); on a worker {@code POST /api/sync/{spiderId}}. Errors are
+ * fallback API ({@link MasterHttpRoutes}) and the cluster API; on a worker {@link WorkerRoutes}. Errors are
  * JSON {@code {"error": "..."}}. One instance per node: the throttle's counters live on its event
  * loop.
  */
@@ -82,7 +77,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(new ApiGuard(config));
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
-      router.post("/api/sync/:spiderId").handler(this::workerSync);
+      WorkerRoutes.mount(router, vertx, config);
     } else {
       masterRoutes = new MasterHttpRoutes(vertx, config, metrics);
       masterRoutes.mount(router);
@@ -133,28 +128,5 @@ public final class HttpEndpointVerticle extends VerticleBase {
       return;
     }
     ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
-  }
-
-  private void workerSync(RoutingContext ctx) {
-    String spiderId = ctx.pathParam("spiderId");
-    long timeout = config.get().sync().timeout().scan().toMillis()
-        + config.get().sync().timeout().download().toMillis() * 10;
-    vertx.eventBus().<SyncReport>request(Addresses.WORKER_SYNC, new SyncRequest(spiderId, null),
-            new DeliveryOptions().setSendTimeout(timeout))
-        .onSuccess(m -> json(ctx, 200, m.body().toJson()))
-        .onFailure(err -> error(ctx, workerFailureStatus(err), err.getMessage()));
-  }
-
-  /** The worker verticle fails with an HTTP-like code; an event-bus timeout becomes 504. */
-  static int workerFailureStatus(Throwable err) {
-    if (err instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.TIMEOUT) {
-        return 504;
-      }
-      if (re.failureCode() >= 400 && re.failureCode() < 600) {
-        return re.failureCode();
-      }
-    }
-    return 500;
   }
 }

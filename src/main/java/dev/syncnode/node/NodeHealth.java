@@ -1,4 +1,5 @@
 package dev.syncnode.node;
+
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.transport.grpc.client.GrpcSyncSource;

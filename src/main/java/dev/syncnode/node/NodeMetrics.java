@@ -1,4 +1,5 @@
 package dev.syncnode.node;
+
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
 import io.micrometer.core.instrument.MeterRegistry;

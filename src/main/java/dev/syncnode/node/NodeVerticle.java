@@ -1,5 +1,5 @@
 package dev.syncnode.node;
-import dev.syncnode.Main;
+
 import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigService;
@@ -59,7 +59,7 @@ public class NodeVerticle extends VerticleBase {
       }
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
           .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
-          .onSuccess(v -> LOG.info("syncnode {} started: {}", Main.version(), describe(c)));
+          .onSuccess(v -> LOG.info("syncnode {} started: {}", Version.current(), describe(c)));
     });
   }
 

@@ -1,4 +1,5 @@
 package dev.syncnode.node;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

@@ -1,4 +1,5 @@
 package dev.syncnode.piece;
+
 import dev.syncnode.piece.PieceCodec.Codec;
 import java.nio.ByteBuffer;
 

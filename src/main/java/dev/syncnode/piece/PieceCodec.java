@@ -1,4 +1,5 @@
 package dev.syncnode.piece;
+
 import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;

@@ -1,4 +1,5 @@
 package dev.syncnode.security;
+
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.ManifestDigest;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,5 @@
 package dev.syncnode.security;
+
 import dev.syncnode.config.NodeConfig;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;

@@ -1,4 +1,5 @@
 package dev.syncnode.security;
+
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;

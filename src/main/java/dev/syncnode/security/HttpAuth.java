@@ -1,4 +1,5 @@
 package dev.syncnode.security;
+
 import dev.syncnode.config.ConfigHolder;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;

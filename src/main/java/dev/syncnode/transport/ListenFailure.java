@@ -1,4 +1,5 @@
 package dev.syncnode.transport;
+
 import dev.syncnode.config.NodeConfig;
 import java.net.BindException;
 

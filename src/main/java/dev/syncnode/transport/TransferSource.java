@@ -1,4 +1,5 @@
 package dev.syncnode.transport;
+
 import dev.syncnode.delta.BlockHashes;
 import dev.syncnode.piece.FilePiece;
 import io.vertx.core.Future;

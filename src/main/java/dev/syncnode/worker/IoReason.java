@@ -1,4 +1,5 @@
 package dev.syncnode.worker;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;

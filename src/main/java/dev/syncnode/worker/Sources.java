@@ -1,4 +1,5 @@
 package dev.syncnode.worker;
+
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.grpc.client.GrpcSyncSource;

@@ -1,4 +1,5 @@
 package dev.syncnode.worker;
+
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.fs.FileHasher;
 import dev.syncnode.fs.Scanner;

@@ -1,4 +1,5 @@
 package dev.syncnode.cluster;
+
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;

@@ -1,4 +1,5 @@
 package dev.syncnode.it;
+
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;

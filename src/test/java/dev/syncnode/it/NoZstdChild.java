@@ -1,4 +1,5 @@
 package dev.syncnode.it;
+
 import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileData;

@@ -3,7 +3,6 @@ package dev.syncnode.it;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

@@ -1,8 +1,6 @@
 package dev.syncnode.it;
 
 import com.google.protobuf.ByteString;
-import dev.syncnode.proto.FileData;
-import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.SyncServiceGrpcClient;
 import dev.syncnode.proto.SyncServiceGrpcService;
 import io.vertx.core.Vertx;

@@ -1,4 +1,5 @@
 package dev.syncnode.load;
+
 import dev.syncnode.config.ConfigLoader;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.fs.Scanner;

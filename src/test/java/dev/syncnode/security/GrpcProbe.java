@@ -1,4 +1,5 @@
 package dev.syncnode.security;
+
 import static dev.syncnode.it.Cluster.await;
 
 import dev.syncnode.proto.FileDownloadRequest;

@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+
 import dev.syncnode.delta.BlockIndex;
 import io.vertx.core.Future;
 import java.util.HashMap;

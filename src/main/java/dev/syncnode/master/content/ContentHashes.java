@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+
 import dev.syncnode.fs.FileHasher;
 import dev.syncnode.master.SpiderFiles;
 import io.vertx.core.Future;

@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+
 import dev.syncnode.piece.PieceCodec.Codec;
 import java.io.IOException;
 import java.util.HashMap;

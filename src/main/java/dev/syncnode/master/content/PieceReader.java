@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.master.SpiderFiles;

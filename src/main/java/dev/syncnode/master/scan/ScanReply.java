@@ -1,4 +1,5 @@
 package dev.syncnode.master.scan;
+
 import dev.syncnode.manifest.Manifest;
 
 /** The manifest and how it was obtained. */

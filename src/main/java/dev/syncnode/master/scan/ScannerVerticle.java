@@ -1,4 +1,5 @@
 package dev.syncnode.master.scan;
+
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;

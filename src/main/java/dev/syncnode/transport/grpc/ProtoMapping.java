@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc;
+
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
@@ -6,7 +7,6 @@ import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.Skipped;
 import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.SkippedEntry;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Translation between manifest records and their protobuf messages. */

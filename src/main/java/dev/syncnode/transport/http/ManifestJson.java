@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http;
+
 import dev.syncnode.manifest.EntryType;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;

@@ -1,4 +1,5 @@
 package dev.syncnode.worker.apply;
+
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;

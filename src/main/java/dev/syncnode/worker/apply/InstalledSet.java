@@ -1,4 +1,5 @@
 package dev.syncnode.worker.apply;
+
 import dev.syncnode.manifest.ManifestDiff;
 import dev.syncnode.manifest.PathRules;
 import java.io.BufferedWriter;

@@ -1,4 +1,5 @@
 package dev.syncnode.worker.apply;
+
 import dev.syncnode.fs.Scanner;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.ManifestDiff;

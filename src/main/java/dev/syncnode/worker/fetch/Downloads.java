@@ -1,4 +1,5 @@
 package dev.syncnode.worker.fetch;
+
 import dev.syncnode.delta.BlockHashes;
 import dev.syncnode.delta.BlockIndex;
 import dev.syncnode.delta.DeltaPlan;

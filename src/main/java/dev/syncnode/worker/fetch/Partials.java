@@ -1,4 +1,5 @@
 package dev.syncnode.worker.fetch;
+
 import dev.syncnode.worker.apply.LocalApplier;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

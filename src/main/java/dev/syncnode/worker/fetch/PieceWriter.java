@@ -1,5 +1,5 @@
 package dev.syncnode.worker.fetch;
-import dev.syncnode.fs.FileHasher;
+
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.ManifestDigest;
 import dev.syncnode.piece.FilePiece;

@@ -1,4 +1,5 @@
 package dev.syncnode.worker.fetch;
+
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

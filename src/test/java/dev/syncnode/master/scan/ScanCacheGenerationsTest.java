@@ -1,4 +1,5 @@
 package dev.syncnode.master.scan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.syncnode.bus.Addresses;

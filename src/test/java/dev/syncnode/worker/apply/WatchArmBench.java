@@ -1,4 +1,5 @@
 package dev.syncnode.worker.apply;
+
 import dev.syncnode.manifest.IgnoreRules;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc.server;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;

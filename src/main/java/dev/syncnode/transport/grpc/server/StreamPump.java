@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc.server;
+
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ServedFile;

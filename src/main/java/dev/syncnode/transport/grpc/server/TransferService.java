@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc.server;
+
 import com.google.protobuf.UnsafeByteOperations;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.client;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 

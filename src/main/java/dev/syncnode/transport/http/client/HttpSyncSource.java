@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.client;
+
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.ManifestDigest;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.client;
+
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+
 import dev.syncnode.master.UnexpectedFailure;
 import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.transport.http.ClientGoneException;

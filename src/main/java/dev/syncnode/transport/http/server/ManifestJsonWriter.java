@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.transport.http.ClientGoneException;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.metrics.SyncMetrics;
 import io.vertx.core.Vertx;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.transport.http.HttpStatusException;

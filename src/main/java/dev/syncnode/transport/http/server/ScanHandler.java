@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.master.scan.ScanReply;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
