@@ -3,7 +3,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAR="$ROOT/target/node.jar"
+JAR="${SYNCNODE_JAR:-$ROOT/target/node.jar}"  # SYNCNODE_JAR: another build, e.g. to compare two jars
 PIDS=()
 
 require_jar() {

@@ -1,5 +1,6 @@
 package dev.syncnode.config;
 
+import dev.syncnode.manifest.IgnoreRules;
 import java.time.Duration;
 import java.util.List;
 
@@ -79,6 +80,10 @@ public record NodeConfig(
       boolean watchDestinations,
       long maxManifestBytes,
       GrpcLimits grpc) {
+    /** The parsed {@link #ignore} patterns (parsed once for a given list). */
+    public IgnoreRules ignoreRules() {
+      return IgnoreRules.of(ignore);
+    }
 
     /** Default of {@code sync.parallelDownloads}: large files downloaded at the same time. */
     public static final int DEFAULT_PARALLEL_DOWNLOADS = 4;

@@ -25,6 +25,8 @@ public final class IgnoreRules {
   private final List<Rule> rules;
   private final List<String> source;
 
+  private static volatile IgnoreRules last = new IgnoreRules(List.of(), List.of());
+
   private IgnoreRules(List<Rule> rules, List<String> source) {
     this.rules = rules;
     this.source = source;
@@ -34,7 +36,18 @@ public final class IgnoreRules {
     return new IgnoreRules(List.of(), List.of());
   }
 
+  /** The rules of {@code patterns}; the last list asked for is remembered, as every sync asks with the same one. */
   public static IgnoreRules of(List<String> patterns) {
+    IgnoreRules cached = last;
+    if (cached.source.equals(patterns)) {
+      return cached;
+    }
+    IgnoreRules built = parse(patterns);
+    last = built;
+    return built;
+  }
+
+  private static IgnoreRules parse(List<String> patterns) {
     List<Rule> rules = new ArrayList<>();
     for (String raw : patterns) {
       String p = raw == null ? "" : raw.strip();
