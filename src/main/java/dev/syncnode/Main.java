@@ -17,6 +17,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Netty registers JFR event types at its first buffer (a tenth of a second of every start);
+    // a recording asked for with -Dio.netty.jfr.enabled=true still gets them
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != NodeLauncher.RUNNING) {
       System.exit(code);
