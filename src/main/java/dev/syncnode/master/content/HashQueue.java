@@ -2,45 +2,24 @@ package dev.syncnode.master.content;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Bounds the master's block-index computations, so a flood of {@code StreamBlockHashes} calls
  * cannot take every worker thread: at most {@link #MAX_RUNNING} run at once, the others wait first
- * come, first served, and a waiting one whose client has gone by its turn is skipped. Each client
- * address may have at most {@link #MAX_PER_CLIENT} calls in flight (queued or running); beyond
- * that it is refused. Confined to the gRPC endpoint's event loop (no locks).
+ * come, first served, and a waiting one whose client has gone by its turn is skipped. Confined to the
+ * content verticle's event loop (no locks).
  */
 public final class HashQueue {
   /** Computations running at once, for all clients. */
   static final int MAX_RUNNING = 2;
-  /** Block-hash calls in flight from one client address. */
-  public static final int MAX_PER_CLIENT = 4;
 
   /** A computation waiting for its turn. */
   private record Waiting(BooleanSupplier gone, Supplier<Future<?>> task, Promise<Object> result) {}
 
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
-  private final Map<String, Integer> perClient = new HashMap<>();
   private int running;
-
-  /** Counts one more call from {@code client}, or false when it has {@link #MAX_PER_CLIENT} in flight. */
-  public boolean enter(String client) {
-    int n = perClient.getOrDefault(client, 0);
-    if (n >= MAX_PER_CLIENT) {
-      return false;
-    }
-    perClient.put(client, n + 1);
-    return true;
-  }
-
-  /** Ends a call counted by {@link #enter}. */
-  public void leave(String client) {
-    perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
-  }
 
   /**
    * Runs {@code task} when fewer than {@link #MAX_RUNNING} run; fails without running it when

@@ -1,13 +1,12 @@
 package dev.syncnode.transport.grpc.server;
-import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
+import dev.syncnode.master.MasterService;
 import dev.syncnode.master.UnexpectedFailure;
 import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ScanException;
-import dev.syncnode.master.scan.ScanReply;
 import dev.syncnode.master.scan.ScanRequest;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.piece.PieceCodec;
@@ -24,8 +23,6 @@ import dev.syncnode.transport.grpc.ProtoMapping;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -54,6 +51,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private HttpServer server;
   private ConnectionGuard guard;
   private TransferService transfers;
+  private MasterService master;
 
   public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -75,11 +73,6 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     return transfers == null ? 0 : transfers.budget().peak();
   }
 
-  /** The most block-index computations that ever ran at once (tests). */
-  public int blockIndexPeak() {
-    return transfers == null ? 0 : transfers.hashingPeak();
-  }
-
   /** Download streams served now (tests; read on the endpoint's event loop or racy). */
   public int downloadStreams() {
     return transfers == null ? 0 : transfers.streams();
@@ -89,7 +82,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   public Future<?> start() {
     GrpcServer grpc = GrpcServer.server(vertx, ServerOptions.grpc(MAX_MESSAGE_SIZE));
     grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
-    transfers = new TransferService(vertx, config, metrics, this::fail);
+    master = MasterService.onEventBus(vertx, () -> config.get().sync().timeout().scan().toMillis());
+    transfers = new TransferService(vertx, master, config, metrics, this::fail);
     grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
     grpc.callHandler(SyncServiceGrpcService.StreamFiles, req -> {
       if (authorized(req)) {
@@ -137,15 +131,12 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     }
     GrpcServerResponse<FileScanRequest, FileScanChunk> resp = req.response();
     int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
-    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
     String[] known = {""};
     req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           known[0] = r.getKnownDigest();
-          return vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
-              new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts);
+          return master.scan(new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"));
         })
-        .map(Message::body)
         .compose(reply -> {
           Manifest m = reply.manifest();
           if (!known[0].isEmpty() && known[0].equals(m.digest())) {
