@@ -120,9 +120,4 @@ public final class Memo<K, V> {
   public synchronized long computed() {
     return computed;
   }
-
-  /** Values kept now. */
-  public synchronized int size() {
-    return values.size();
-  }
 }

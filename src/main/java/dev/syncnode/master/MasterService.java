@@ -1,4 +1,5 @@
 package dev.syncnode.master;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.delta.BlockIndex;
 import dev.syncnode.fs.FileIdentity;
 import dev.syncnode.master.content.PieceReader;
@@ -31,7 +32,7 @@ public interface MasterService {
    * A checked open file, its version and SHA-256, and whether gzip pays for it (false unless asked).
    * The caller owns the file and closes it.
    */
-  record OpenedFile(SpiderFiles.OpenFile file, FileIdentity identity, String sha256, boolean compressible) {}
+  record OpenedFile(ConfinedFile file, FileIdentity identity, String sha256, boolean compressible) {}
 
   /** Pieces of some files of a spider; offset and length (0: to the end) apply to the first file. */
   record PieceRequest(String spiderId, List<String> paths, long offset, long length, Codec codec) {}

@@ -1,4 +1,5 @@
 package dev.syncnode.master;
+import dev.syncnode.fs.ConfinedFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -76,13 +77,13 @@ class SpiderFilesTest {
   }
 
   static String actual(SpiderFiles files, String rel) throws IOException {
-    try (SpiderFiles.OpenFile f = files.open(rel)) {
+    try (ConfinedFile f = files.open(rel)) {
       ByteBuffer buf = ByteBuffer.allocate((int) f.attributes().size());
       while (buf.hasRemaining() && f.channel().read(buf) >= 0) {
         // read it all
       }
       assertEquals(f.attributes().lastModifiedTime(), f.current().lastModifiedTime(), rel);
-      return "OK " + f.path() + " size=" + f.attributes().size() + " mtime=" + f.attributes().lastModifiedTime()
+      return "OK " + f.realPath() + " size=" + f.attributes().size() + " mtime=" + f.attributes().lastModifiedTime()
           + ": " + new String(buf.array(), StandardCharsets.UTF_8);
     } catch (ScanException e) {
       return e.kind() + " " + e.getMessage();
@@ -142,7 +143,7 @@ class SpiderFilesTest {
 
   @Test
   void currentSeesAChangeOfTheOpenFileNotOfItsName() throws Exception {
-    try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); SpiderFiles.OpenFile f = files.open("a/one.txt")) {
+    try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); ConfinedFile f = files.open("a/one.txt")) {
       Files.writeString(spider.resolve("a/one.txt"), "changed");
       assertEquals(3, f.attributes().size());
       assertEquals(7, f.current().size());

@@ -1,4 +1,5 @@
 package dev.syncnode.master;
+import dev.syncnode.fs.ConfinedFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,7 +79,7 @@ class SwappedFilesTest {
 
   String read(String rel) throws Exception {
     return bounded(() -> {
-      try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); SpiderFiles.OpenFile f = files.open(rel)) {
+      try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); ConfinedFile f = files.open(rel)) {
         ByteBuffer buf = ByteBuffer.allocate(64);
         f.channel().read(buf, 0);
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);

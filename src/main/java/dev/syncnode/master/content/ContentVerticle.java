@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.bus.Addresses;
 import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;
@@ -102,16 +103,16 @@ public final class ContentVerticle extends VerticleBase {
   }
 
   /** A checked open file and whether gzip pays for it. */
-  private record Opened(SpiderFiles.OpenFile file, boolean compressible) {}
+  private record Opened(ConfinedFile file, boolean compressible) {}
 
   private Future<OpenedFile> open(FileRequest r) {
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
     return vertx.executeBlocking(() -> {
-      SpiderFiles.OpenFile file = openChecked(paths, ignore, r.spiderId(), r.path());
+      ConfinedFile file = openChecked(paths, ignore, r.spiderId(), r.path());
       return new Opened(file, r.probeGzip() && worthCompressing(file.channel(), r.path()));
     }, false).compose(o -> {
-      FileIdentity id = FileIdentity.of(o.file().path(), o.file().attributes());
+      FileIdentity id = FileIdentity.of(o.file().realPath(), o.file().attributes());
       return cache.hash(id, () -> vertx.executeBlocking(() -> FileHasher.sha256(o.file().channel()), false),
               () -> unchanged(o.file(), id))
           .map(hash -> new OpenedFile(o.file(), id, hash, o.compressible()))
@@ -139,15 +140,15 @@ public final class ContentVerticle extends VerticleBase {
   }
 
   /** The cached index of the open file's version, or one computed from it (the file stays open until then). */
-  private Future<BlockIndex> index(SpiderFiles.OpenFile file, BooleanSupplier gone) {
-    FileIdentity id = FileIdentity.of(file.path(), file.attributes());
+  private Future<BlockIndex> index(ConfinedFile file, BooleanSupplier gone) {
+    FileIdentity id = FileIdentity.of(file.realPath(), file.attributes());
     return cache.index(id,
         () -> hashQueue.submit(gone, () -> vertx.executeBlocking(() -> computeCounted(file, id.size()), false)),
         () -> unchanged(file, id));
   }
 
   /** Blocking: hashes the file, counted in {@link #blockIndexPeak()}. */
-  private BlockIndex computeCounted(SpiderFiles.OpenFile file, long size) throws IOException {
+  private BlockIndex computeCounted(ConfinedFile file, long size) throws IOException {
     hashingPeak.accumulateAndGet(hashing.incrementAndGet(), Math::max);
     try {
       return BlockIndex.compute(file.channel(), size, true);
@@ -157,12 +158,12 @@ public final class ContentVerticle extends VerticleBase {
   }
 
   /** Whether the open file is still the version {@code id}: what was computed from it may be kept. */
-  private Future<Boolean> unchanged(SpiderFiles.OpenFile file, FileIdentity id) {
+  private Future<Boolean> unchanged(ConfinedFile file, FileIdentity id) {
     return vertx.executeBlocking(() -> FileIdentity.of(id.path(), file.current()).equals(id), false);
   }
 
   /** Blocking: the file opened once and checked; it is identified, measured and hashed from that descriptor. */
-  private static SpiderFiles.OpenFile openChecked(SpiderPaths paths, IgnoreRules ignore, String spiderId,
+  private static ConfinedFile openChecked(SpiderPaths paths, IgnoreRules ignore, String spiderId,
       String path) throws IOException {
     try (SpiderFiles spider = new SpiderFiles(paths, spiderId, ignore)) {
       return spider.open(path);
@@ -188,7 +189,7 @@ public final class ContentVerticle extends VerticleBase {
     }
   }
 
-  private static void closeQuietly(SpiderFiles.OpenFile file) {
+  private static void closeQuietly(ConfinedFile file) {
     try {
       file.close();
     } catch (IOException ignored) {

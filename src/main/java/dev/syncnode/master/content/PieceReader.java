@@ -1,4 +1,5 @@
 package dev.syncnode.master.content;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.fs.FileIdentity;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
@@ -50,7 +51,7 @@ public final class PieceReader {
   private volatile boolean cancelled;
 
   private int fileIdx;
-  private SpiderFiles.OpenFile file;
+  private ConfinedFile file;
   /** The open file's version, as the cache knows it. */
   private FileIdentity id;
   private long pos;
@@ -158,7 +159,7 @@ public final class PieceReader {
   private void open() throws IOException {
     String rel = files.get(fileIdx);
     file = spider.open(rel);
-    id = FileIdentity.of(file.path(), file.attributes());
+    id = FileIdentity.of(file.realPath(), file.attributes());
     size = id.size();
     long start = fileIdx == 0 ? firstOffset : 0;
     if (start > size) {

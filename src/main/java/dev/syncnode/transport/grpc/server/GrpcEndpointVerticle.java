@@ -214,9 +214,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     String message = err.getMessage();
     if (err instanceof ScanException se) {
       status = status(se.kind());
-    } else if (err instanceof ReplyException re && re.failureCode() > 0) {
-      status = status(ScanException.Kind.fromCode(re.failureCode()));
-    } else if (err instanceof ReplyException re) {
+    } else if (err instanceof ReplyException re) { // the master answered nothing (MasterService)
       status = GrpcStatus.UNAVAILABLE;
       message = "scan timed out or no scanner: " + re.getMessage();
     } else {
@@ -242,13 +240,10 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   }
 
   private static GrpcStatus status(ScanException.Kind kind) {
-    switch (kind) {
-      case INVALID_ARGUMENT:
-        return GrpcStatus.INVALID_ARGUMENT;
-      case NOT_FOUND:
-        return GrpcStatus.NOT_FOUND;
-      default:
-        return GrpcStatus.INTERNAL;
-    }
+    return switch (kind) {
+      case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
+      case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+      default -> GrpcStatus.INTERNAL;
+    };
   }
 }

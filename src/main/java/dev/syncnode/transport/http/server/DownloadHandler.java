@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.server;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.master.MasterService;
 import dev.syncnode.master.MasterService.OpenedFile;
 import dev.syncnode.master.SpiderFiles;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * ({@link MasterService#open}) opens the file once and checks it (id, normalised path, ignore rules, a
  * regular file whose real path is inside the spider root); its size, ETag hash, gzip probe and bytes
  * all come from that one open file (the bytes through an {@link AsyncFile} on
- * {@link SpiderFiles.OpenFile#servePath}, piped with back-pressure), which stays open until the
+ * {@link ConfinedFile#servePath}, piped with back-pressure), which stays open until the
  * response ends: a name swapped for a symlink or a FIFO meanwhile changes nothing. Headers:
  * {@code ETag} (the quoted SHA-256 of the content, one hash per file version), {@code Content-Length},
  * {@code Accept-Ranges: bytes}; a {@code Range} of {@code bytes=N-}, {@code N-M} or {@code -S}
@@ -71,13 +72,13 @@ public final class DownloadHandler implements Handler<RoutingContext> {
   }
 
   /** Tells the master the file's size and mtime now (its fstat, off the event loop); never fails. */
-  private Future<Void> served(String spiderId, String path, SpiderFiles.OpenFile file) {
+  private Future<Void> served(String spiderId, String path, ConfinedFile file) {
     return vertx.executeBlocking(() -> ServedFile.of(spiderId, path, file.current()), false)
         .compose(master::served)
         .recover(err -> Future.succeededFuture());
   }
 
-  private static void closeQuietly(SpiderFiles.OpenFile file) {
+  private static void closeQuietly(ConfinedFile file) {
     try {
       file.close();
     } catch (IOException ignored) {
