@@ -19,6 +19,7 @@ import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.piece.PieceCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,17 +34,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the content side of {@link MasterService}: the spider list, checked open files with their
  * hash, piece readers and block indexes, all through the one {@link ContentCache}. File opening,
- * probing and hashing run on worker threads; the cache's shared Futures and the {@link HashQueue}
- * live on this verticle's event loop.
+ * probing and hashing run on worker threads; the cache's shared Futures complete on this verticle's
+ * event loop. Block indexes are computed on a pool of {@link #INDEX_THREADS}, so a flood of
+ * {@code StreamBlockHashes} calls cannot take every worker thread: the others wait first come, first
+ * served, and one whose client has gone by its turn is skipped.
  */
 public final class ContentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ContentVerticle.class);
   /** Most paths in one pieces request. */
   static final int MAX_FILES = 4096;
+  /** Block-index computations running at once, for all clients. */
+  static final int INDEX_THREADS = 2;
 
   private final ConfigHolder config;
   private final ContentCache cache = new ContentCache();
-  private final HashQueue hashQueue = new HashQueue();
+  private WorkerExecutor indexing;
   /** Block-index computations running now on worker threads, and the most ever at once (tests). */
   private final AtomicInteger hashing = new AtomicInteger();
   private final AtomicInteger hashingPeak = new AtomicInteger();
@@ -60,6 +65,7 @@ public final class ContentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx, MasterService.MESSAGE_TYPES);
+    indexing = vertx.createSharedWorkerExecutor("syncnode-block-index", INDEX_THREADS);
     return Future.all(
         serve(Addresses.MASTER_SPIDERS, body -> {
           SpiderPaths paths = paths();
@@ -68,6 +74,11 @@ public final class ContentVerticle extends VerticleBase {
         serve(Addresses.MASTER_OPEN, this::open),
         serve(Addresses.MASTER_PIECES, this::pieces),
         serve(Addresses.MASTER_BLOCK_HASHES, this::blockHashes));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return indexing.close();
   }
 
   private <T> Future<Void> serve(String address, Function<T, Future<?>> handler) {
@@ -88,7 +99,7 @@ public final class ContentVerticle extends VerticleBase {
       msg.fail(se.kind().code, se.getMessage());
       return;
     }
-    if (!(err instanceof HashQueue.ClientGoneException)) {
+    if (!(err instanceof ClientGoneException)) {
       LOG.warn("master content request failed", err);
     }
     msg.fail(ScanException.Kind.INTERNAL.code, UnexpectedFailure.describe(err));
@@ -143,12 +154,15 @@ public final class ContentVerticle extends VerticleBase {
   private Future<BlockIndex> index(ConfinedFile file, BooleanSupplier gone) {
     FileIdentity id = FileIdentity.of(file.realPath(), file.attributes());
     return cache.index(id,
-        () -> hashQueue.submit(gone, () -> vertx.executeBlocking(() -> computeCounted(file, id.size()), false)),
+        () -> indexing.executeBlocking(() -> computeCounted(file, id.size(), gone), false),
         () -> unchanged(file, id));
   }
 
-  /** Blocking: hashes the file, counted in {@link #blockIndexPeak()}. */
-  private BlockIndex computeCounted(ConfinedFile file, long size) throws IOException {
+  /** Blocking: hashes the file, counted in {@link #blockIndexPeak()}, unless its client went away meanwhile. */
+  private BlockIndex computeCounted(ConfinedFile file, long size, BooleanSupplier gone) throws IOException {
+    if (gone.getAsBoolean()) {
+      throw new ClientGoneException();
+    }
     hashingPeak.accumulateAndGet(hashing.incrementAndGet(), Math::max);
     try {
       return BlockIndex.compute(file.channel(), size, true);
@@ -186,6 +200,13 @@ public final class ContentVerticle extends VerticleBase {
       return PieceCodec.deflate(probe.array(), 0, probe.position()) != null;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The client of a waiting computation went away before its turn. */
+  private static final class ClientGoneException extends RuntimeException {
+    ClientGoneException() {
+      super("the client went away before its block hashes were computed", null, false, false);
     }
   }
 
