@@ -24,6 +24,7 @@ import java.util.function.LongSupplier;
 final class EventBusMasterService implements MasterService {
   private static final DeliveryOptions CONTENT =
       new DeliveryOptions().setLocalOnly(true).setSendTimeout(TimeUnit.DAYS.toMillis(1));
+  private static final DeliveryOptions NOTICE = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final LongSupplier scanTimeoutMs;
@@ -63,7 +64,7 @@ final class EventBusMasterService implements MasterService {
   @Override
   public Future<Void> served(ServedFile file) {
     // a request, not a send: the caller may wait until the cache is up to date before it ends a download
-    return request(Addresses.CACHE_SERVED, file, CONTENT).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+    return request(Addresses.CACHE_SERVED, file, NOTICE).<Void>mapEmpty().recover(err -> Future.succeededFuture());
   }
 
   private <T> Future<T> request(String address, Object body, DeliveryOptions options) {
