@@ -2,7 +2,6 @@ package dev.syncnode.transport.http.server;
 import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.master.MasterService;
 import dev.syncnode.master.MasterService.OpenedFile;
-import dev.syncnode.master.SpiderFiles;
 import dev.syncnode.master.scan.ServedFile;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.transport.http.ClientGoneException;
