@@ -32,7 +32,12 @@ public interface MasterService {
    * A checked open file, its version and SHA-256, and whether gzip pays for it (false unless asked).
    * The caller owns the file and closes it.
    */
-  record OpenedFile(ConfinedFile file, FileIdentity identity, String sha256, boolean compressible) {}
+  record OpenedFile(ConfinedFile file, FileIdentity identity, String sha256, boolean compressible) {
+    /** Closes the file (read-only: nothing to lose when that fails). */
+    public void close() {
+      SpiderFiles.closeQuietly(file);
+    }
+  }
 
   /** Pieces of some files of a spider; offset and length (0: to the end) apply to the first file. */
   record PieceRequest(String spiderId, List<String> paths, long offset, long length, Codec codec) {}

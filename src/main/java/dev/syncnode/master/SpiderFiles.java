@@ -104,7 +104,8 @@ public final class SpiderFiles implements AutoCloseable {
     return realRoot;
   }
 
-  private static void closeQuietly(ConfinedFile f) {
+  /** Closes a file of a spider: read-only, so nothing is lost when that fails. */
+  public static void closeQuietly(ConfinedFile f) {
     try {
       f.close();
     } catch (IOException ignored) {

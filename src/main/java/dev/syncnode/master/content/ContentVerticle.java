@@ -78,7 +78,7 @@ public final class ContentVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return indexing.close();
+    return indexing == null ? Future.succeededFuture() : indexing.close();
   }
 
   private <T> Future<Void> serve(String address, Function<T, Future<?>> handler) {
@@ -127,7 +127,7 @@ public final class ContentVerticle extends VerticleBase {
       return cache.hash(id, () -> vertx.executeBlocking(() -> FileHasher.sha256(o.file().channel()), false),
               () -> unchanged(o.file(), id))
           .map(hash -> new OpenedFile(o.file(), id, hash, o.compressible()))
-          .onFailure(err -> closeQuietly(o.file()));
+          .onFailure(err -> SpiderFiles.closeQuietly(o.file()));
     });
   }
 
@@ -147,7 +147,7 @@ public final class ContentVerticle extends VerticleBase {
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
     return vertx.executeBlocking(() -> openChecked(paths, ignore, r.spiderId(), r.path()), false)
-        .compose(file -> index(file, r.gone()).onComplete(ar -> closeQuietly(file)));
+        .compose(file -> index(file, r.gone()).onComplete(ar -> SpiderFiles.closeQuietly(file)));
   }
 
   /** The cached index of the open file's version, or one computed from it (the file stays open until then). */
@@ -207,14 +207,6 @@ public final class ContentVerticle extends VerticleBase {
   private static final class ClientGoneException extends RuntimeException {
     ClientGoneException() {
       super("the client went away before its block hashes were computed", null, false, false);
-    }
-  }
-
-  private static void closeQuietly(ConfinedFile file) {
-    try {
-      file.close();
-    } catch (IOException ignored) {
-      // read-only
     }
   }
 }

@@ -134,13 +134,7 @@ public final class PieceReader {
    */
   private ServedFile served() throws IOException {
     BasicFileAttributes a = check();
-    String rel;
-    try {
-      rel = PathRules.normalize(files.get(fileIdx));
-    } catch (RuntimeException e) {
-      rel = files.get(fileIdx);
-    }
-    return ServedFile.of(spiderId, rel, a);
+    return ServedFile.of(spiderId, PathRules.normalize(files.get(fileIdx)), a); // valid: it was opened
   }
 
   /**
@@ -235,11 +229,7 @@ public final class PieceReader {
 
   private void closeFile() {
     if (file != null) {
-      try {
-        file.close();
-      } catch (IOException ignored) {
-        // read-only channel
-      }
+      SpiderFiles.closeQuietly(file);
       file = null;
     }
   }

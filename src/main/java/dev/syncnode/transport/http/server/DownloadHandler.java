@@ -14,7 +14,6 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -67,7 +66,7 @@ public final class DownloadHandler implements Handler<RoutingContext> {
     throttled.run(ctx, HttpThrottle.Endpoint.DOWNLOAD, () -> master
         .open(new MasterService.FileRequest(spiderId, path, gzip))
         .compose(opened -> send(ctx, opened, () -> served(spiderId, path, opened.file()))
-            .onComplete(ar -> closeQuietly(opened.file()))));
+            .onComplete(ar -> opened.close())));
   }
 
   /** Tells the master the file's size and mtime now (its fstat, off the event loop); never fails. */
@@ -75,14 +74,6 @@ public final class DownloadHandler implements Handler<RoutingContext> {
     return vertx.executeBlocking(() -> ServedFile.of(spiderId, path, file.current()), false)
         .compose(master::served)
         .recover(err -> Future.succeededFuture());
-  }
-
-  private static void closeQuietly(ConfinedFile file) {
-    try {
-      file.close();
-    } catch (IOException ignored) {
-      // read-only
-    }
   }
 
   /** {@code beforeEnd}: runs once every byte is out, before the response ends (stale-cache check). */
