@@ -56,7 +56,10 @@ public interface MasterService {
 
   Future<OpenedFile> open(FileRequest request);
 
-  /** A reader of the pieces; its rounds are blocking (see {@link PieceReader}), the caller closes it. */
+  /**
+   * A reader of the pieces: one event-bus hop per stream, not per piece; its rounds are blocking and
+   * run on the caller's worker threads (see {@link PieceReader}), and the caller closes it.
+   */
   Future<PieceReader> pieces(PieceRequest request);
 
   Future<BlockIndex> blockHashes(BlockHashRequest request);
