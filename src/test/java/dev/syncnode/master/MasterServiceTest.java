@@ -111,15 +111,18 @@ class MasterServiceTest {
       assertFalse(f.compressible(), "random bytes do not shrink");
       assertTrue(f.file().channel().isOpen());
     } finally {
-      f.file().close();
+      f.close();
     }
-    assertEquals(ScanException.Kind.INVALID_ARGUMENT, failure(master.open(new FileRequest("s1", "../s2/x.txt", false))).kind());
-    assertEquals(ScanException.Kind.NOT_FOUND, failure(master.open(new FileRequest("s1", ".git/config", false))).kind());
+    assertEquals(ScanException.Kind.INVALID_ARGUMENT,
+        failure(master.open(new FileRequest("s1", "../s2/x.txt", false))).kind());
+    assertEquals(ScanException.Kind.NOT_FOUND,
+        failure(master.open(new FileRequest("s1", ".git/config", false))).kind());
   }
 
   @Test
   void readsPiecesOfFilesAndRanges() throws Exception {
-    PieceReader reader = await(master.pieces(new PieceRequest("s1", List.of("a.txt", "dir/big.bin"), 0, 0, Codec.NONE)));
+    PieceReader reader =
+        await(master.pieces(new PieceRequest("s1", List.of("a.txt", "dir/big.bin"), 0, 0, Codec.NONE)));
     ByteArrayOutputStream[] files = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
     while (!reader.finished()) {
       for (PieceReader.Piece p : await(vertx.executeBlocking(reader::round)).pieces()) {

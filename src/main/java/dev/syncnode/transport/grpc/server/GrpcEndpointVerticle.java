@@ -146,7 +146,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     return done.future();
   }
 
-  /** Writes chunks from entry {@code start} on, pausing while the window is full; an empty manifest is one last chunk. */
+  /** Writes chunks from entry {@code start} on, pausing while the window is full (an empty manifest: one chunk). */
   private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize, int start,
       Promise<Void> done) {
     List<FileEntry> entries = m.entries();

@@ -42,7 +42,8 @@ final class StreamPump<T> {
   private long stallTimer = -1;
 
   StreamPump(Vertx vertx, SendBudget budget, SyncMetrics metrics, LongSupplier stallMs,
-      BooleanSupplier contended, Consumer<ServedFile> served, GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage) {
+      BooleanSupplier contended, Consumer<ServedFile> served, GrpcServerResponse<?, T> resp, PieceReader reader,
+      Function<PieceReader.Piece, T> toMessage) {
     this.vertx = vertx;
     this.budget = budget;
     this.metrics = metrics;
