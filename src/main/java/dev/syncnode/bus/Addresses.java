@@ -15,6 +15,14 @@ public final class Addresses {
    * just served); manifests of that spider that list the file differently are dropped. Replies null.
    */
   public static final String CACHE_SERVED = "syncnode.cache.served";
+  /** Master content verticle: any body -> {@code MasterService.SpiderList}. */
+  public static final String MASTER_SPIDERS = "syncnode.master.spiders";
+  /** Master content verticle: {@code MasterService.FileRequest} -> {@code MasterService.OpenedFile}. */
+  public static final String MASTER_OPEN = "syncnode.master.open";
+  /** Master content verticle: {@code MasterService.PieceRequest} -> {@code PieceReader}. */
+  public static final String MASTER_PIECES = "syncnode.master.pieces";
+  /** Master content verticle: {@code MasterService.BlockHashRequest} -> {@code BlockIndex}. */
+  public static final String MASTER_BLOCK_HASHES = "syncnode.master.blockhashes";
   /** Worker sync verticle: {@code SyncRequest} -> {@code SyncReport}. */
   public static final String WORKER_SYNC = "syncnode.worker.sync";
 

@@ -6,11 +6,9 @@ import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.master.scan.ScanException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Opens the regular files of one spider for one request, with the verdicts of {@link SpiderPaths#file}.
@@ -29,44 +27,6 @@ import java.nio.file.attribute.BasicFileAttributes;
  * <p>Blocking; used by one thread at a time; {@link #close} it when the request ends.
  */
 public final class SpiderFiles implements AutoCloseable {
-  /** An open file of the spider. */
-  public static final class OpenFile implements AutoCloseable {
-    private final ConfinedFile file;
-
-    OpenFile(ConfinedFile file) {
-      this.file = file;
-    }
-
-    /** Its real path, where it was when it was opened and checked. */
-    public Path path() {
-      return file.realPath();
-    }
-
-    public FileChannel channel() {
-      return file.channel();
-    }
-
-    /** Its attributes when it was opened. */
-    public BasicFileAttributes attributes() {
-      return file.attributes();
-    }
-
-    /** Its attributes now: of the opened file, whatever its name has become since. */
-    public BasicFileAttributes current() throws IOException {
-      return file.current();
-    }
-
-    /** A path that opens exactly this file while it is open (see {@link ConfinedFile#servePath}). */
-    public Path servePath() {
-      return file.servePath();
-    }
-
-    @Override
-    public void close() throws IOException {
-      file.close();
-    }
-  }
-
   private final SpiderPaths paths;
   private final String spiderId;
   private final IgnoreRules ignore;
@@ -85,15 +45,15 @@ public final class SpiderFiles implements AutoCloseable {
    * @throws ScanException as {@link SpiderPaths#file} does; NOT_FOUND when the file changed into
    *     something else between that check and the open
    */
-  public OpenFile open(String relPath) throws IOException {
-    OpenFile f = ConfinedFile.safe() ? openFast(relPath) : null;
+  public ConfinedFile open(String relPath) throws IOException {
+    ConfinedFile f = ConfinedFile.safe() ? openFast(relPath) : null;
     return f != null ? f : openChecked(relPath);
   }
 
-  private OpenFile openChecked(String relPath) {
+  private ConfinedFile openChecked(String relPath) {
     Path real = paths.file(spiderId, relPath, ignore);
     String norm = PathRules.normalize(relPath); // valid: the check above passed
-    OpenFile f = root() == null ? null : confined(real);
+    ConfinedFile f = root() == null ? null : confined(real);
     if (f == null) {
       throw ScanException.notFound("no such file in spider " + spiderId + ": " + norm + " (changed while opened)");
     }
@@ -101,7 +61,7 @@ public final class SpiderFiles implements AutoCloseable {
   }
 
   /** The file opened on the fast path, or null when it needs the full check. */
-  private OpenFile openFast(String relPath) {
+  private ConfinedFile openFast(String relPath) {
     String norm;
     try {
       norm = PathRules.normalize(relPath);
@@ -115,7 +75,7 @@ public final class SpiderFiles implements AutoCloseable {
   }
 
   /** {@code file} opened and checked (inside the root, not hidden), or null. */
-  private OpenFile confined(Path file) {
+  private ConfinedFile confined(Path file) {
     ConfinedFile f;
     try {
       f = ConfinedFile.open(file, realRoot);
@@ -126,7 +86,7 @@ public final class SpiderFiles implements AutoCloseable {
       closeQuietly(f); // e.g. "dir-link/config" where dir-link -> .git
       return null;
     }
-    return new OpenFile(f);
+    return f;
   }
 
   /** The spider's real root, resolved on the first call; null when it cannot be (the full check says why). */
@@ -145,7 +105,8 @@ public final class SpiderFiles implements AutoCloseable {
     return realRoot;
   }
 
-  private static void closeQuietly(ConfinedFile f) {
+  /** Closes a file of a spider: read-only, so nothing is lost when that fails. */
+  public static void closeQuietly(ConfinedFile f) {
     try {
       f.close();
     } catch (IOException ignored) {

@@ -5,9 +5,13 @@ import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.master.scan.ScanException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Resolves spider roots and files inside them on the master, with every confinement check: valid id,
@@ -24,6 +28,27 @@ public final class SpiderPaths {
 
   public Path workspace() {
     return workspace;
+  }
+
+  /**
+   * The spiders: directories of the workspace whose names are valid spider ids (symlinks excluded, as
+   * {@link #spiderRoot} refuses them), sorted; none when there is no workspace.
+   */
+  public List<String> spiders() throws IOException {
+    if (!Files.isDirectory(workspace)) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(workspace)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (PathRules.isValidSpiderId(name) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          ids.add(name);
+        }
+      }
+    }
+    Collections.sort(ids);
+    return ids;
   }
 
   /** The spider's root directory; NOT_FOUND when it does not exist, INVALID_ARGUMENT for a bad id. */

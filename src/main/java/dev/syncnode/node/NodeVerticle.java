@@ -5,6 +5,7 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigService;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.fs.WorkspaceMark;
+import dev.syncnode.master.content.ContentVerticle;
 import dev.syncnode.master.scan.ScanCacheVerticle;
 import dev.syncnode.master.scan.ScannerVerticle;
 import dev.syncnode.master.scan.SpiderWatchVerticle;
@@ -33,6 +34,7 @@ public class NodeVerticle extends VerticleBase {
   private SyncMetrics metrics;
   private GrpcEndpointVerticle grpc;
   private HttpEndpointVerticle http;
+  private ContentVerticle content;
 
   /** Used by the launcher: the configuration comes from {@code config()}. */
   public NodeVerticle() {}
@@ -104,6 +106,7 @@ public class NodeVerticle extends VerticleBase {
         .compose(v -> vertx.deployVerticle(new ScannerVerticle(config, metrics)))
         .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
         .compose(id -> vertx.deployVerticle(new SpiderWatchVerticle(config)))
+        .compose(id -> vertx.deployVerticle(content = new ContentVerticle(config)))
         .compose(id -> vertx.deployVerticle(grpc))
         .compose(id -> vertx.deployVerticle(http));
   }
@@ -137,6 +140,11 @@ public class NodeVerticle extends VerticleBase {
   /** The gRPC endpoint (master only), or null. */
   public GrpcEndpointVerticle grpcEndpoint() {
     return grpc;
+  }
+
+  /** The master's content verticle (master only), or null. */
+  public ContentVerticle contentVerticle() {
+    return content;
   }
 
   /** Bound gRPC port (master only), or -1. */

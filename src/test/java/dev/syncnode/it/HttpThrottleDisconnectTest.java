@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.master.content.ContentVerticle;
 import dev.syncnode.master.scan.ScanCacheVerticle;
 import dev.syncnode.master.scan.ScannerVerticle;
 import dev.syncnode.metrics.SyncMetrics;
@@ -55,6 +56,7 @@ class HttpThrottleDisconnectTest {
     endpoint = new HttpEndpointVerticle(config, metrics);
     Cluster.await(vertx.deployVerticle(new ScannerVerticle(config, metrics))
         .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
+        .compose(id -> vertx.deployVerticle(new ContentVerticle(config)))
         .compose(id -> vertx.deployVerticle(endpoint)));
     throttle = endpoint.throttle();
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.master.scan.ScanException;
 import java.io.IOException;
@@ -77,13 +78,13 @@ class SpiderFilesTest {
   }
 
   static String actual(SpiderFiles files, String rel) throws IOException {
-    try (SpiderFiles.OpenFile f = files.open(rel)) {
+    try (ConfinedFile f = files.open(rel)) {
       ByteBuffer buf = ByteBuffer.allocate((int) f.attributes().size());
       while (buf.hasRemaining() && f.channel().read(buf) >= 0) {
         // read it all
       }
       assertEquals(f.attributes().lastModifiedTime(), f.current().lastModifiedTime(), rel);
-      return "OK " + f.path() + " size=" + f.attributes().size() + " mtime=" + f.attributes().lastModifiedTime()
+      return "OK " + f.realPath() + " size=" + f.attributes().size() + " mtime=" + f.attributes().lastModifiedTime()
           + ": " + new String(buf.array(), StandardCharsets.UTF_8);
     } catch (ScanException e) {
       return e.kind() + " " + e.getMessage();
@@ -143,7 +144,7 @@ class SpiderFilesTest {
 
   @Test
   void currentSeesAChangeOfTheOpenFileNotOfItsName() throws Exception {
-    try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); SpiderFiles.OpenFile f = files.open("a/one.txt")) {
+    try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); ConfinedFile f = files.open("a/one.txt")) {
       Files.writeString(spider.resolve("a/one.txt"), "changed");
       assertEquals(3, f.attributes().size());
       assertEquals(7, f.current().size());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.fs.Scanner;
 import dev.syncnode.fs.Swaps;
 import dev.syncnode.manifest.FileEntry;
@@ -79,7 +80,7 @@ class SwappedFilesTest {
 
   String read(String rel) throws Exception {
     return bounded(() -> {
-      try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); SpiderFiles.OpenFile f = files.open(rel)) {
+      try (SpiderFiles files = new SpiderFiles(paths, "s", DEFAULTS); ConfinedFile f = files.open(rel)) {
         ByteBuffer buf = ByteBuffer.allocate(64);
         f.channel().read(buf, 0);
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);

@@ -266,7 +266,8 @@ class GrpcMemoryTest {
         }
       }
       assertTrue(refused > 0, "requests beyond the per-client limit are refused");
-      assertTrue(grpc().blockIndexPeak() <= 2, "at most 2 computations at once, saw " + grpc().blockIndexPeak());
+      int peak = master.node.contentVerticle().blockIndexPeak();
+      assertTrue(peak <= 2, "at most 2 computations at once, saw " + peak);
     } finally {
       http.close().await(10, TimeUnit.SECONDS);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.it.Trees;
+import dev.syncnode.master.content.ContentVerticle;
 import dev.syncnode.master.scan.ScanCacheVerticle;
 import dev.syncnode.master.scan.ScannerVerticle;
 import dev.syncnode.metrics.SyncMetrics;
@@ -104,6 +105,7 @@ class LimitsTest {
       HttpEndpointVerticle endpoint = new HttpEndpointVerticle(config, metrics);
       await(v.deployVerticle(new ScannerVerticle(config, metrics))
           .compose(id -> v.deployVerticle(new ScanCacheVerticle(config, metrics)))
+          .compose(id -> v.deployVerticle(new ContentVerticle(config)))
           .compose(id -> v.deployVerticle(endpoint)));
       HttpThrottle throttle = endpoint.throttle();
       Promise<Void> held = Promise.promise();

@@ -1,5 +1,7 @@
 package dev.syncnode.master.content;
 
+import dev.syncnode.fs.ConfinedFile;
+import dev.syncnode.fs.FileIdentity;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.master.SpiderFiles;
@@ -13,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the files of one request as pieces of at most {@link #PIECE} bytes, a bounded round at a
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * stream stays around {@link #ROUND_BYTES} whatever the file sizes. Pieces are compressed with the
  * request's codec when it has one, the name is not a known compressed format, the first piece of the
  * file shrinks, and the piece itself shrinks; compressed pieces and verdicts are shared, per codec,
- * through a {@link PieceCache}.
+ * through the {@link ContentCache}.
  * Files are opened through one {@link SpiderFiles} per request, and each open file is stat'ed once
  * when it is finished (and at the end of a round that cached some of it), not once per piece.
  */
@@ -47,17 +48,16 @@ public final class PieceReader {
   private final long firstOffset;
   private final long firstLength;
   private final Codec codec;
-  private final PieceCache cache;
+  private final ContentCache cache;
   private volatile boolean cancelled;
 
   private int fileIdx;
-  private SpiderFiles.OpenFile file;
-  /** The open file's real path, as the cache knows it. */
-  private String id;
+  private ConfinedFile file;
+  /** The open file's version, as the cache knows it. */
+  private FileIdentity id;
   private long pos;
   private long end;
   private long size;
-  private long mtimeNanos;
   private boolean compress;
   private boolean firstPiece;
   /** Whether this reader cached anything of the open file since it last checked the file. */
@@ -69,7 +69,7 @@ public final class PieceReader {
    * @param codec the codec negotiated with the worker ({@link PieceCodec#negotiate})
    */
   public PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
-      long firstLength, Codec codec, PieceCache cache) {
+      long firstLength, Codec codec, ContentCache cache) {
     this.spider = new SpiderFiles(paths, spiderId, ignore);
     this.spiderId = spiderId;
     this.files = files;
@@ -118,7 +118,7 @@ public final class PieceReader {
       }
     } catch (IOException | RuntimeException e) {
       if (file != null && cachedUnchecked) {
-        cache.forget(id, size, mtimeNanos); // it could not be checked
+        cache.forget(id); // it could not be checked
       }
       close();
       throw e;
@@ -135,13 +135,7 @@ public final class PieceReader {
    */
   private ServedFile served() throws IOException {
     BasicFileAttributes a = check();
-    String rel;
-    try {
-      rel = PathRules.normalize(files.get(fileIdx));
-    } catch (RuntimeException e) {
-      rel = files.get(fileIdx);
-    }
-    return new ServedFile(spiderId, rel, a.size(), a.lastModifiedTime().toMillis());
+    return ServedFile.of(spiderId, PathRules.normalize(files.get(fileIdx)), a); // valid: it was opened
   }
 
   /**
@@ -150,8 +144,8 @@ public final class PieceReader {
    */
   private BasicFileAttributes check() throws IOException {
     BasicFileAttributes a = file.current();
-    if (a.size() != size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtimeNanos) {
-      cache.forget(id, size, mtimeNanos);
+    if (!FileIdentity.of(id.path(), a).equals(id)) {
+      cache.forget(id);
     }
     cachedUnchecked = false;
     return a;
@@ -160,9 +154,8 @@ public final class PieceReader {
   private void open() throws IOException {
     String rel = files.get(fileIdx);
     file = spider.open(rel);
-    id = file.path().toString();
-    size = file.attributes().size();
-    mtimeNanos = file.attributes().lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    id = FileIdentity.of(file.realPath(), file.attributes());
+    size = id.size();
     long start = fileIdx == 0 ? firstOffset : 0;
     if (start > size) {
       throw ScanException.invalid("offset " + start + " beyond file size " + size);
@@ -172,7 +165,7 @@ public final class PieceReader {
     pos = start;
     firstPiece = true;
     compress = codec != Codec.NONE && !PieceCodec.knownCompressed(rel)
-        && cache.get(fileKey(-1, 0)) != PieceCache.RAW;
+        && cache.piece(fileKey(-1, 0)) != ContentCache.RAW;
   }
 
   /**
@@ -181,8 +174,8 @@ public final class PieceReader {
    * shape is simpler, and a file whose head does not shrink costs just one probe per codec in use (two
    * at most, while workers that only know DEFLATE remain).
    */
-  private PieceCache.Key fileKey(long offset, int length) {
-    return new PieceCache.Key(id, size, mtimeNanos, offset, length, codec);
+  private ContentCache.PieceKey fileKey(long offset, int length) {
+    return new ContentCache.PieceKey(id, offset, length, codec);
   }
 
   private Piece next() throws IOException {
@@ -199,19 +192,19 @@ public final class PieceReader {
     } else {
       // one reader compresses a piece, concurrent readers of the same piece wait for its result
       byte[][] rawHolder = {null};
-      byte[] packed = cache.getOrCompute(fileKey(at, len), () -> {
+      byte[] packed = cache.piece(fileKey(at, len), () -> {
         byte[] raw = read(at, len);
         rawHolder[0] = raw;
         byte[] p = PieceCodec.compress(codec, raw, 0, len);
         cachedUnchecked = true;
-        return p == null ? PieceCache.RAW : p;
+        return p == null ? ContentCache.RAW : p;
       });
-      if (packed == PieceCache.RAW && firstPiece) {
+      if (packed == ContentCache.RAW && firstPiece) {
         compress = false; // the probe did not shrink: send the rest of the file raw
-        cache.put(fileKey(-1, 0), PieceCache.RAW);
+        cache.put(fileKey(-1, 0), ContentCache.RAW);
         cachedUnchecked = true;
       }
-      if (packed != PieceCache.RAW) {
+      if (packed != ContentCache.RAW) {
         piece = new Piece(index, at, packed, codec, len, size, eof);
       } else {
         byte[] raw = rawHolder[0] != null ? rawHolder[0] : read(at, len);
@@ -237,11 +230,7 @@ public final class PieceReader {
 
   private void closeFile() {
     if (file != null) {
-      try {
-        file.close();
-      } catch (IOException ignored) {
-        // read-only channel
-      }
+      SpiderFiles.closeQuietly(file);
       file = null;
     }
   }

@@ -1,6 +1,6 @@
 /**
- * File content as the master serves it: pieces read a bounded round at a time, compressed pieces
- * and block indexes shared between concurrent workers, whole-file hashes for ETags, and the queue
- * that bounds block-hash work per client.
+ * File content as the master serves it: {@link dev.syncnode.master.content.ContentVerticle} answers the
+ * content side of {@code MasterService} (open files, piece readers, block indexes) through the one
+ * {@link dev.syncnode.master.content.ContentCache}, keyed by file identity and shared by concurrent workers.
  */
 package dev.syncnode.master.content;

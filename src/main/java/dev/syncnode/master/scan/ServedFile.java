@@ -1,17 +1,13 @@
 package dev.syncnode.master.scan;
 
-import dev.syncnode.bus.Addresses;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
- * "This file was just served, and this is its size and mtime now": sent by a download endpoint to the
- * scan cache once the bytes are out and before the stream ends. If a cached manifest of the spider
+ * "This file was just served, and this is its size and mtime now": told to the scan cache through
+ * {@code MasterService.served} once the bytes are out and before the stream ends. If a cached manifest of the spider
  * lists the file with another size or mtime, the file changed after the scan, so the cache drops the
  * spider's manifests: the worker, which will find a hash mismatch, asks again and gets a fresh scan
  * instead of the stale entry until the TTL runs out.
@@ -21,19 +17,9 @@ import java.util.concurrent.Callable;
  */
 public record ServedFile(String spiderId, String path, long size, long mtimeMs) {
 
-  /**
-   * Stats the served file with {@code stat} (off the event loop: the open file's fstat) and tells the
-   * scan cache, waiting for its answer so the cache is up to date before the caller ends the download.
-   * Never fails: without a cache (or if the file went away) there is nothing to correct.
-   */
-  public static Future<Void> report(Vertx vertx, String spiderId, String relPath, Callable<BasicFileAttributes> stat) {
-    return vertx.executeBlocking(() -> {
-          BasicFileAttributes a = stat.call();
-          return new ServedFile(spiderId, relPath, a.size(), a.lastModifiedTime().toMillis());
-        }, false)
-        .compose(sf -> vertx.eventBus().request(Addresses.CACHE_SERVED, sf))
-        .<Void>mapEmpty()
-        .recover(err -> Future.succeededFuture());
+  /** The file {@code relPath} of the spider as it is now ({@code a}: its attributes, read after serving it). */
+  public static ServedFile of(String spiderId, String relPath, BasicFileAttributes a) {
+    return new ServedFile(spiderId, relPath, a.size(), a.lastModifiedTime().toMillis());
   }
 
   /** Whether {@code m}, a manifest of the sub-directory {@code scanPath}, lists this file differently. */

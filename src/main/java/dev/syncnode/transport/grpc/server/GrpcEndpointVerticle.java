@@ -1,19 +1,15 @@
 package dev.syncnode.transport.grpc.server;
 
-import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
+import dev.syncnode.master.MasterService;
 import dev.syncnode.master.UnexpectedFailure;
-import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ScanException;
-import dev.syncnode.master.scan.ScanReply;
 import dev.syncnode.master.scan.ScanRequest;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.piece.PieceCodec;
-import dev.syncnode.proto.FileDownloadChunk;
-import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FileScanChunk;
 import dev.syncnode.proto.FileScanRequest;
 import dev.syncnode.proto.SyncServiceGrpcService;
@@ -23,10 +19,9 @@ import dev.syncnode.security.ServerOptions;
 import dev.syncnode.transport.ListenFailure;
 import dev.syncnode.transport.grpc.ProtoMapping;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -46,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcEndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcEndpointVerticle.class);
-  /** Size of one download chunk. */
-  public static final int DOWNLOAD_CHUNK = PieceReader.PIECE;
   public static final long MAX_MESSAGE_SIZE = ProtoMapping.MAX_MESSAGE_SIZE;
 
   private final ConfigHolder config;
@@ -55,6 +48,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private HttpServer server;
   private ConnectionGuard guard;
   private TransferService transfers;
+  private MasterService master;
 
   public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -76,11 +70,6 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     return transfers == null ? 0 : transfers.budget().peak();
   }
 
-  /** The most block-index computations that ever ran at once (tests). */
-  public int blockIndexPeak() {
-    return transfers == null ? 0 : transfers.hashingPeak();
-  }
-
   /** Download streams served now (tests; read on the endpoint's event loop or racy). */
   public int downloadStreams() {
     return transfers == null ? 0 : transfers.streams();
@@ -89,19 +78,12 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GrpcServer grpc = GrpcServer.server(vertx, ServerOptions.grpc(MAX_MESSAGE_SIZE));
-    grpc.callHandler(SyncServiceGrpcService.StreamFileScan, this::onScan);
-    transfers = new TransferService(vertx, config, metrics, this::fail);
-    grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, this::onDownload);
-    grpc.callHandler(SyncServiceGrpcService.StreamFiles, req -> {
-      if (authorized(req)) {
-        transfers.files(req);
-      }
-    });
-    grpc.callHandler(SyncServiceGrpcService.StreamBlockHashes, req -> {
-      if (authorized(req)) {
-        transfers.blockHashes(req);
-      }
-    });
+    master = MasterService.onEventBus(vertx, () -> config.get().sync().timeout().scan().toMillis());
+    transfers = new TransferService(vertx, master, config, metrics, this::fail);
+    grpc.callHandler(SyncServiceGrpcService.StreamFileScan, authorized(this::onScan));
+    grpc.callHandler(SyncServiceGrpcService.StreamFileDownload, authorized(transfers::download));
+    grpc.callHandler(SyncServiceGrpcService.StreamFiles, authorized(transfers::files));
+    grpc.callHandler(SyncServiceGrpcService.StreamBlockHashes, authorized(transfers::blockHashes));
     NodeConfig.Endpoint ep = config.get().grpc();
     HttpServerOptions options = ServerOptions.grpcPort(config.get());
     server = vertx.createHttpServer(options);
@@ -122,31 +104,28 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private boolean authorized(GrpcServerRequest<?, ?> req) {
-    if (Auth.check(config.get().auth(), req.headers().get("authorization"))) {
-      return true;
-    }
-    req.response().status(GrpcStatus.UNAUTHENTICATED).statusMessage("missing or invalid token").end();
-    return false;
+  /** {@code call}, for requests that carry the token (when one is set); the others are UNAUTHENTICATED. */
+  private <Q, R> Handler<GrpcServerRequest<Q, R>> authorized(Handler<GrpcServerRequest<Q, R>> call) {
+    return req -> {
+      if (Auth.check(config.get().auth(), req.headers().get("authorization"))) {
+        call.handle(req);
+      } else {
+        req.response().status(GrpcStatus.UNAUTHENTICATED).statusMessage("missing or invalid token").end();
+      }
+    };
   }
 
   // ---- StreamFileScan ----
 
   private void onScan(GrpcServerRequest<FileScanRequest, FileScanChunk> req) {
-    if (!authorized(req)) {
-      return;
-    }
     GrpcServerResponse<FileScanRequest, FileScanChunk> resp = req.response();
     int chunkSize = Math.max(1, config.get().sync().grpcChunkSize());
-    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
     String[] known = {""};
     req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> {
           known[0] = r.getKnownDigest();
-          return vertx.eventBus().<ScanReply>request(Addresses.CACHE_SCAN,
-              new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"), opts);
+          return master.scan(new ScanRequest(r.getSpiderId(), r.getPath(), "grpc"));
         })
-        .map(Message::body)
         .compose(reply -> {
           Manifest m = reply.manifest();
           if (!known[0].isEmpty() && known[0].equals(m.digest())) {
@@ -163,27 +142,23 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   }
 
   private Future<Void> streamManifest(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize) {
-    List<FileEntry> entries = m.entries();
-    if (entries.isEmpty()) {
-      return resp.end(ProtoMapping.withSkipped(ProtoMapping.chunk(0, 0, m.digest(), true), m).build());
-    }
     Promise<Void> done = Promise.promise();
     writeChunks(resp, m, chunkSize, 0, done);
     return done.future();
   }
 
-  private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize, int from,
+  /** Writes chunks from entry {@code start} on, pausing while the window is full (an empty manifest: one chunk). */
+  private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize, int start,
       Promise<Void> done) {
     List<FileEntry> entries = m.entries();
-    int start = from;
-    while (start < entries.size()) {
-      int end = Math.min(entries.size(), start + chunkSize);
+    for (int from = start; ; ) {
+      int end = Math.min(entries.size(), from + chunkSize);
       boolean last = end == entries.size();
-      FileScanChunk.Builder chunk = ProtoMapping.chunk(start / chunkSize, entries.size(), m.digest(), last);
-      if (start == 0) {
+      FileScanChunk.Builder chunk = ProtoMapping.chunk(from / chunkSize, entries.size(), m.digest(), last);
+      if (from == 0) {
         ProtoMapping.withSkipped(chunk, m);
       }
-      for (int i = start; i < end; i++) {
+      for (int i = from; i < end; i++) {
         chunk.addEntries(ProtoMapping.toProto(entries.get(i)));
       }
       if (last) {
@@ -191,22 +166,13 @@ public final class GrpcEndpointVerticle extends VerticleBase {
         return;
       }
       resp.write(chunk.build());
-      start = end;
+      from = end;
       if (resp.writeQueueFull()) {
-        int next = start;
+        int next = from;
         resp.drainHandler(v -> writeChunks(resp, m, chunkSize, next, done));
         return;
       }
     }
-  }
-
-  // ---- StreamFileDownload ----
-
-  private void onDownload(GrpcServerRequest<FileDownloadRequest, FileDownloadChunk> req) {
-    if (!authorized(req)) {
-      return;
-    }
-    transfers.download(req);
   }
 
   /** A request message that cannot be decoded, or none at all, is the client's fault. */
@@ -224,9 +190,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     String message = err.getMessage();
     if (err instanceof ScanException se) {
       status = status(se.kind());
-    } else if (err instanceof ReplyException re && re.failureCode() > 0) {
-      status = status(ScanException.Kind.fromCode(re.failureCode()));
-    } else if (err instanceof ReplyException re) {
+    } else if (err instanceof ReplyException re) { // the master answered nothing (MasterService)
       status = GrpcStatus.UNAVAILABLE;
       message = "scan timed out or no scanner: " + re.getMessage();
     } else {
@@ -252,13 +216,10 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   }
 
   private static GrpcStatus status(ScanException.Kind kind) {
-    switch (kind) {
-      case INVALID_ARGUMENT:
-        return GrpcStatus.INVALID_ARGUMENT;
-      case NOT_FOUND:
-        return GrpcStatus.NOT_FOUND;
-      default:
-        return GrpcStatus.INTERNAL;
-    }
+    return switch (kind) {
+      case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
+      case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+      default -> GrpcStatus.INTERNAL;
+    };
   }
 }

@@ -1,16 +1,15 @@
 package dev.syncnode.transport.grpc.server;
 
-import dev.syncnode.bus.Addresses;
 import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ServedFile;
 import dev.syncnode.metrics.SyncMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -24,7 +23,6 @@ import java.util.function.LongSupplier;
 final class StreamPump<T> {
   /** How long a stalled stream may keep its budget while other streams wait for some. */
   static final long CONTENDED_STALL_MS = 5_000;
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final SendBudget budget;
@@ -32,6 +30,8 @@ final class StreamPump<T> {
   private final LongSupplier stallMs;
   /** Whether other streams wait for budget or were just refused a slot. */
   private final BooleanSupplier contended;
+  /** Where "this file was just served" goes (the master's scan cache). */
+  private final Consumer<ServedFile> served;
   private final GrpcServerResponse<?, T> resp;
   private final PieceReader reader;
   private final Function<PieceReader.Piece, T> toMessage;
@@ -43,12 +43,14 @@ final class StreamPump<T> {
   private long stallTimer = -1;
 
   StreamPump(Vertx vertx, SendBudget budget, SyncMetrics metrics, LongSupplier stallMs,
-      BooleanSupplier contended, GrpcServerResponse<?, T> resp, PieceReader reader, Function<PieceReader.Piece, T> toMessage) {
+      BooleanSupplier contended, Consumer<ServedFile> served, GrpcServerResponse<?, T> resp, PieceReader reader,
+      Function<PieceReader.Piece, T> toMessage) {
     this.vertx = vertx;
     this.budget = budget;
     this.metrics = metrics;
     this.stallMs = stallMs;
     this.contended = contended;
+    this.served = served;
     this.resp = resp;
     this.reader = reader;
     this.toMessage = toMessage;
@@ -110,8 +112,8 @@ final class StreamPump<T> {
         return;
       }
       for (ServedFile f : ar.result().served()) {
-        // delivered to the scan cache before anything the worker can send after this stream ends
-        vertx.eventBus().send(Addresses.CACHE_SERVED, f, LOCAL);
+        // not awaited: queued to the scan cache before anything the worker can send after this stream ends
+        served.accept(f);
       }
       long sent = 0;
       try {

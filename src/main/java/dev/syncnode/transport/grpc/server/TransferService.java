@@ -4,12 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.delta.BlockIndex;
-import dev.syncnode.manifest.IgnoreRules;
-import dev.syncnode.master.SpiderFiles;
-import dev.syncnode.master.SpiderPaths;
-import dev.syncnode.master.content.BlockIndexCache;
-import dev.syncnode.master.content.HashQueue;
-import dev.syncnode.master.content.PieceCache;
+import dev.syncnode.master.MasterService;
 import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.metrics.SyncMetrics;
@@ -27,56 +22,46 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The master's transfer calls: {@code StreamFileDownload} (whole file or a byte range) and
- * {@code StreamFiles} (many files in one stream), both optionally compressed with the codec
- * {@link PieceCodec#negotiate negotiated} per request, and {@code StreamBlockHashes} (block hashes
- * for delta transfer, computed off the event loop, a bounded number at once, and cached). All file reads, compression and
- * hashing run on worker threads a bounded round at a time; the event loop only writes messages,
- * pausing while the client's flow-control window is full. Authorization is checked by the caller.
+ * The master's transfer calls, translated to {@link MasterService}: {@code StreamFileDownload} (whole
+ * file or a byte range) and {@code StreamFiles} (many files in one stream), both optionally compressed
+ * with the codec {@link PieceCodec#negotiate negotiated} per request, and {@code StreamBlockHashes}.
+ * What stays here is the wire's own policy: stream and per-client admission, the send budget, and
+ * rounds of pieces read on worker threads and written while the client's flow-control window has
+ * room. Authorization is checked by the caller.
  */
 final class TransferService {
-  /** Most paths in one {@code StreamFiles} request. */
-  static final int MAX_FILES = 4096;
   /** Blocks per {@code BlockHashesChunk}. */
   static final int BLOCKS_PER_CHUNK = 16 * 1024;
-  private static final long PIECE_CACHE_BYTES = 64L * 1024 * 1024;
-  private static final long INDEX_CACHE_BYTES = 64L * 1024 * 1024;
+  /** Block-hash calls in flight from one client address. */
+  static final int MAX_HASH_CALLS_PER_CLIENT = 4;
 
   private final Vertx vertx;
   private final ConfigHolder config;
   private final SyncMetrics metrics;
   private final BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail;
-  private final PieceCache pieces = new PieceCache(PIECE_CACHE_BYTES);
-  private final BlockIndexCache indexes = new BlockIndexCache(INDEX_CACHE_BYTES);
+  private final MasterService master;
   private final SendBudget budget;
-  private final HashQueue hashQueue = new HashQueue();
-  /** Download streams being served now (counted against {@code sync.grpc.maxStreams}). */
-  private int streams;
-  /** The same, per client address (counted against {@code sync.grpc.maxStreamsPerClient}). */
-  private final java.util.Map<String, Integer> streamsPerClient = new java.util.HashMap<>();
+  /** Download streams being served now, in total and per client address. */
+  private final ClientSlots streams = new ClientSlots();
+  private final ClientSlots hashCalls = new ClientSlots();
   /**
    * Until when (nanoTime) streams count as contended because one was refused for want of a slot in
    * total: stalled streams then lose their slot after {@link StreamPump#CONTENDED_STALL_MS}.
    */
   private long slotsContendedUntil = System.nanoTime();
-  /** Block-index computations running now on worker threads, and the most ever at once (tests). */
-  private final AtomicInteger hashing = new AtomicInteger();
-  private final AtomicInteger hashingPeak = new AtomicInteger();
 
-  TransferService(Vertx vertx, ConfigHolder config, SyncMetrics metrics,
+  TransferService(Vertx vertx, MasterService master, ConfigHolder config, SyncMetrics metrics,
       BiConsumer<GrpcServerResponse<?, ?>, Throwable> fail) {
     this.vertx = vertx;
+    this.master = master;
     this.config = config;
     this.metrics = metrics;
     this.fail = fail;
@@ -88,14 +73,9 @@ final class TransferService {
     return budget;
   }
 
-  /** The most block-index computations that ever ran at once. */
-  int hashingPeak() {
-    return hashingPeak.get();
-  }
-
   /** Download streams being served now. */
   int streams() {
-    return streams;
+    return streams.total();
   }
 
   /**
@@ -105,24 +85,20 @@ final class TransferService {
    */
   private void admit(GrpcServerRequest<?, ?> req, GrpcServerResponse<?, ?> resp, Supplier<Future<Void>> work) {
     NodeConfig.GrpcLimits limits = config.get().sync().grpc();
-    String client = clientOf(req);
-    int fromClient = streamsPerClient.getOrDefault(client, 0);
-    if (streams >= limits.maxStreams() || fromClient >= limits.maxStreamsPerClient()) {
-      if (streams >= limits.maxStreams()) {
+    String client = ClientSlots.clientOf(req);
+    int total = streams.total();
+    int fromClient = streams.of(client);
+    if (total >= limits.maxStreams() || !streams.enter(client, limits.maxStreamsPerClient())) {
+      if (total >= limits.maxStreams()) {
         slotsContendedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * StreamPump.CONTENDED_STALL_MS);
       }
-      resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many download streams (" + streams + " of "
+      resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many download streams (" + total + " of "
           + limits.maxStreams() + ", " + fromClient + " of " + limits.maxStreamsPerClient() + " from " + client
           + "); retry later").end();
       return;
     }
-    streams++;
-    streamsPerClient.merge(client, 1, Integer::sum);
     work.get()
-        .onComplete(ar -> {
-          streams--;
-          streamsPerClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
-        })
+        .onComplete(ar -> streams.leave(client))
         .onFailure(err -> {
           if (!(err instanceof StreamPump.StalledStreamException)) {
             fail.accept(resp, err);
@@ -130,57 +106,30 @@ final class TransferService {
         });
   }
 
-  private static String clientOf(GrpcServerRequest<?, ?> req) {
-    return req.connection() == null || req.connection().remoteAddress() == null ? "?"
-        : String.valueOf(req.connection().remoteAddress().host());
-  }
-
-  private SpiderPaths paths() {
-    return new SpiderPaths(Path.of(config.get().node().workspace()));
-  }
-
-  private IgnoreRules ignore() {
-    return IgnoreRules.of(config.get().sync().ignore());
-  }
-
   // ---- StreamFileDownload ----
 
   void download(GrpcServerRequest<FileDownloadRequest, FileDownloadChunk> req) {
     GrpcServerResponse<FileDownloadRequest, FileDownloadChunk> resp = req.response();
-    SpiderPaths paths = paths();
-    IgnoreRules ignore = ignore();
     admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
-        .compose(r -> {
-          if (r.getOffset() < 0 || r.getLength() < 0) {
-            return Future.failedFuture(ScanException.invalid("negative offset or length"));
-          }
-          PieceReader reader = new PieceReader(paths, ignore, r.getSpiderId(), List.of(r.getPath()), r.getOffset(),
-              r.getLength(), PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()), pieces);
-          return pump(resp, reader, p -> FileDownloadChunk.newBuilder()
+        .compose(r -> master.pieces(new MasterService.PieceRequest(r.getSpiderId(), List.of(r.getPath()),
+            r.getOffset(), r.getLength(), PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()))))
+        .compose(reader -> pump(resp, reader, p -> FileDownloadChunk.newBuilder()
               .setData(UnsafeByteOperations.unsafeWrap(p.data()))
               .setOffset(p.offset())
               .setSize(p.fileSize())
               .setCompression(wire(p.codec()))
               .setRawSize(p.rawSize())
-              .build());
-        }));
+              .build())));
   }
 
   // ---- StreamFiles ----
 
   void files(GrpcServerRequest<FilesRequest, FileData> req) {
     GrpcServerResponse<FilesRequest, FileData> resp = req.response();
-    SpiderPaths paths = paths();
-    IgnoreRules ignore = ignore();
     admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
-        .compose(r -> {
-          if (r.getPathsCount() > MAX_FILES) {
-            return Future.failedFuture(ScanException.invalid("too many paths in one request: " + r.getPathsCount()
-                + " (at most " + MAX_FILES + ")"));
-          }
-          PieceReader reader = new PieceReader(paths, ignore, r.getSpiderId(), List.copyOf(r.getPathsList()), 0, 0,
-              PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()), pieces);
-          return pump(resp, reader, p -> FileData.newBuilder()
+        .compose(r -> master.pieces(new MasterService.PieceRequest(r.getSpiderId(), List.copyOf(r.getPathsList()),
+            0, 0, PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()))))
+        .compose(reader -> pump(resp, reader, p -> FileData.newBuilder()
               .setIndex(p.index())
               .setOffset(p.offset())
               .setData(UnsafeByteOperations.unsafeWrap(p.data()))
@@ -188,8 +137,7 @@ final class TransferService {
               .setRawSize(p.rawSize())
               .setSize(p.fileSize())
               .setEof(p.eof())
-              .build());
-        }));
+              .build())));
   }
 
   private static Compression wire(Codec codec) {
@@ -209,72 +157,31 @@ final class TransferService {
   private <T> Future<Void> pump(GrpcServerResponse<?, T> resp, PieceReader reader,
       Function<PieceReader.Piece, T> toMessage) {
     return new StreamPump<>(vertx, budget, metrics, () -> config.get().sync().grpc().stallTimeout().toMillis(),
-        this::contended, resp, reader, toMessage).start();
+        this::contended, master::served, resp, reader, toMessage).start();
   }
 
   // ---- StreamBlockHashes ----
 
   void blockHashes(GrpcServerRequest<BlockHashesRequest, BlockHashesChunk> req) {
     GrpcServerResponse<BlockHashesRequest, BlockHashesChunk> resp = req.response();
-    SpiderPaths paths = paths();
-    IgnoreRules ignore = ignore();
-    String client = clientOf(req);
-    if (!hashQueue.enter(client)) {
+    String client = ClientSlots.clientOf(req);
+    if (!hashCalls.enter(client, MAX_HASH_CALLS_PER_CLIENT)) {
       resp.status(GrpcStatus.RESOURCE_EXHAUSTED).statusMessage("too many block-hash requests from " + client
-          + " (at most " + HashQueue.MAX_PER_CLIENT + " at once); retry later").end();
+          + " (at most " + MAX_HASH_CALLS_PER_CLIENT + " at once); retry later").end();
       return;
     }
     // set when the client resets or drops the stream, so a queued computation for it is skipped
-    boolean[] gone = {false};
-    resp.exceptionHandler(err -> gone[0] = true);
+    AtomicBoolean gone = new AtomicBoolean();
+    resp.exceptionHandler(err -> gone.set(true));
     req.last().recover(GrpcEndpointVerticle::badRequestMessage)
-        .compose(r -> vertx.executeBlocking(() -> openChecked(paths, ignore, r.getSpiderId(), r.getPath()), false)
-            .compose(file -> index(file, () -> gone[0]).onComplete(ar -> closeQuietly(file)))
+        .compose(r -> master.blockHashes(new MasterService.BlockHashRequest(r.getSpiderId(), r.getPath(), gone::get))
             .compose(idx -> sendHashes(resp, idx, r.getGroupsList())))
-        .onComplete(ar -> hashQueue.leave(client))
+        .onComplete(ar -> hashCalls.leave(client))
         .onFailure(err -> {
-          if (!gone[0]) { // a caller that joined a skipped computation still gets an answer
+          if (!gone.get()) { // a caller that joined a skipped computation still gets an answer
             fail.accept(resp, err);
           }
         });
-  }
-
-  /** Blocking: the file opened once and checked; it is identified, measured and hashed from that descriptor. */
-  private static SpiderFiles.OpenFile openChecked(SpiderPaths paths, IgnoreRules ignore, String spiderId, String path)
-      throws IOException {
-    try (SpiderFiles spider = new SpiderFiles(paths, spiderId, ignore)) {
-      return spider.open(path);
-    }
-  }
-
-  /** The cached index of the open file's version, or one computed from it (the file stays open until then). */
-  private Future<BlockIndex> index(SpiderFiles.OpenFile file, java.util.function.BooleanSupplier gone) {
-    BlockIndexCache.Key key = identity(file.path(), file.attributes());
-    return indexes.get(key,
-        () -> hashQueue.submit(gone, () -> vertx.executeBlocking(() -> computeCounted(file, key.size()), false)),
-        () -> vertx.executeBlocking(() -> identity(file.path(), file.current()).equals(key), false));
-  }
-
-  /** Blocking: hashes the file, counted in {@link #hashingPeak()}. */
-  private BlockIndex computeCounted(SpiderFiles.OpenFile file, long size) throws IOException {
-    hashingPeak.accumulateAndGet(hashing.incrementAndGet(), Math::max);
-    try {
-      return BlockIndex.compute(file.channel(), size, true);
-    } finally {
-      hashing.decrementAndGet();
-    }
-  }
-
-  private static BlockIndexCache.Key identity(Path real, BasicFileAttributes a) {
-    return new BlockIndexCache.Key(real.toString(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-  }
-
-  private static void closeQuietly(SpiderFiles.OpenFile file) {
-    try {
-      file.close();
-    } catch (IOException ignored) {
-      // read-only
-    }
   }
 
   private Future<Void> sendHashes(GrpcServerResponse<?, BlockHashesChunk> resp, BlockIndex idx, List<Integer> groups) {

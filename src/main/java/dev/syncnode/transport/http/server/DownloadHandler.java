@@ -1,15 +1,10 @@
 package dev.syncnode.transport.http.server;
 
-import dev.syncnode.config.ConfigHolder;
-import dev.syncnode.config.NodeConfig;
-import dev.syncnode.manifest.IgnoreRules;
-import dev.syncnode.master.SpiderFiles;
-import dev.syncnode.master.SpiderPaths;
-import dev.syncnode.master.content.ContentHashes;
-import dev.syncnode.master.content.FileFacts;
+import dev.syncnode.fs.ConfinedFile;
+import dev.syncnode.master.MasterService.OpenedFile;
+import dev.syncnode.master.MasterService;
 import dev.syncnode.master.scan.ServedFile;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.transport.http.ClientGoneException;
 import dev.syncnode.transport.http.HttpStatusException;
 import dev.syncnode.transport.http.ManifestJson;
@@ -20,25 +15,21 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/sync/{spiderId}/download?path=}: streams one file of a spider. The file is opened
- * once and checked through {@link SpiderFiles} (id, normalised path, ignore rules, a regular file
- * whose real path is inside the spider root) on a worker thread; its size, ETag hash, gzip probe and
- * bytes all come from that one open file (the bytes through an {@link AsyncFile} on
- * {@link SpiderFiles.OpenFile#servePath}, piped with back-pressure), which stays open until the
+ * {@code GET /api/sync/{spiderId}/download?path=}: streams one file of a spider. The master
+ * ({@link MasterService#open}) opens the file once and checks it (id, normalised path, ignore rules, a
+ * regular file whose real path is inside the spider root); its size, ETag hash, gzip probe and bytes
+ * all come from that one open file (the bytes through an {@link AsyncFile} on
+ * {@link ConfinedFile#servePath}, piped with back-pressure), which stays open until the
  * response ends: a name swapped for a symlink or a FIFO meanwhile changes nothing. Headers:
- * {@code ETag} (the quoted SHA-256 of the content, see {@link ContentHashes}), {@code Content-Length},
+ * {@code ETag} (the quoted SHA-256 of the content, one hash per file version), {@code Content-Length},
  * {@code Accept-Ranges: bytes}; a {@code Range} of {@code bytes=N-}, {@code N-M} or {@code -S}
  * answers 206 with {@code Content-Range}, an unsatisfiable one 416. A whole-file answer is gzipped
- * when the client accepts it and the content compresses (see {@link #worthCompressing}); partial
- * answers never are.
+ * when the client accepts it and the content compresses; partial answers never are.
  *
  * <p>Why the ETag is hashed here rather than taken from the cached manifest: the manifest may be up
  * to {@code grpcCacheTtl} old and may not be cached at all (a download must not trigger a whole
@@ -53,28 +44,16 @@ public final class DownloadHandler implements Handler<RoutingContext> {
   /** Tests only: runs with the real path between the check and hash of a file and the serving of its bytes. */
   static volatile Consumer<Path> beforeServe;
 
-  /** A checked open file, what identifies its version, and whether gzip pays for it. */
-  private record Opened(SpiderFiles.OpenFile file, FileFacts facts, boolean compressible) {}
-
-  /** A resolved file, the hash of its content and whether gzip pays for it. */
-  private record Served(FileFacts facts, String hash, boolean compressible) {
-    String etag() {
-      return '"' + hash + '"';
-    }
-  }
-
   private final Vertx vertx;
-  private final ConfigHolder config;
+  private final MasterService master;
   private final SyncMetrics metrics;
   private final Throttled throttled;
-  private final ContentHashes hashes;
 
-  DownloadHandler(Vertx vertx, ConfigHolder config, SyncMetrics metrics, Throttled throttled) {
+  DownloadHandler(Vertx vertx, MasterService master, SyncMetrics metrics, Throttled throttled) {
     this.vertx = vertx;
-    this.config = config;
+    this.master = master;
     this.metrics = metrics;
     this.throttled = throttled;
-    this.hashes = new ContentHashes(vertx);
   }
 
   @Override
@@ -84,49 +63,29 @@ public final class DownloadHandler implements Handler<RoutingContext> {
     if (path.isEmpty()) {
       throw HttpStatusException.badRequest("path is required");
     }
-    NodeConfig c = config.get();
-    SpiderPaths paths = new SpiderPaths(Path.of(c.node().workspace()));
-    IgnoreRules ignore = IgnoreRules.of(c.sync().ignore());
     boolean gzip = acceptsGzip(ctx.request().getHeader("Accept-Encoding")) && ctx.request().getHeader("Range") == null;
-    throttled.run(ctx, HttpThrottle.Endpoint.DOWNLOAD, () -> vertx
-        .executeBlocking(() -> open(paths, ignore, spiderId, path, gzip), false)
-        .compose(opened -> serve(ctx, opened, spiderId, path).onComplete(ar -> closeQuietly(opened.file()))));
+    throttled.run(ctx, HttpThrottle.Endpoint.DOWNLOAD, () -> master
+        .open(new MasterService.FileRequest(spiderId, path, gzip))
+        .compose(opened -> send(ctx, opened, () -> served(spiderId, path, opened.file()))
+            .onComplete(ar -> opened.close())));
   }
 
-  /** Blocking: opens and checks the file, and probes whether gzip pays for it, from that descriptor. */
-  private static Opened open(SpiderPaths paths, IgnoreRules ignore, String spiderId, String path, boolean gzip)
-      throws IOException {
-    try (SpiderFiles spider = new SpiderFiles(paths, spiderId, ignore)) {
-      SpiderFiles.OpenFile file = spider.open(path);
-      return new Opened(file, FileFacts.of(file.path(), file.attributes()),
-          gzip && worthCompressing(file.channel(), path));
-    }
-  }
-
-  private Future<Void> serve(RoutingContext ctx, Opened opened, String spiderId, String path) {
-    SpiderFiles.OpenFile file = opened.file();
-    return hashes.hash(opened.facts(), file)
-        .map(hash -> new Served(opened.facts(), hash, opened.compressible()))
-        .compose(served -> send(ctx, served, file, () -> ServedFile.report(vertx, spiderId, path, file::current)));
-  }
-
-  private static void closeQuietly(SpiderFiles.OpenFile file) {
-    try {
-      file.close();
-    } catch (IOException ignored) {
-      // read-only
-    }
+  /** Tells the master the file's size and mtime now (its fstat, off the event loop); never fails. */
+  private Future<Void> served(String spiderId, String path, ConfinedFile file) {
+    return vertx.executeBlocking(() -> ServedFile.of(spiderId, path, file.current()), false)
+        .compose(master::served)
+        .recover(err -> Future.succeededFuture());
   }
 
   /** {@code beforeEnd}: runs once every byte is out, before the response ends (stale-cache check). */
-  private Future<Void> send(RoutingContext ctx, Served served, SpiderFiles.OpenFile file,
-      Supplier<Future<Void>> beforeEnd) {
-    long size = served.facts().size();
+  private Future<Void> send(RoutingContext ctx, OpenedFile served, Supplier<Future<Void>> beforeEnd) {
+    long size = served.identity().size();
+    String etag = '"' + served.sha256() + '"';
     HttpServerResponse resp = ctx.response();
-    resp.putHeader("ETag", served.etag()).putHeader("Accept-Ranges", "bytes");
+    resp.putHeader("ETag", etag).putHeader("Accept-Ranges", "bytes");
     String rangeHeader = ctx.request().getHeader("Range");
     String ifRange = ctx.request().getHeader("If-Range");
-    if (ifRange != null && !ifRange.trim().equals(served.etag())) {
+    if (ifRange != null && !ifRange.trim().equals(etag)) {
       rangeHeader = null; // the client's partial copy is of another version: send it all
     }
     ByteRange range = ByteRange.parse(rangeHeader, size);
@@ -137,10 +96,10 @@ public final class DownloadHandler implements Handler<RoutingContext> {
     }
     Consumer<Path> hook = beforeServe;
     if (hook != null) {
-      hook.accept(served.facts().path());
+      hook.accept(served.identity().path());
     }
     // the checked open file itself (/proc/self/fd/N), not its name again
-    return vertx.fileSystem().open(file.servePath().toString(), new OpenOptions().setRead(true))
+    return vertx.fileSystem().open(served.file().servePath().toString(), new OpenOptions().setRead(true))
         .compose(af -> pipe(resp, af, range, size, served.compressible(), beforeEnd));
   }
 
@@ -172,26 +131,6 @@ public final class DownloadHandler implements Handler<RoutingContext> {
 
   static boolean acceptsGzip(String acceptEncoding) {
     return acceptEncoding != null && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
-  }
-
-  /**
-   * Blocking: whether gzip pays for this open file: not a known compressed format, and its first
-   * 64 KiB shrink by at least 10% (the same rule, and the same cheap probe of the first
-   * {@link PieceCodec#PROBE_BYTES}, as for gRPC pieces).
-   */
-  static boolean worthCompressing(FileChannel ch, String name) {
-    if (PieceCodec.knownCompressed(name)) {
-      return false;
-    }
-    try {
-      ByteBuffer probe = ByteBuffer.allocate(64 * 1024);
-      while (probe.hasRemaining() && ch.read(probe, probe.position()) > 0) {
-        // fill the probe
-      }
-      return PieceCodec.deflate(probe.array(), 0, probe.position()) != null;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** Ends a complete response; a file that shrank since it was measured gets its connection cut. */

@@ -1,13 +1,17 @@
 package dev.syncnode.transport.http.server;
 
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.master.MasterService;
 import dev.syncnode.metrics.SyncMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 
 /**
- * The master's HTTP sync API: {@code GET /api/spiders}, {@code GET /api/sync/:spiderId/scan} and
+ * The master's HTTP sync API, translated to {@link MasterService}: {@code GET /api/spiders}
+ * ({@code {"spiders": ["id", ...]}}), {@code GET /api/sync/:spiderId/scan} and
  * {@code GET /api/sync/:spiderId/download}, the last two behind one {@link HttpThrottle}. Gauges:
  * {@code syncnode_http_inflight{endpoint}}, {@code syncnode_http_inflight_max{endpoint}} (high-water
  * mark since start) and {@code syncnode_http_queued{endpoint}}.
@@ -42,8 +46,11 @@ public final class MasterHttpRoutes {
       metrics.gauge(GAUGE_QUEUED, tags, () -> throttle.queued(e));
     }
     Throttled throttled = new Throttled(throttle, metrics);
-    router.get("/api/spiders").handler(new SpiderListHandler(vertx, config));
-    router.get("/api/sync/:spiderId/scan").handler(new ScanHandler(vertx, config, throttled));
-    router.get("/api/sync/:spiderId/download").handler(new DownloadHandler(vertx, config, metrics, throttled));
+    MasterService master = MasterService.onEventBus(vertx, () -> config.get().sync().timeout().scan().toMillis());
+    router.get("/api/spiders").handler(ctx -> master.spiders()
+        .onSuccess(list -> HttpReplies.json(ctx, 200, new JsonObject().put("spiders", new JsonArray(list.ids()))))
+        .onFailure(err -> HttpReplies.fail(ctx, err)));
+    router.get("/api/sync/:spiderId/scan").handler(new ScanHandler(master, throttled));
+    router.get("/api/sync/:spiderId/download").handler(new DownloadHandler(vertx, master, metrics, throttled));
   }
 }

@@ -1,13 +1,8 @@
 package dev.syncnode.transport.http.server;
 
-import dev.syncnode.bus.Addresses;
-import dev.syncnode.config.ConfigHolder;
-import dev.syncnode.master.scan.ScanReply;
+import dev.syncnode.master.MasterService;
 import dev.syncnode.master.scan.ScanRequest;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -20,13 +15,11 @@ import io.vertx.ext.web.RoutingContext;
 final class ScanHandler implements Handler<RoutingContext> {
   static final String TRANSPORT = "http";
 
-  private final Vertx vertx;
-  private final ConfigHolder config;
+  private final MasterService master;
   private final Throttled throttled;
 
-  ScanHandler(Vertx vertx, ConfigHolder config, Throttled throttled) {
-    this.vertx = vertx;
-    this.config = config;
+  ScanHandler(MasterService master, Throttled throttled) {
+    this.master = master;
     this.throttled = throttled;
   }
 
@@ -34,20 +27,15 @@ final class ScanHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String spiderId = RequestParams.spiderId(ctx);
     String path = RequestParams.path(ctx);
-    throttled.run(ctx, HttpThrottle.Endpoint.SCAN, () -> {
-      DeliveryOptions opts = new DeliveryOptions().setSendTimeout(config.get().sync().timeout().scan().toMillis());
-      return vertx.eventBus()
-          .<ScanReply>request(Addresses.CACHE_SCAN, new ScanRequest(spiderId, path, TRANSPORT), opts)
-          .map(Message::body)
-          .compose(reply -> {
-            String etag = '"' + reply.manifest().digest() + '"';
-            if (notModified(ctx, reply.manifest().digest())) {
-              return ctx.response().setStatusCode(304).putHeader("ETag", etag).end();
-            }
-            ctx.response().putHeader("ETag", etag);
-            return ManifestJsonWriter.write(ctx.response(), reply.manifest());
-          });
-    });
+    throttled.run(ctx, HttpThrottle.Endpoint.SCAN, () -> master.scan(new ScanRequest(spiderId, path, TRANSPORT))
+        .compose(reply -> {
+          String etag = '"' + reply.manifest().digest() + '"';
+          if (notModified(ctx, reply.manifest().digest())) {
+            return ctx.response().setStatusCode(304).putHeader("ETag", etag).end();
+          }
+          ctx.response().putHeader("ETag", etag);
+          return ManifestJsonWriter.write(ctx.response(), reply.manifest());
+        }));
   }
 
   /** Whether the client already holds the manifest with {@code digest}. */
