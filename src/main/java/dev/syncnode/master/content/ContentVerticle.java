@@ -111,7 +111,7 @@ public final class ContentVerticle extends VerticleBase {
   }
 
   private IgnoreRules ignore() {
-    return IgnoreRules.of(config.get().sync().ignore());
+    return config.get().sync().ignoreRules();
   }
 
   /** A checked open file and whether gzip pays for it. */

@@ -53,7 +53,7 @@ public final class ScannerVerticle extends VerticleBase {
   private void onScan(Message<ScanJob> msg) {
     ScanJob job = msg.body();
     SpiderPaths paths = new SpiderPaths(Path.of(config.get().node().workspace()));
-    IgnoreRules ignore = IgnoreRules.of(config.get().sync().ignore());
+    IgnoreRules ignore = config.get().sync().ignoreRules();
     vertx.executeBlocking(() -> {
           Path root = paths.spiderRoot(job.spiderId());
           paths.directory(job.spiderId(), job.path(), ignore);
