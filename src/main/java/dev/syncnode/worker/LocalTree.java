@@ -50,8 +50,7 @@ record LocalTree(Manifest manifest, ManifestDiff diff, Set<String> remotePaths, 
         keep.add(Staging.partName(f.hash()));
       }
       operation = "cleaning the temp area " + tmpDir;
-      Staging.clean(tmpDir, keep);
-      Partials.prune(tmpDir, Partials.MAX_BYTES, Partials.MAX_AGE, Instant.now());
+      Partials.prune(tmpDir, keep, Partials.MAX_BYTES, Partials.MAX_AGE, Instant.now());
       return new LocalTree(local.manifest(), plan.diff(), remotePaths, installed, plan.kept());
     } catch (IOException e) {
       throw new TransportException(Kind.LOCAL_IO, IoReason.describe("prepare", dest, operation, e), e);

@@ -27,6 +27,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public final class SyncRun {
         .otherwise(err -> null)
         .compose(this::scanOrConfirm)
         .compose(report -> report.unchanged() ? Future.succeededFuture(report) : vertx.executeBlocking(() -> {
-          Staging.clean(tmpDir, Set.of());
+          Partials.prune(tmpDir, Set.of(), 0, Duration.ZERO, Instant.now());
           return report;
         }, false))
         .recover(this::boundPartials)

@@ -1,5 +1,4 @@
 package dev.syncnode.worker.apply;
-import dev.syncnode.fs.FileHasher;
 import dev.syncnode.fs.Scanner;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.ManifestDigest;

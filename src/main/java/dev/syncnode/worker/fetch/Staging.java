@@ -2,18 +2,12 @@ package dev.syncnode.worker.fetch;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.SyncRun;
-import dev.syncnode.worker.apply.LocalApplier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
@@ -25,7 +19,7 @@ import java.util.function.LongConsumer;
  */
 public final class Staging {
   /** Bulk lanes write into {@code <tmp>/bulk-<n>/}; verified files there survive a failed pass. */
-  public static final String BULK_DIR_PREFIX = "bulk-";
+  static final String BULK_DIR_PREFIX = "bulk-";
 
   private final Vertx vertx;
   private final Path tmpDir;
@@ -57,10 +51,6 @@ public final class Staging {
 
   Path tmpDir() {
     return tmpDir;
-  }
-
-  Vertx vertx() {
-    return vertx;
   }
 
   SyncRun.Progress progress() {
@@ -112,42 +102,5 @@ public final class Staging {
       byMode.merge(modes.getOrDefault(f.hash(), "whole"), 1L, Long::sum);
     }
     byMode.forEach(metrics::filesTransferred);
-  }
-
-  /**
-   * Blocking: removes temp files except the named ones. After a failed sync the partial downloads stay,
-   * so the next sync resumes them; it removes whatever it does not need.
-   */
-  public static void clean(Path tmpDir, Set<String> keep) throws IOException {
-    if (!Files.isDirectory(tmpDir)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(BULK_DIR_PREFIX) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          cleanBulkDir(p, keep);
-        } else if (!keep.contains(name)) {
-          LocalApplier.deleteRecursively(p);
-        }
-      }
-    }
-  }
-
-  /** A bulk lane's directory keeps the verified files still wanted, and goes once it is empty. */
-  private static void cleanBulkDir(Path dir, Set<String> keep) throws IOException {
-    boolean empty = true;
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        if (keep.contains(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          empty = false;
-        } else {
-          LocalApplier.deleteRecursively(p);
-        }
-      }
-    }
-    if (empty) {
-      Files.delete(dir);
-    }
   }
 }

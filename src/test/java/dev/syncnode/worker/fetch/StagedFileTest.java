@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.syncnode.fs.FileHasher;
 import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.TransportException.Kind;
@@ -37,7 +36,7 @@ class StagedFileTest {
     assertTrue(s.full());
     assertEquals(file, s.finish());
     assertArrayEquals(content, Files.readAllBytes(file));
-    assertEquals(entry(content).hash(), FileHasher.sha256(file));
+    assertEquals(entry(content).hash(), FakeSource.sha256(Files.readAllBytes(file)));
   }
 
   @Test
