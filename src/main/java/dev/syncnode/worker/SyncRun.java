@@ -67,8 +67,6 @@ public final class SyncRun {
   private long started;
   private long lastPhase;
   private final StringBuilder phases = new StringBuilder();
-  /** The master answered that it has no such spider (deleted there, or never there). */
-  private boolean spiderUnknown;
   /** The state found when the run started (null: none), for what earlier syncs installed. */
   private LocalState.State stored;
   /** Entries the apply left in place although the master does not have them. */
@@ -101,7 +99,7 @@ public final class SyncRun {
     this.dest = dest.toAbsolutePath().normalize();
     this.tmpDir = this.dest.resolve(PathRules.RESERVED_DIR).resolve("tmp");
     this.ignore = IgnoreRules.of(config.sync().ignore());
-    this.transports = new Transports(grpc, http, new Backoff(vertx, config.sync().retry()), metrics);
+    this.transports = new Transports(spiderId, grpc, http, new Backoff(vertx, config.sync().retry()), metrics);
     this.progress = progress == null ? Progress.NONE : progress;
   }
 
@@ -140,7 +138,7 @@ public final class SyncRun {
     Future<LocalState.State> verified = known == null ? Future.succeededFuture()
         : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
             ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
-    Future<ScanResult> scan = scan(known);
+    Future<ScanResult> scan = transports.scan(known);
     return Future.join(verified, scan).transform(done -> {
       if (scan.failed()) {
         return Future.failedFuture(scan.cause());
@@ -155,21 +153,8 @@ public final class SyncRun {
         return Future.succeededFuture(unchangedReport(state).withSkipped(result.skippedTotal()));
       }
       LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
-      return fullScan().compose(m -> attempt(m, MAX_RESCANS));
+      return transports.fullScan().compose(m -> attempt(m, MAX_RESCANS));
     });
-  }
-
-  /** The master's list of the spider ({@code known}: the digest held here, or null for the full list). */
-  private Future<ScanResult> scan(String known) {
-    return transports.run("scan of " + spiderId, src -> src.scan(spiderId, "", known))
-        .onFailure(err -> spiderUnknown |= TransportException.kindOf(err) == Kind.NOT_FOUND);
-  }
-
-  private Future<Manifest> fullScan() {
-    return scan(null)
-        .compose(r -> r.unchanged()
-            ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
-            : Future.succeededFuture(r.manifest()));
   }
 
   /**
@@ -187,7 +172,7 @@ public final class SyncRun {
         .recover(err -> {
           if (rescans > 0 && TransportException.kindOf(err) == Kind.INTEGRITY) {
             LOG.warn("sync {}: {}; asking the master for a fresh manifest", spiderId, err.getMessage());
-            return fullScan().compose(m -> attempt(m, rescans - 1));
+            return transports.fullScan().compose(m -> attempt(m, rescans - 1));
           }
           return Future.failedFuture(err);
         });
@@ -218,13 +203,13 @@ public final class SyncRun {
   private Future<Map<String, Path>> fetch(LocalTree local) {
     ManifestDiff diff = local.diff();
     progress.planned(diff.downloads().size(), diff.downloadBytes());
-    staging = new Staging(vertx, tmpDir, n -> {
+    staging = new Staging(vertx, tmpDir, spiderId, config.sync().compression(), n -> {
       bytes.addAndGet(n);
       metrics.bytesReceived(n);
       progress.partial(n);
     }, progress);
-    return new Downloads(staging, dest, spiderId, config.sync().compression(), config.sync().parallelDownloads(),
-        transports::run).run(diff, local.manifest()).onSuccess(staged -> phase("transfer"));
+    return new Downloads(staging, dest, config.sync().parallelDownloads(), transports::run)
+        .run(diff, local.manifest()).onSuccess(staged -> phase("transfer"));
   }
 
   /** Names what the master left out (escaped by it, made safe to log on receipt); the rest syncs. */
@@ -286,7 +271,7 @@ public final class SyncRun {
   private void logFailure(Throwable err) {
     String transport = transports.current().name();
     metrics.syncFinished(spiderId, transport, "failure", Duration.ofNanos(System.nanoTime() - started));
-    if (spiderUnknown) {
+    if (transports.spiderUnknown()) {
       metrics.forgetSpider(spiderId); // a spider deleted on the master keeps no series here
     }
     LOG.warn("sync {} failed over {}: {}", spiderId, transport, err.getMessage());

@@ -1,5 +1,7 @@
 package dev.syncnode.worker;
+import dev.syncnode.manifest.Manifest;
 import dev.syncnode.metrics.SyncMetrics;
+import dev.syncnode.transport.ScanResult;
 import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
@@ -12,14 +14,18 @@ import org.slf4j.LoggerFactory;
 final class Transports {
   private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
 
+  private final String spiderId;
   private final SyncSource http;
   private final Backoff backoff;
   private final SyncMetrics metrics;
   private SyncSource current;
   /** Why gRPC failed when the run fell back to HTTP: a failure over HTTP then names both. */
   private String grpcFailure;
+  /** The master answered that it has no such spider (deleted there, or never there). */
+  private boolean spiderUnknown;
 
-  Transports(SyncSource grpc, SyncSource http, Backoff backoff, SyncMetrics metrics) {
+  Transports(String spiderId, SyncSource grpc, SyncSource http, Backoff backoff, SyncMetrics metrics) {
+    this.spiderId = spiderId;
     this.http = http;
     this.current = grpc != null ? grpc : http;
     this.backoff = backoff;
@@ -29,6 +35,22 @@ final class Transports {
   /** The transport in use; null when none is configured. */
   SyncSource current() {
     return current;
+  }
+
+  boolean spiderUnknown() {
+    return spiderUnknown;
+  }
+
+  /** The master's list of the spider ({@code known}: the digest held here, or null for the full list). */
+  Future<ScanResult> scan(String known) {
+    return run("scan of " + spiderId, src -> src.scan(spiderId, "", known))
+        .onFailure(err -> spiderUnknown |= TransportException.kindOf(err) == Kind.NOT_FOUND);
+  }
+
+  Future<Manifest> fullScan() {
+    return scan(null).compose(r -> r.unchanged()
+        ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
+        : Future.succeededFuture(r.manifest()));
   }
 
   /** Runs {@code op} on the current transport with retries; a transport failure of gRPC switches to HTTP. */

@@ -29,14 +29,10 @@ final class Bulk {
 
   private final Staging staging;
   private final Whole whole;
-  private final String spiderId;
-  private final boolean compress;
 
-  Bulk(Staging staging, Whole whole, String spiderId, boolean compress) {
+  Bulk(Staging staging, Whole whole) {
     this.staging = staging;
     this.whole = whole;
-    this.spiderId = spiderId;
-    this.compress = compress;
   }
 
   static Deque<List<FileEntry>> batches(List<FileEntry> small) {
@@ -103,26 +99,23 @@ final class Bulk {
     }
     StageSink sink = staging.sink(slots);
     return staging.blocking(() -> Files.createDirectories(laneDir))
-        .compose(d -> t.files(spiderId, todo.stream().map(FileEntry::path).toList(), compress, sink))
+        .compose(d -> t.files(staging.spiderId, todo.stream().map(FileEntry::path).toList(), staging.compress, sink))
         .transform(ar -> sink.end().transform(v -> collect(sink, todo, files, ar)));
   }
 
   private Future<Void> collect(StageSink sink, List<FileEntry> todo, List<Path> files, AsyncResult<Void> call) {
-    Throwable firstFailure = null;
     int ok = 0;
     for (int i = 0; i < todo.size(); i++) {
       if (sink.done(i)) {
         staging.stage(todo.get(i), files.get(i), "bulk");
         ok++;
-      } else if (firstFailure == null) {
-        firstFailure = sink.failure(i);
       }
     }
     if (call.failed()) {
       return Future.failedFuture(call.cause());
     }
-    if (firstFailure != null) {
-      return Future.failedFuture(firstFailure);
+    if (sink.failure(null) != null) {
+      return Future.failedFuture(sink.failure(null));
     }
     if (ok < todo.size()) {
       return Future.failedFuture(new TransportException(Kind.PROTOCOL,

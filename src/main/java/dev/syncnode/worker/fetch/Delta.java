@@ -36,20 +36,16 @@ final class Delta {
 
   private final Staging staging;
   private final Path dest;
-  private final String spiderId;
-  private final boolean compress;
 
-  Delta(Staging staging, Path dest, String spiderId, boolean compress) {
+  Delta(Staging staging, Path dest) {
     this.staging = staging;
     this.dest = dest;
-    this.spiderId = spiderId;
-    this.compress = compress;
   }
 
   /** {@code f} rebuilt from {@code old}, verified, as its temp file; null when a delta does not pay. */
   Future<Path> fetch(TransferSource t, FileEntry f, FileEntry old) {
     Path oldPath = PathRules.resolveInside(dest, old.path());
-    return t.blockHashes(spiderId, f.path(), null)
+    return t.blockHashes(staging.spiderId, f.path(), null)
         .compose(top -> plan(t, f, old, oldPath, top))
         .compose(plan -> plan == null ? Future.succeededFuture() : build(t, f, plan, oldPath));
   }
@@ -72,7 +68,7 @@ final class Delta {
           return new Planned(plan, plan.differingGroups(top.groupHashes()), local);
         })
         .compose(p -> p.groups().length == 0 ? Future.succeededFuture(p.plan())
-            : t.blockHashes(spiderId, f.path(), p.groups()).compose(blocks -> {
+            : t.blockHashes(staging.spiderId, f.path(), p.groups()).compose(blocks -> {
               staging.received(blocks.wireBytes());
               return staging.blocking(() -> resolveBlocks(p, blocks, oldPath, top));
             }))
@@ -181,8 +177,8 @@ final class Delta {
       while (ahead.size() < RANGE_LANES && !toFetch.isEmpty()) {
         DeltaPlan.Op op = toFetch.poll();
         StageSink sink = staging.sink(List.of(StageSink.Slot.range(out, op.dst() + op.length()))).hold();
-        ahead.add(new Fetch(sink, t.range(spiderId, out.entry().path(), op.dst(), op.length(),
-            out.entry().size(), compress, sink)));
+        ahead.add(new Fetch(sink, t.range(staging.spiderId, out.entry().path(), op.dst(), op.length(),
+            out.entry().size(), staging.compress, sink)));
       }
     }
   }

@@ -45,14 +45,14 @@ public final class Downloads {
   /** Set by the first lane that fails: the others finish what they hold and take no more. */
   private Throwable failure;
 
-  public Downloads(Staging staging, Path dest, String spiderId, boolean compression, int parallel, Retrier retry) {
+  public Downloads(Staging staging, Path dest, int parallel, Retrier retry) {
     this.staging = staging;
     this.dest = dest;
     this.parallel = Math.max(1, parallel);
     this.retry = retry;
-    this.whole = new Whole(staging, spiderId, compression);
-    this.bulk = new Bulk(staging, whole, spiderId, compression);
-    this.delta = new Delta(staging, dest, spiderId, compression);
+    this.whole = new Whole(staging);
+    this.bulk = new Bulk(staging, whole);
+    this.delta = new Delta(staging, dest);
   }
 
   /** @return verified temp file per content hash */

@@ -208,11 +208,6 @@ final class StageSink implements WriteStream<FilePiece> {
     return done[i];
   }
 
-  /** Why slot {@code i} failed, or null (also null when it simply never completed). */
-  Throwable failure(int i) {
-    return failed[i];
-  }
-
   /** The first slot failure, else {@code transport}'s failure, else null. */
   Throwable failure(Throwable transport) {
     return firstFailure != null ? firstFailure : transport;

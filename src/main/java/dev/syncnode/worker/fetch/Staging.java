@@ -23,6 +23,9 @@ public final class Staging {
 
   private final Vertx vertx;
   private final Path tmpDir;
+  final String spiderId;
+  /** {@code sync.compression}: the master may compress pieces. */
+  final boolean compress;
   private final LongConsumer received;
   private final SyncRun.Progress progress;
   private final Map<String, Path> staged = new ConcurrentHashMap<>();
@@ -30,9 +33,12 @@ public final class Staging {
   private final Map<String, String> modes = new ConcurrentHashMap<>();
 
   /** @param received told each payload byte count from the master as it arrives */
-  public Staging(Vertx vertx, Path tmpDir, LongConsumer received, SyncRun.Progress progress) {
+  public Staging(Vertx vertx, Path tmpDir, String spiderId, boolean compress, LongConsumer received,
+      SyncRun.Progress progress) {
     this.vertx = vertx;
     this.tmpDir = tmpDir;
+    this.spiderId = spiderId;
+    this.compress = compress;
     this.received = received;
     this.progress = progress;
   }

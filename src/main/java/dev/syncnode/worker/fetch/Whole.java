@@ -20,13 +20,9 @@ final class Whole {
   private static final Logger LOG = LoggerFactory.getLogger(Whole.class);
 
   private final Staging staging;
-  private final String spiderId;
-  private final boolean compress;
 
-  Whole(Staging staging, String spiderId, boolean compress) {
+  Whole(Staging staging) {
     this.staging = staging;
-    this.spiderId = spiderId;
-    this.compress = compress;
   }
 
   /** @return the verified temp file */
@@ -34,7 +30,7 @@ final class Whole {
     return staging.blocking(() -> StagedFile.resume(f, staging.part(f))).compose(file -> {
       long have = file.position();
       if (have > 0 && have < f.size()) {
-        LOG.info("sync {}: resuming {} at byte {} of {}", spiderId, f.path(), have, f.size());
+        LOG.info("sync {}: resuming {} at byte {} of {}", staging.spiderId, f.path(), have, f.size());
       }
       staging.progress().partial(have);
       if (file.full()) {
@@ -43,12 +39,12 @@ final class Whole {
       StageSink sink = staging.sink(List.of(StageSink.Slot.whole(file)));
       TransferSource t = src.transfers();
       if (t != null) {
-        return t.range(spiderId, f.path(), have, 0, f.size(), compress, sink)
+        return t.range(staging.spiderId, f.path(), have, 0, f.size(), staging.compress, sink)
             .transform(ar -> sink.settle(ar, "download of " + f.path()))
             .recover(err -> giveUp(file, err))
             .map(file.path());
       }
-      return src.download(spiderId, f.path(), have, f.size(), sink.bytes(have))
+      return src.download(staging.spiderId, f.path(), have, f.size(), sink.bytes(have))
           .transform(ar -> sink.end().transform(v -> settlePlain(sink, file, ar)));
     });
   }

@@ -32,7 +32,7 @@ class BulkTest {
   void manyFilesTravelInOneStream() throws Exception {
     try (FetchFixture fx = new FetchFixture(tmp)) {
       List<FileEntry> batch = files(fx, 40);
-      Bulk bulk = new Bulk(fx.staging, null, "s1", true);
+      Bulk bulk = new Bulk(fx.staging, null);
       fx.run(() -> bulk.fetch(fx.master, batch, fx.staging.bulkDir(0)));
       assertEquals(List.of("files 40"), fx.master.calls);
       for (FileEntry f : batch) {
@@ -47,7 +47,7 @@ class BulkTest {
     try (FetchFixture fx = new FetchFixture(tmp)) {
       List<FileEntry> batch = files(fx, 10);
       fx.master.corrupt("f5");
-      Bulk bulk = new Bulk(fx.staging, null, "s1", true);
+      Bulk bulk = new Bulk(fx.staging, null);
       TransportException e = assertThrows(TransportException.class,
           () -> fx.run(() -> bulk.fetch(fx.master, batch, fx.staging.bulkDir(0))));
       assertTrue(e.getMessage().contains("hash mismatch for f5"), e.getMessage());
@@ -65,7 +65,7 @@ class BulkTest {
       Files.write(dir.resolve(Staging.partName(batch.get(2).hash())), FakeSource.random(2, 200));
       Files.write(dir.resolve(Staging.partName(batch.get(1).hash())), new byte[100]); // wrong bytes
       fx.run(() -> fx.staging.blocking(() -> {
-        new Bulk(fx.staging, null, "s1", true).leftovers(batch);
+        new Bulk(fx.staging, null).leftovers(batch);
         return null;
       }));
       assertTrue(fx.staging.has(batch.get(2).hash()));
@@ -79,7 +79,7 @@ class BulkTest {
     try (FetchFixture fx = new FetchFixture(tmp)) {
       List<FileEntry> batch = files(fx, 3);
       fx.master.withoutTransfers();
-      Bulk bulk = new Bulk(fx.staging, new Whole(fx.staging, "s1", true), "s1", true);
+      Bulk bulk = new Bulk(fx.staging, new Whole(fx.staging));
       fx.run(() -> bulk.fetch(fx.master, batch, fx.staging.bulkDir(0)));
       assertEquals(3, fx.staging.count("whole"));
       assertEquals(List.of("download f1 0", "download f2 0"), fx.master.calls, "the empty file needs no call");

@@ -41,7 +41,7 @@ class DeltaTest {
       byte[] v1 = FakeSource.random(1, SIZE);
       byte[] v2 = edited(v1);
       FileEntry old = setUp(fx, v1, v2);
-      Path p = fx.run(() -> new Delta(fx.staging, fx.dest, "s1", true).fetch(fx.master, fx.entry("big.bin"), old));
+      Path p = fx.run(() -> new Delta(fx.staging, fx.dest).fetch(fx.master, fx.entry("big.bin"), old));
       assertArrayEquals(v2, Files.readAllBytes(p));
       assertTrue(fx.master.served.get() < SIZE / 10, "served " + fx.master.served.get());
       assertTrue(fx.master.calls.stream().filter(c -> c.startsWith("range")).count() >= 2, fx.master.calls.toString());
@@ -54,7 +54,7 @@ class DeltaTest {
       byte[] v1 = FakeSource.random(2, SIZE);
       FileEntry old = setUp(fx, v1, edited(v1));
       fx.master.corrupt("big.bin");
-      Delta delta = new Delta(fx.staging, fx.dest, "s1", true);
+      Delta delta = new Delta(fx.staging, fx.dest);
       TransportException e = assertThrows(TransportException.class,
           () -> fx.run(() -> delta.fetch(fx.master, fx.entry("big.bin"), old)));
       assertEquals(TransportException.Kind.INTEGRITY, e.kind());
@@ -67,7 +67,7 @@ class DeltaTest {
   void aDeltaThatFetchesMostOfTheFileIsNotWorthIt() throws Exception {
     try (FetchFixture fx = new FetchFixture(tmp)) {
       FileEntry old = setUp(fx, FakeSource.random(3, SIZE), FakeSource.random(4, SIZE));
-      Delta delta = new Delta(fx.staging, fx.dest, "s1", true);
+      Delta delta = new Delta(fx.staging, fx.dest);
       assertNull(fx.run(() -> delta.fetch(fx.master, fx.entry("big.bin"), old)));
       assertEquals(java.util.Set.of(), fx.temps());
     }

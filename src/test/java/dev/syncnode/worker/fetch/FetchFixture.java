@@ -24,7 +24,7 @@ final class FetchFixture implements AutoCloseable {
     dest = Files.createDirectories(root.resolve("dest"));
     tmpDir = Files.createDirectories(dest.resolve(".syncnode/tmp"));
     master = new FakeSource(vertx, "s1", root);
-    staging = new Staging(vertx, tmpDir, received::addAndGet, SyncRun.Progress.NONE);
+    staging = new Staging(vertx, tmpDir, "s1", true, received::addAndGet, SyncRun.Progress.NONE);
   }
 
   <T> T run(Supplier<Future<T>> op) throws Exception {

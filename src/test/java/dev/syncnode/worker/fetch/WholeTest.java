@@ -33,7 +33,7 @@ class WholeTest {
       if (!transfers) {
         fx.master.withoutTransfers();
       }
-      Path p = fx.run(() -> new Whole(fx.staging, "s1", true).fetch(fx.master, fx.entry("f.bin")));
+      Path p = fx.run(() -> new Whole(fx.staging).fetch(fx.master, fx.entry("f.bin")));
       assertArrayEquals(content, Files.readAllBytes(p));
       assertEquals(SIZE, fx.received.get());
       assertEquals(List.of((transfers ? "range f.bin 0 0" : "download f.bin 0")), fx.master.calls);
@@ -51,7 +51,7 @@ class WholeTest {
       }
       FileEntry f = fx.entry("f.bin");
       Files.write(fx.tmpDir.resolve(Staging.partName(f.hash())), Arrays.copyOf(content, 1_000_000));
-      Path p = fx.run(() -> new Whole(fx.staging, "s1", true).fetch(fx.master, f));
+      Path p = fx.run(() -> new Whole(fx.staging).fetch(fx.master, f));
       assertArrayEquals(content, Files.readAllBytes(p));
       assertEquals(SIZE - 1_000_000, fx.received.get());
     }
@@ -66,7 +66,7 @@ class WholeTest {
         fx.master.withoutTransfers();
       }
       TransportException e = assertThrows(TransportException.class,
-          () -> fx.run(() -> new Whole(fx.staging, "s1", true).fetch(fx.master, fx.entry("f.bin"))));
+          () -> fx.run(() -> new Whole(fx.staging).fetch(fx.master, fx.entry("f.bin"))));
       assertEquals(TransportException.Kind.INTEGRITY, e.kind());
       assertTrue(e.getMessage().contains("hash mismatch"), e.getMessage());
       assertEquals(java.util.Set.of(), fx.temps());
@@ -80,7 +80,7 @@ class WholeTest {
       fx.master.put("f.bin", content);
       FileEntry f = fx.entry("f.bin");
       Files.write(fx.tmpDir.resolve(Staging.partName(f.hash())), content);
-      Path p = fx.run(() -> new Whole(fx.staging, "s1", true).fetch(fx.master, f));
+      Path p = fx.run(() -> new Whole(fx.staging).fetch(fx.master, f));
       assertArrayEquals(content, Files.readAllBytes(p));
       assertFalse(fx.master.calls.stream().anyMatch(c -> c.startsWith("range")));
     }
