@@ -150,7 +150,7 @@ public final class SyncRun {
       }
       LocalState.State state = verified.result();
       if (state != null && result.digest().equals(state.digest())) {
-        return Future.succeededFuture(unchangedReport(state).withSkipped(result.skippedTotal()));
+        return Future.succeededFuture(unchangedReport(state, result.skippedTotal()));
       }
       LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
       return transports.fullScan().compose(m -> attempt(m, MAX_RESCANS));
@@ -231,10 +231,10 @@ public final class SyncRun {
   }
 
   /** The master confirmed the digest the local tree holds: nothing to transfer or change. */
-  private SyncReport unchangedReport(LocalState.State state) {
+  private SyncReport unchangedReport(LocalState.State state, long skipped) {
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, transports.current().name(), state.files(), 0, 0, bytes.get(), ms, true, 0,
-        state.kept());
+        state.kept(), skipped);
   }
 
   /** A failed run keeps partial downloads for resuming, within {@link Partials}' bounds (none when the disk is full). */
@@ -331,6 +331,6 @@ public final class SyncRun {
     staging.countTransfers(diff.downloads(), metrics);
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return new SyncReport(spiderId, transports.current().name(), remote.fileCount(), diff.downloads().size(),
-        deleted, bytes.get(), ms, false, staging.count("reused"), kept).withSkipped(remote.skippedTotal());
+        deleted, bytes.get(), ms, false, staging.count("reused"), kept, remote.skippedTotal());
   }
 }
