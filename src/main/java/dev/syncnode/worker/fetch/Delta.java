@@ -111,8 +111,15 @@ final class Delta {
 
   private Future<Path> build(TransferSource t, FileEntry f, DeltaPlan plan, Path oldPath) {
     List<DeltaPlan.Op> ops = plan.ops();
-    return staging.blocking(() -> new Build(t, StagedFile.create(f, staging.part(f)),
-            FileChannel.open(oldPath, StandardOpenOption.READ), ops))
+    return staging.blocking(() -> {
+          FileChannel old = FileChannel.open(oldPath, StandardOpenOption.READ);
+          try {
+            return new Build(t, StagedFile.create(f, staging.part(f)), old, ops);
+          } catch (IOException | RuntimeException e) {
+            old.close();
+            throw e;
+          }
+        })
         .compose(Build::run)
         .onSuccess(p -> LOG.debug("delta of {}: fetched {} of {} bytes in {} ranges", f.path(), plan.fetchBytes(),
             f.size(), ops.stream().filter(DeltaPlan.Op::fetch).count()));
@@ -143,13 +150,14 @@ final class Delta {
             old.close();
             return out.finish();
           }))
-          .onFailure(err -> {
+          .recover(err -> {
             ahead.forEach(a -> a.sink().abandon(err));
-            staging.blocking(() -> {
+            // done before the failure is told: the whole download that follows opens the same temp file
+            return staging.blocking(() -> {
               old.close();
               out.discard(err);
               return null;
-            });
+            }).transform(ar -> Future.failedFuture(err));
           });
     }
 
