@@ -88,7 +88,7 @@ public final class Staging {
   }
 
   /** Verified temp file per content hash. */
-  public Map<String, Path> staged() {
+  Map<String, Path> staged() {
     return staged;
   }
 

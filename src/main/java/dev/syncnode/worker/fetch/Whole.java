@@ -27,26 +27,29 @@ final class Whole {
 
   /** @return the verified temp file */
   Future<Path> fetch(SyncSource src, FileEntry f) {
-    return staging.blocking(() -> StagedFile.resume(f, staging.part(f))).compose(file -> {
-      long have = file.position();
-      if (have > 0 && have < f.size()) {
-        LOG.info("sync {}: resuming {} at byte {} of {}", staging.spiderId, f.path(), have, f.size());
-      }
-      staging.progress().partial(have);
-      if (file.full()) {
-        return staging.blocking(file::finish);
-      }
-      StageSink sink = staging.sink(List.of(StageSink.Slot.whole(file)));
-      TransferSource t = src.transfers();
-      if (t != null) {
-        return t.range(staging.spiderId, f.path(), have, 0, f.size(), staging.compress, sink)
-            .transform(ar -> sink.settle(ar, "download of " + f.path()))
-            .recover(err -> giveUp(file, err))
-            .map(file.path());
-      }
-      return src.download(staging.spiderId, f.path(), have, f.size(), sink.bytes(have))
-          .transform(ar -> sink.end().transform(v -> settlePlain(sink, file, ar)));
-    });
+    return staging.blocking(() -> StagedFile.resume(f, staging.part(f))).compose(file -> fetchRest(src, file));
+  }
+
+  private Future<Path> fetchRest(SyncSource src, StagedFile file) {
+    FileEntry f = file.entry();
+    long have = file.position();
+    if (have > 0 && have < f.size()) {
+      LOG.info("sync {}: resuming {} at byte {} of {}", staging.spiderId, f.path(), have, f.size());
+    }
+    staging.progress().partial(have);
+    if (file.full()) {
+      return staging.blocking(file::finish);
+    }
+    StageSink sink = staging.sink(List.of(StageSink.Slot.whole(file)));
+    TransferSource t = src.transfers();
+    if (t != null) {
+      return t.range(staging.spiderId, f.path(), have, 0, f.size(), staging.compress, sink)
+          .transform(ar -> sink.settle(ar, "download of " + f.path()))
+          .recover(err -> giveUp(file, err))
+          .map(file.path());
+    }
+    return src.download(staging.spiderId, f.path(), have, f.size(), sink.bytes(have))
+        .transform(ar -> sink.end().transform(v -> settlePlain(sink, file, ar)));
   }
 
   /** A plain download that ended without error but short is a size mismatch: INTEGRITY, as a wrong hash. */
