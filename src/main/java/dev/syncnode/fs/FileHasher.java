@@ -2,11 +2,8 @@ package dev.syncnode.fs;
 
 import dev.syncnode.manifest.ManifestDigest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -20,20 +17,6 @@ public final class FileHasher {
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(ManifestDigest::sha256);
 
   private FileHasher() {}
-
-  /** Hex SHA-256 of the whole file. */
-  public static String sha256(Path file) throws IOException {
-    MessageDigest md = DIGEST.get();
-    md.reset();
-    byte[] buf = BUFFER.get();
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
 
   /** Hex SHA-256 of an open file from its start to its end (positional reads: the channel's position stays). */
   public static String sha256(FileChannel ch) throws IOException {
@@ -49,5 +32,4 @@ public final class FileHasher {
     }
     return HexFormat.of().formatHex(md.digest());
   }
-
 }

@@ -19,7 +19,7 @@ public final class IoReason {
   private IoReason() {}
 
   /** "{@code <file>: <reason>}" (or the message when there is no file). */
-  static String of(IOException e) {
+  public static String of(IOException e) {
     if (!(e instanceof FileSystemException fse)) {
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -17,26 +17,6 @@ public record SyncReport(
     String spiderId, String transport, long files, long downloaded, long deleted, long bytes, long durationMs,
     boolean unchanged, long reused, long kept, long skipped) {
 
-  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
-      long durationMs, boolean unchanged, long reused, long kept) {
-    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, kept, 0);
-  }
-
-  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
-      long durationMs, boolean unchanged, long reused) {
-    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused, 0, 0);
-  }
-
-  public SyncReport(String spiderId, String transport, long files, long downloaded, long deleted, long bytes,
-      long durationMs) {
-    this(spiderId, transport, files, downloaded, deleted, bytes, durationMs, false, 0, 0, 0);
-  }
-
-  public SyncReport withSkipped(long n) {
-    return new SyncReport(spiderId, transport, files, downloaded, deleted, bytes, durationMs, unchanged, reused,
-        kept, n);
-  }
-
   public JsonObject toJson() {
     return new JsonObject()
         .put("spiderId", spiderId)

@@ -1,7 +1,6 @@
 package dev.syncnode.worker;
 
 import dev.syncnode.config.NodeConfig;
-import dev.syncnode.fs.FileHasher;
 import dev.syncnode.fs.Scanner;
 import dev.syncnode.fs.WorkspaceMark;
 import dev.syncnode.manifest.FileEntry;
@@ -20,36 +19,33 @@ import dev.syncnode.worker.apply.DeletePlan;
 import dev.syncnode.worker.apply.DestinationLock;
 import dev.syncnode.worker.apply.DestinationWatch;
 import dev.syncnode.worker.apply.InstalledSet;
-import dev.syncnode.worker.apply.LocalApplier;
 import dev.syncnode.worker.apply.LocalState;
 import dev.syncnode.worker.fetch.Downloads;
 import dev.syncnode.worker.fetch.Partials;
-import dev.syncnode.worker.fetch.RecordingWriteStream;
+import dev.syncnode.worker.fetch.Staging;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync of one spider into one destination:
- * fetch manifest (gRPC, falling back to HTTP) -> validate -> scan the local tree -> diff ->
- * download each changed content once into the temp area, verify its SHA-256 -> apply (deletes,
- * dirs, atomic renames, links, modes) -> report. Nothing at a final path changes before every
- * download has been verified, so a failed sync leaves the old copy as it was. Runs on the event
- * loop of the verticle that created it; file-system work goes to worker threads.
+ * One sync of one spider into one destination, as a chain of phases: scan (the master's list, or
+ * "unchanged" when the local tree still holds the digest last applied) -> plan (validate, scan the
+ * local tree, diff) -> fetch (each changed content once into {@link Staging}, verified against its
+ * SHA-256) -> apply (deletes, dirs, atomic renames, links, modes) -> state (for the next sync) ->
+ * report. Nothing at a final path changes before every download has been verified, so a failed sync
+ * leaves the old copy as it was. Runs on the event loop of the verticle that created it; file-system
+ * work goes to worker threads.
  */
 public final class SyncRun {
   private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
@@ -63,20 +59,15 @@ public final class SyncRun {
   private final String spiderId;
   private final Path dest;
   private final Path tmpDir;
-  private final SyncSource http;
+  private final IgnoreRules ignore;
+  private final Transports transports;
   private final Progress progress;
-  private final Backoff backoff;
   private final AtomicLong bytes = new AtomicLong();
-  private SyncSource current;
   private volatile DestinationLock lock;
-  private Downloads downloads;
+  private Staging staging;
   private long started;
   private long lastPhase;
   private final StringBuilder phases = new StringBuilder();
-  /** The master answered that it has no such spider (deleted there, or never there). */
-  private boolean spiderUnknown;
-  /** Why gRPC failed when the run fell back to HTTP: a failure over HTTP then names both. */
-  private String grpcFailure;
   /** The state found when the run started (null: none), for what earlier syncs installed. */
   private LocalState.State stored;
   /** Entries the apply left in place although the master does not have them. */
@@ -108,15 +99,14 @@ public final class SyncRun {
     this.spiderId = spiderId;
     this.dest = dest.toAbsolutePath().normalize();
     this.tmpDir = this.dest.resolve(PathRules.RESERVED_DIR).resolve("tmp");
-    this.http = http;
-    this.current = grpc != null ? grpc : http;
+    this.ignore = IgnoreRules.of(config.sync().ignore());
+    this.transports = new Transports(spiderId, grpc, http, new Backoff(vertx, config.sync().retry()), metrics);
     this.progress = progress == null ? Progress.NONE : progress;
-    this.backoff = new Backoff(vertx, config.sync().retry());
   }
 
   public Future<SyncReport> run() {
     started = System.nanoTime();
-    if (current == null) {
+    if (transports.current() == null) {
       return Future.failedFuture(new TransportException(Kind.INVALID, "no transport configured"));
     }
     try {
@@ -124,109 +114,103 @@ public final class SyncRun {
     } catch (PathViolation e) {
       return Future.failedFuture(new TransportException(Kind.INVALID, e.getMessage()));
     }
-    IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     return vertx.executeBlocking(() -> LocalState.read(dest), false)
         .otherwise(err -> null)
-        .compose(stored -> {
-          this.stored = stored;
-          String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
-          // the check of the local tree (the watch's barrier, else a stat-only walk) runs while the master answers
-          Future<LocalState.State> verified = known == null ? Future.succeededFuture()
-              : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
-                  ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
-          Future<ScanResult> scan = scan(known);
-          return Future.join(verified, scan).transform(done -> {
-            if (scan.failed()) {
-              return Future.failedFuture(scan.cause());
-            }
-            ScanResult result = scan.result();
-            logSkipped(result);
-            if (!result.unchanged()) {
-              return attempt(result.manifest(), MAX_RESCANS);
-            }
-            LocalState.State state = verified.result();
-            if (state != null && result.digest().equals(state.digest())) {
-              return Future.succeededFuture(unchangedReport(state).withSkipped(result.skippedTotal()));
-            }
-            LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
-            return fullScan().compose(m -> attempt(m, MAX_RESCANS));
-          });
-        })
+        .compose(this::scanOrConfirm)
         .compose(report -> report.unchanged() ? Future.succeededFuture(report) : vertx.executeBlocking(() -> {
-          cleanTemp(Set.of());
+          Partials.prune(tmpDir, Set.of(), 0, Duration.ZERO, Instant.now());
           return report;
         }, false))
         .recover(this::boundPartials)
-        .recover(this::withGrpcCause)
+        .recover(transports::withGrpcCause)
         .eventually(this::releaseLock)
-        .onSuccess(r -> {
-          metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
-          LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} kept={} skipped={} bytes={} in {} ms{}{}",
-              spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.kept(), r.skipped(),
-              r.bytes(),
-              r.durationMs(),
-              r.unchanged() ? " (unchanged)" : "", phases.length() == 0 ? "" : " [" + phases + "]");
-        })
-        .onFailure(err -> {
-          metrics.syncFinished(spiderId, current.name(), "failure", Duration.ofNanos(System.nanoTime() - started));
-          if (spiderUnknown) {
-            metrics.forgetSpider(spiderId); // a spider deleted on the master keeps no series here
-          }
-          LOG.warn("sync {} failed over {}: {}", spiderId, current.name(), err.getMessage());
-        });
-  }
-
-  /** After a fallback, a failure over HTTP also carries why gRPC failed (same kind, same code). */
-  private Future<SyncReport> withGrpcCause(Throwable err) {
-    if (grpcFailure == null || !(err instanceof TransportException te) || !"http".equals(current.name())) {
-      return Future.failedFuture(err);
-    }
-    return Future.failedFuture(new TransportException(te.kind(), "over HTTP: " + te.getMessage()
-        + "; over gRPC before: " + grpcFailure, te, te.retryAfterMs()));
-  }
-
-  /** The master's list of the spider ({@code known}: the digest held here, or null for the full list). */
-  private Future<ScanResult> scan(String known) {
-    return withRetry("scan of " + spiderId, src -> src.scan(spiderId, "", known))
-        .onFailure(err -> spiderUnknown |= TransportException.kindOf(err) == Kind.NOT_FOUND);
-  }
-
-  private Future<Manifest> fullScan() {
-    return scan(null)
-        .compose(r -> r.unchanged()
-            ? Future.failedFuture(new TransportException(Kind.PROTOCOL, "unchanged answer to a full scan"))
-            : Future.succeededFuture(r.manifest()));
+        .onSuccess(this::logSuccess)
+        .onFailure(this::logFailure);
   }
 
   /**
-   * One pass: validation, local diff, transfers, apply, state for the next sync. A download that does
-   * not match its manifest hash (the master's file changed after its scan, or while it was streamed)
-   * means the manifest is stale: the pass is repeated with a fresh manifest, at most {@code rescans}
-   * times. The master drops a cached manifest that contradicts a file it serves, so the next scan is
-   * fresh.
+   * Asks the master for its list, naming the digest held here; meanwhile checks the local tree (the
+   * watch's barrier, else a stat-only walk). An "unchanged" answer that the local tree confirms ends
+   * the sync; otherwise the full list is synced.
    */
-  private Future<SyncReport> attempt(Manifest manifest, int rescans) {
+  private Future<SyncReport> scanOrConfirm(LocalState.State stored) {
+    this.stored = stored;
+    String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
+    Future<LocalState.State> verified = known == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
+            ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
+    Future<ScanResult> scan = transports.scan(known);
+    return Future.join(verified, scan).transform(done -> {
+      if (scan.failed()) {
+        return Future.failedFuture(scan.cause());
+      }
+      ScanResult result = scan.result();
+      logSkipped(result);
+      if (!result.unchanged()) {
+        return attempt(result.manifest(), MAX_RESCANS);
+      }
+      LocalState.State state = verified.result();
+      if (state != null && result.digest().equals(state.digest())) {
+        return Future.succeededFuture(unchangedReport(state, result.skippedTotal()));
+      }
+      LOG.info("sync {}: the local tree changed since the last sync; asking for the full list", spiderId);
+      return transports.fullScan().compose(m -> attempt(m, MAX_RESCANS));
+    });
+  }
+
+  /**
+   * One pass: plan, fetch, apply, state. A download that does not match its manifest hash (the
+   * master's file changed after its scan, or while it was streamed) means the manifest is stale: the
+   * pass is repeated with a fresh manifest, at most {@code rescans} times. The master drops a cached
+   * manifest that contradicts a file it serves, so the next scan is fresh.
+   */
+  private Future<SyncReport> attempt(Manifest remote, int rescans) {
     phase("manifest");
-    return validate(manifest)
-        .compose(remote -> prepareLocal(remote).compose(local -> {
-          phase("local scan");
-          return downloadAll(local)
-              .compose(staged -> {
-                phase("transfer");
-                return applyBlocking(remote, local, staged);
-              })
-              .map(v -> {
-                phase("state");
-                return report(remote, local.diff()).withSkipped(remote.skippedTotal());
-              });
-        }))
+    return plan(remote)
+        .compose(local -> fetch(local)
+            .compose(staged -> apply(remote, local, staged))
+            .map(v -> report(remote, local.diff())))
         .recover(err -> {
           if (rescans > 0 && TransportException.kindOf(err) == Kind.INTEGRITY) {
             LOG.warn("sync {}: {}; asking the master for a fresh manifest", spiderId, err.getMessage());
-            return fullScan().compose(m -> attempt(m, rescans - 1));
+            return transports.fullScan().compose(m -> attempt(m, rescans - 1));
           }
           return Future.failedFuture(err);
         });
+  }
+
+  /** Validates the manifest, takes the destination, scans and diffs the local tree. */
+  private Future<LocalTree> plan(Manifest remote) {
+    try {
+      ManifestValidator.validate(remote.entries());
+    } catch (PathViolation e) {
+      return Future.failedFuture(new TransportException(Kind.INVALID, "rejected manifest from master: "
+          + e.getMessage()));
+    }
+    return vertx.executeBlocking(() -> {
+      Path master = WorkspaceMark.masterWorkspaceHolding(dest);
+      if (master != null) { // before the first write: mirroring there would overwrite the master's spiders
+        throw new TransportException(Kind.LOCAL_IO, "refusing to sync into " + dest + ": it is, or lies inside, "
+            + master + ", the workspace of a master on this host (marked by " + WorkspaceMark.FILE + ")");
+      }
+      if (lock == null) {
+        lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
+      }
+      return LocalTree.plan(dest, tmpDir, spiderId, remote, localScanner, ignore, stored);
+    }, false).onSuccess(local -> phase("local scan"));
+  }
+
+  /** Every content the diff needs, verified in the temp area. */
+  private Future<Map<String, Path>> fetch(LocalTree local) {
+    ManifestDiff diff = local.diff();
+    progress.planned(diff.downloads().size(), diff.downloadBytes());
+    staging = new Staging(vertx, tmpDir, spiderId, config.sync().compression(), n -> {
+      bytes.addAndGet(n);
+      metrics.bytesReceived(n);
+      progress.partial(n);
+    }, progress);
+    return new Downloads(staging, dest, config.sync().parallelDownloads(), transports::run)
+        .run(diff, local.manifest()).onSuccess(staged -> phase("transfer"));
   }
 
   /** Names what the master left out (escaped by it, made safe to log on receipt); the rest syncs. */
@@ -248,9 +232,10 @@ public final class SyncRun {
   }
 
   /** The master confirmed the digest the local tree holds: nothing to transfer or change. */
-  private SyncReport unchangedReport(LocalState.State state) {
+  private SyncReport unchangedReport(LocalState.State state, long skipped) {
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    return new SyncReport(spiderId, current.name(), state.files(), 0, 0, bytes.get(), ms, true, 0, state.kept());
+    return new SyncReport(spiderId, transports.current().name(), state.files(), 0, 0, bytes.get(), ms, true, 0,
+        state.kept(), skipped);
   }
 
   /** A failed run keeps partial downloads for resuming, within {@link Partials}' bounds (none when the disk is full). */
@@ -276,170 +261,21 @@ public final class SyncRun {
     }, false);
   }
 
-  /** Runs {@code op} on the current transport with retries; a transport failure of gRPC switches to HTTP. */
-  private <T> Future<T> withRetry(String what, java.util.function.Function<SyncSource, Future<T>> op) {
-    return backoff.run(what, () -> op.apply(current).recover(err -> {
-      Kind kind = TransportException.kindOf(err);
-      if (kind != null && kind.fallback && "grpc".equals(current.name()) && http != null) {
-        LOG.warn("{} failed over gRPC ({}); falling back to HTTP", what, err.getMessage());
-        grpcFailure = err.getMessage();
-        metrics.grpcFallback();
-        current = http;
-        return op.apply(current);
-      }
-      return Future.failedFuture(err);
-    }));
+  private void logSuccess(SyncReport r) {
+    metrics.syncFinished(spiderId, r.transport(), "success", Duration.ofMillis(r.durationMs()));
+    LOG.info("sync {}: transport={} files={} downloaded={} reused={} deleted={} kept={} skipped={} bytes={} in {} ms{}{}",
+        spiderId, r.transport(), r.files(), r.downloaded(), r.reused(), r.deleted(), r.kept(), r.skipped(),
+        r.bytes(), r.durationMs(), r.unchanged() ? " (unchanged)" : "",
+        phases.length() == 0 ? "" : " [" + phases + "]");
   }
 
-  private Future<Manifest> validate(Manifest m) {
-    try {
-      ManifestValidator.validate(m.entries());
-      return Future.succeededFuture(m);
-    } catch (PathViolation e) {
-      return Future.failedFuture(new TransportException(Kind.INVALID, "rejected manifest from master: " + e.getMessage()));
+  private void logFailure(Throwable err) {
+    String transport = transports.current().name();
+    metrics.syncFinished(spiderId, transport, "failure", Duration.ofNanos(System.nanoTime() - started));
+    if (transports.spiderUnknown()) {
+      metrics.forgetSpider(spiderId); // a spider deleted on the master keeps no series here
     }
-  }
-
-  /**
-   * The local tree as scanned and what to do to it.
-   *
-   * @param remotePaths every path of the master's manifest
-   * @param installed what earlier syncs installed, as far as known (see {@link InstalledSet#load})
-   * @param kept local paths the master lacks that no sync installed: left alone
-   */
-  private record LocalTree(Manifest manifest, ManifestDiff diff, Set<String> remotePaths, Set<String> installed,
-      java.util.List<String> kept) {}
-
-  /** Creates dest and temp area, cleans stale temp files (keeping resumable ones), scans and diffs. */
-  private Future<LocalTree> prepareLocal(Manifest remote) {
-    IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
-    return vertx.executeBlocking(() -> {
-      Path master = WorkspaceMark.masterWorkspaceHolding(dest);
-      if (master != null) { // before the first write: mirroring there would overwrite the master's spiders
-        throw new TransportException(Kind.LOCAL_IO, "refusing to sync into " + dest + ": it is, or lies inside, "
-            + master + ", the workspace of a master on this host (marked by " + WorkspaceMark.FILE + ")");
-      }
-      if (lock == null) {
-        lock = DestinationLock.acquire(dest); // before the first write; held until the run ends
-      }
-      String operation = "creating the temp area " + tmpDir;
-      try {
-        Files.createDirectories(tmpDir);
-        operation = "reading the destination";
-        Scanner.Result local = localScanner.scan(spiderId, dest, "", ignore);
-        Set<String> remotePaths = new HashSet<>(remote.entries().size() * 2);
-        remote.entries().forEach(e -> remotePaths.add(e.path()));
-        ManifestDiff full = ManifestDiff.compute(remote.entries(), local.manifest().entries());
-        Set<String> installed = InstalledSet.load(dest, stored, DeletePlan.dropped(full, remotePaths));
-        DeletePlan plan = DeletePlan.of(full, remotePaths, installed);
-        ManifestDiff diff = plan.diff();
-        Set<String> keep = new HashSet<>();
-        for (FileEntry f : diff.downloads()) {
-          keep.add(partName(f.hash()));
-        }
-        operation = "cleaning the temp area " + tmpDir;
-        cleanTemp(keep);
-        Partials.prune(tmpDir, Partials.MAX_BYTES, Partials.MAX_AGE, java.time.Instant.now());
-        return new LocalTree(local.manifest(), diff, remotePaths, installed, plan.kept());
-      } catch (IOException e) {
-        throw new TransportException(Kind.LOCAL_IO, IoReason.describe("prepare", dest, operation, e), e);
-      }
-    }, false);
-  }
-
-  private Future<Map<String, Path>> downloadAll(LocalTree local) {
-    ManifestDiff diff = local.diff();
-    progress.planned(diff.downloads().size(), diff.downloadBytes());
-    downloads = new Downloads(vertx, spiderId, dest, tmpDir, config.sync().compression(),
-        config.sync().parallelDownloads(), this::withRetry, this::fetchOne, n -> {
-          bytes.addAndGet(n);
-          metrics.bytesReceived(n);
-          progress.partial(n);
-        }, metrics, progress);
-    return downloads.run(diff, local.manifest());
-  }
-
-  /** Downloads one file into {@code <tmp>/<hash>.part}, resuming from what is there, and verifies it. */
-  private Future<Path> fetchOne(SyncSource src, FileEntry entry) {
-    Path part = tmpDir.resolve(partName(entry.hash()));
-    return vertx.executeBlocking(() -> {
-          if (entry.size() == 0) {
-            Files.write(part, new byte[0]);
-          }
-          long have = Files.exists(part) ? Files.size(part) : 0L;
-          if (have > entry.size()) {
-            Files.delete(part); // longer than the file: not a prefix of it
-            have = 0;
-          }
-          if (have > 0 && have < entry.size()) {
-            LOG.info("sync {}: resuming {} at byte {} of {}", spiderId, entry.path(), have, entry.size());
-          }
-          return have;
-        }, false)
-        .compose(have -> {
-          progress.partial(Math.min(have, entry.size()));
-          if (have >= entry.size()) {
-            return verify(part, entry);
-          }
-          return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreate(true))
-              .compose(file -> transfer(src, entry, file, have))
-              .recover(err -> discardIfCorrupt(part, err))
-              .compose(n -> verify(part, entry));
-        });
-  }
-
-  private Future<Long> transfer(SyncSource src, FileEntry entry, AsyncFile file, long offset) {
-    file.setWritePos(offset);
-    RecordingWriteStream sink = new RecordingWriteStream(file, progress::partial);
-    Promise<Long> done = Promise.promise();
-    src.download(spiderId, entry.path(), offset, entry.size(), sink)
-        .onComplete(ar -> file.close().onComplete(closed -> {
-          // every byte received counts, also those of a failed attempt (bytes re-sent show up)
-          long received = Math.max(0, file.getWritePos() - offset);
-          bytes.addAndGet(received);
-          metrics.bytesReceived(received);
-          Throwable io = sink.failure() != null ? sink.failure() : closed.failed() ? closed.cause() : null;
-          if (io != null) {
-            // a local write failure (disk full, I/O error) wins: retrying the master cannot fix it
-            done.fail(new TransportException(Kind.LOCAL_IO,
-                "cannot write " + entry.path() + " into " + tmpDir + ": "
-                    + (io instanceof IOException ioe ? IoReason.of(ioe) : io.getMessage()), io));
-          } else if (ar.failed()) {
-            done.fail(ar.cause());
-          } else {
-            done.complete(ar.result());
-          }
-        }));
-    return done.future();
-  }
-
-  /**
-   * After an INTEGRITY failure (the master sent more bytes than the manifest says, or its file has
-   * another size now) the bytes in the part cannot be trusted: delete it so the retry starts from
-   * zero instead of resuming on top of them. Other failures keep the part for resuming.
-   */
-  private Future<Long> discardIfCorrupt(Path part, Throwable err) {
-    if (TransportException.kindOf(err) != Kind.INTEGRITY) {
-      return Future.failedFuture(err);
-    }
-    return vertx.executeBlocking(() -> {
-      Files.deleteIfExists(part);
-      return 0L;
-    }, false).transform(ar -> Future.failedFuture(err));
-  }
-
-  private Future<Path> verify(Path part, FileEntry entry) {
-    return vertx.executeBlocking(() -> {
-      long size = Files.size(part);
-      String hash = size == entry.size() ? FileHasher.sha256(part) : "";
-      if (size != entry.size() || !hash.equals(entry.hash())) {
-        Files.deleteIfExists(part);
-        throw new TransportException(Kind.INTEGRITY, "hash mismatch for " + entry.path() + ": expected "
-            + entry.hash() + " (" + entry.size() + " bytes), got " + (hash.isEmpty() ? "?" : hash) + " ("
-            + size + " bytes); not installed");
-      }
-      return part;
-    }, false);
+    LOG.warn("sync {} failed over {}: {}", spiderId, transport, err.getMessage());
   }
 
   /** {@code sync.watchDestinations}: no-change syncs may trust the destination watch instead of walking. */
@@ -447,22 +283,22 @@ public final class SyncRun {
     return config.sync().watchDestinations();
   }
 
-  private Future<Void> applyBlocking(Manifest remote, LocalTree local, Map<String, Path> staged) {
-    IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
+  /** Installs the staged files and writes the state the next sync starts from. */
+  private Future<Void> apply(Manifest remote, LocalTree local, Map<String, Path> staged) {
     ManifestDiff diff = local.diff();
-    return vertx.executeBlocking(() -> {
+    return vertx.<Void>executeBlocking(() -> {
       DestinationWatch watch = DestinationWatch.shared();
       try {
         watch.suspend(dest);
-        java.util.List<String> nonEmpty = InstalledSet.applyRecording(dest, tmpDir, diff, staged,
-            local.remotePaths(), local.installed());
-        java.util.List<String> left = new java.util.ArrayList<>(local.kept());
+        List<String> nonEmpty = InstalledSet.applyRecording(dest, tmpDir, diff, staged, local.remotePaths(),
+            local.installed());
+        List<String> left = new ArrayList<>(local.kept());
         left.addAll(nonEmpty);
         kept = left.size();
         deleted = diff.deletes().size() - nonEmpty.size();
         if (!left.isEmpty()) {
           LOG.info("sync {}: kept {} path(s) the master does not have and no sync installed or emptied: {}",
-              spiderId, left.size(), DeletePlan.describe(new java.util.TreeSet<>(left)));
+              spiderId, left.size(), DeletePlan.describe(new TreeSet<>(left)));
         }
         for (FileEntry f : diff.downloads()) {
           // installed and verified with the manifest's mtime: the next local scan need not hash it
@@ -488,57 +324,14 @@ public final class SyncRun {
         watch.disarm(dest);
         throw e;
       }
-    }, false);
+    }, false).onSuccess(v -> phase("state"));
   }
 
   private SyncReport report(Manifest remote, ManifestDiff diff) {
     metrics.filesDownloaded(diff.downloads().size());
-    if (downloads != null) {
-      downloads.countTransfers(diff.downloads());
-    }
+    staging.countTransfers(diff.downloads(), metrics);
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    return new SyncReport(spiderId, current.name(), remote.fileCount(), diff.downloads().size(),
-        deleted, bytes.get(), ms, false, downloads == null ? 0 : downloads.reused(), kept);
-  }
-
-  public static String partName(String hash) {
-    return hash + ".part";
-  }
-
-  /**
-   * Removes temp files except the named ones (blocking). After a failed sync the partial downloads
-   * stay, so the next sync resumes them; it removes whatever it does not need.
-   */
-  private void cleanTemp(Set<String> keep) throws IOException {
-    if (!Files.isDirectory(tmpDir)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(Downloads.BULK_DIR_PREFIX) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          cleanBulkDir(p, keep);
-        } else if (!keep.contains(name)) {
-          LocalApplier.deleteRecursively(p);
-        }
-      }
-    }
-  }
-
-  /** A bulk lane's directory keeps the verified files still wanted, and goes once it is empty. */
-  private static void cleanBulkDir(Path dir, Set<String> keep) throws IOException {
-    boolean empty = true;
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        if (keep.contains(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          empty = false;
-        } else {
-          LocalApplier.deleteRecursively(p);
-        }
-      }
-    }
-    if (empty) {
-      Files.delete(dir);
-    }
+    return new SyncReport(spiderId, transports.current().name(), remote.fileCount(), diff.downloads().size(),
+        deleted, bytes.get(), ms, false, staging.count("reused"), kept, remote.skippedTotal());
   }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,20 +52,22 @@ public final class Partials {
   /** After a failed sync: without space, drop every temp file; otherwise keep what the bounds allow. */
   public static void afterFailure(Path tmpDir, Throwable err) throws IOException {
     if (noSpace(err)) {
-      long freed = prune(tmpDir, 0, Duration.ZERO, Instant.now());
+      long freed = prune(tmpDir, null, 0, Duration.ZERO, Instant.now());
       LOG.warn("{}: no space left on the device; dropped {} bytes of partial downloads", tmpDir, freed);
     } else {
-      prune(tmpDir, MAX_BYTES, MAX_AGE, Instant.now());
+      prune(tmpDir, null, MAX_BYTES, MAX_AGE, Instant.now());
     }
   }
 
   /**
-   * Deletes temp files (directly in {@code tmpDir} or one level below) older than {@code maxAge},
-   * then the oldest until the rest take at most {@code maxBytes}; empty sub-directories go too.
+   * Deletes temp files (directly in {@code tmpDir} or one level below) whose name is not in {@code keep}
+   * (null: any name may stay), or older than {@code maxAge}, then the oldest until the rest take at most
+   * {@code maxBytes}; empty sub-directories go too.
    *
-   * @return bytes freed
+   * @return bytes freed by the bounds (not counting names no longer wanted)
    */
-  public static long prune(Path tmpDir, long maxBytes, Duration maxAge, Instant now) throws IOException {
+  public static long prune(Path tmpDir, Set<String> keep, long maxBytes, Duration maxAge, Instant now)
+      throws IOException {
     if (!Files.isDirectory(tmpDir, LinkOption.NOFOLLOW_LINKS)) {
       return 0;
     }
@@ -76,9 +79,10 @@ public final class Partials {
     long kept = 0;
     long freed = 0;
     for (Temp t : temps) {
-      if (t.modified().isAfter(oldest) && kept + t.size() <= maxBytes) {
+      boolean wanted = keep == null || keep.contains(t.path().getFileName().toString());
+      if (wanted && t.modified().isAfter(oldest) && kept + t.size() <= maxBytes) {
         kept += t.size();
-      } else if (Files.deleteIfExists(t.path())) {
+      } else if (Files.deleteIfExists(t.path()) && wanted) {
         freed += t.size();
       }
     }

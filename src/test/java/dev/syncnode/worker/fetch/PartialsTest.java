@@ -50,7 +50,7 @@ class PartialsTest {
   void oldPartialsGo() throws Exception {
     temp("a.part", 10, Duration.ofDays(2));
     temp("b.part", 10, Duration.ofHours(1));
-    assertEquals(10, Partials.prune(tmp, Partials.MAX_BYTES, Partials.MAX_AGE, NOW));
+    assertEquals(10, Partials.prune(tmp, null, Partials.MAX_BYTES, Partials.MAX_AGE, NOW));
     assertEquals(Set.of("b.part"), left());
   }
 
@@ -59,14 +59,14 @@ class PartialsTest {
     temp("old.part", 100, Duration.ofMinutes(30));
     temp("mid.part", 100, Duration.ofMinutes(20));
     temp("bulk-1/new", 100, Duration.ofMinutes(10));
-    assertEquals(100, Partials.prune(tmp, 250, Partials.MAX_AGE, NOW));
+    assertEquals(100, Partials.prune(tmp, null, 250, Partials.MAX_AGE, NOW));
     assertEquals(Set.of("mid.part", "bulk-1/new"), left());
   }
 
   @Test
   void emptyLaneDirectoriesGo() throws Exception {
     temp("bulk-2/x", 5, Duration.ofDays(3));
-    Partials.prune(tmp, Partials.MAX_BYTES, Partials.MAX_AGE, NOW);
+    Partials.prune(tmp, null, Partials.MAX_BYTES, Partials.MAX_AGE, NOW);
     assertFalse(Files.exists(tmp.resolve("bulk-2")));
   }
 
