@@ -65,6 +65,7 @@ public final class SyncRun {
   private final SyncSource http;
   private final Progress progress;
   private final Backoff backoff;
+  private final DestinationWatch watch;
   private final AtomicLong bytes = new AtomicLong();
   private SyncSource current;
   private volatile DestinationLock lock;
@@ -99,7 +100,8 @@ public final class SyncRun {
   }
 
   public SyncRun(Vertx vertx, NodeConfig config, SyncMetrics metrics, Scanner localScanner, String spiderId,
-      Path dest, SyncSource grpc, SyncSource http, Progress progress) {
+      Path dest, SyncSource grpc, SyncSource http, Progress progress, DestinationWatch watch) {
+    this.watch = watch;
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
@@ -131,7 +133,7 @@ public final class SyncRun {
           String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
           // the check of the local tree (the watch's barrier, else a stat-only walk) runs while the master answers
           Future<LocalState.State> verified = known == null ? Future.succeededFuture()
-              : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
+              : vertx.executeBlocking(() -> watching() && watch.unchanged(dest, stored, ignore)
                   ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
           Future<ScanResult> scan = scan(known);
           return Future.join(verified, scan).transform(done -> {
@@ -450,7 +452,6 @@ public final class SyncRun {
     IgnoreRules ignore = IgnoreRules.of(config.sync().ignore());
     ManifestDiff diff = local.diff();
     return vertx.executeBlocking(() -> {
-      DestinationWatch watch = DestinationWatch.shared();
       try {
         watch.suspend(dest);
         java.util.List<String> nonEmpty = InstalledSet.applyRecording(dest, tmpDir, diff, staged,

@@ -8,6 +8,7 @@ import dev.syncnode.transport.grpc.client.GrpcSyncSource;
 import dev.syncnode.transport.http.client.HttpSyncSource;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRun;
+import dev.syncnode.worker.apply.DestinationWatch;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -76,6 +77,7 @@ public final class LoadDriver {
     List<SyncSource> sources = new ArrayList<>();
     List<Future<Outcome>> outcomes = new ArrayList<>();
     List<RunVerticle> runs = new ArrayList<>();
+    DestinationWatch watch = DestinationWatch.open(); // as one worker: one watch for all its destinations
     for (int i = 0; i < grpcCount + httpCount; i++) {
       boolean grpc = i < grpcCount;
       SyncSource g = grpc ? new GrpcSyncSource(vertx, grpcAddr, c.auth().token(), "load-" + i,
@@ -84,7 +86,7 @@ public final class LoadDriver {
           c.sync().timeout().download(), c.tls());
       sources.add(grpc ? g : h);
       runs.add(new RunVerticle(new SyncRun(vertx, c, metrics, new Scanner(), spider, destRoot.resolve("w" + i), g, h,
-          SyncRun.Progress.NONE)));
+          SyncRun.Progress.NONE, watch)));
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < runs.size(); i++) {
@@ -145,6 +147,7 @@ public final class LoadDriver {
     for (SyncSource s : sources) {
       s.close();
     }
+    watch.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.out.println(summary.encode());
     System.exit(ok == outcomes.size() && identical == ok ? 0 : 1);

@@ -14,6 +14,7 @@ import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.grpc.client.GrpcSyncSource;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRun;
+import dev.syncnode.worker.apply.DestinationWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -115,11 +116,13 @@ class FaultToleranceTest {
         rewrite(big, fresh);
       }
     });
-    SyncRun run = new SyncRun(worker.vertx, c, SyncMetrics.standalone(), new Scanner(), "spider1", dest, source, null,
-        SyncRun.Progress.NONE);
     Promise<SyncReport> done = Promise.promise();
-    worker.vertx.getOrCreateContext().runOnContext(v -> run.run().onComplete(done));
-    await(done.future());
+    try (DestinationWatch watch = DestinationWatch.open()) {
+      SyncRun run = new SyncRun(worker.vertx, c, SyncMetrics.standalone(), new Scanner(), "spider1", dest, source,
+          null, SyncRun.Progress.NONE, watch);
+      worker.vertx.getOrCreateContext().runOnContext(v -> run.run().onComplete(done));
+      await(done.future());
+    }
 
     assertTrue(rewritten.get());
     assertArrayEquals(fresh, Files.readAllBytes(dest.resolve("big.bin")), "the worker holds the new content");
