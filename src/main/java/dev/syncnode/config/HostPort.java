@@ -16,7 +16,7 @@ public record HostPort(String host, int port) {
       host = host.substring(1, host.length() - 1);
     }
     if (host.isBlank() || port < 1 || port > 65535) {
-      throw new IllegalArgumentException("expected HOST:PORT with a port between 1 and 65535, got " + s);
+      throw new IllegalArgumentException("expected HOST:PORT with a port between 1 and 65535, got \"" + s + "\"");
     }
     return new HostPort(host, port);
   }

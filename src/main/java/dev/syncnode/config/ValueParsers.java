@@ -167,11 +167,7 @@ final class ValueParsers {
 
   static String hostPort(Object v) {
     String s = nonBlank(v);
-    try {
-      HostPort.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected HOST:PORT with a port between 1 and 65535, got " + describe(v));
-    }
+    HostPort.parse(s);
     return s;
   }
 

@@ -40,20 +40,17 @@ public final class TreeWatch implements Closeable {
     boolean watches(String rel);
   }
 
-  /** How a tree is watched. */
-  public enum Mode {
-    /** Every admitted directory is watched at registration, or the registration fails; nothing is added later. */
-    EXACT,
-    /** What can be watched is (failures go to {@link Listener#unwatchable}); new directories are followed. */
-    FOLLOW
-  }
+  /**
+   * {@code EXACT}: every admitted directory is watched at registration or it fails, nothing is added
+   * later. {@code FOLLOW}: what can be watched is ({@link Listener#unwatchable}), new directories too.
+   */
+  public enum Mode { EXACT, FOLLOW }
 
   /** Called on the watch thread, never under a lock of this class. */
   public interface Listener {
     /**
-     * Events on the watched directory {@code rel} of {@code tree}; {@code gone}: that directory is not
-     * watched any more (deleted, moved away). In {@link Mode#FOLLOW}, new directories are watched
-     * before this is called, so whatever is written into them later is seen.
+     * Events on the directory {@code rel} of {@code tree}; {@code gone}: it is not watched any more
+     * (deleted, moved away). In {@link Mode#FOLLOW}, new directories are watched before this call.
      */
     void changed(Tree tree, String rel, List<WatchEvent<?>> events, boolean gone);
 
@@ -105,7 +102,7 @@ public final class TreeWatch implements Closeable {
   private final WatchService service;
   private final int maxPerTree;
   private final Listener listener;
-  /** Directories registered so far (tests: re-watching in place registers only new ones). */
+  /** Tests: re-watching in place registers only new directories. */
   private final AtomicLong registrations = new AtomicLong();
   // guarded by this
   private final Map<WatchKey, Owner> owners = new IdentityHashMap<>();
@@ -183,9 +180,6 @@ public final class TreeWatch implements Closeable {
   @Override
   public void close() throws IOException {
     service.close();
-    synchronized (this) {
-      owners.clear();
-    }
   }
 
   private void register(Tree t, String start, Tree keepFrom) throws IOException {

@@ -128,22 +128,12 @@ public final class WorkerSyncVerticle extends VerticleBase {
 
   static int failureCode(Throwable err) {
     TransportException.Kind kind = TransportException.kindOf(err);
-    if (kind == null) {
-      return FAIL_OTHER;
-    }
-    switch (kind) {
-      case NOT_FOUND:
-        return FAIL_NOT_FOUND;
-      case INVALID:
-        return FAIL_INVALID;
-      case UNAVAILABLE:
-      case TIMEOUT:
-      case BUSY:
-        return FAIL_UNAVAILABLE;
-      case UNAUTHENTICATED:
-        return FAIL_UNAVAILABLE; // the master refused the worker: not the caller's credentials
-      default:
-        return FAIL_OTHER;
-    }
+    return kind == null ? FAIL_OTHER : switch (kind) {
+      case NOT_FOUND -> FAIL_NOT_FOUND;
+      case INVALID -> FAIL_INVALID;
+      // UNAUTHENTICATED: the master refused the worker, not the caller's credentials
+      case UNAVAILABLE, TIMEOUT, BUSY, UNAUTHENTICATED -> FAIL_UNAVAILABLE;
+      default -> FAIL_OTHER;
+    };
   }
 }

@@ -26,7 +26,7 @@ class HostPortTest {
       "host:99999999999", "http://host:80/x"})
   void anythingElseIsRefused(String bad) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostPort.parse(bad));
-    assertEquals("expected HOST:PORT with a port between 1 and 65535, got " + bad, e.getMessage());
+    assertEquals("expected HOST:PORT with a port between 1 and 65535, got \"" + bad + "\"", e.getMessage());
   }
 
   @Test

@@ -81,9 +81,9 @@ public final class LoadDriver {
     for (int i = 0; i < grpcCount + httpCount; i++) {
       boolean grpc = i < grpcCount;
       SyncSource g = grpc ? new GrpcSyncSource(vertx, grpcAddr, c.auth().token(), "load-" + i,
-          c.sync().timeout().scan(), c.sync().timeout().download(), c.tls()) : null;
+          c.sync().timeout().scan(), c.sync().timeout().download(), c.tls(), c.sync().maxManifestBytes()) : null;
       SyncSource h = grpc ? null : new HttpSyncSource(vertx, httpUrl, c.auth().token(), c.sync().timeout().scan(),
-          c.sync().timeout().download(), c.tls());
+          c.sync().timeout().download(), c.tls(), c.sync().maxManifestBytes());
       sources.add(grpc ? g : h);
       runs.add(new RunVerticle(new SyncRun(vertx, c, metrics, new Scanner(), spider, destRoot.resolve("w" + i), g, h,
           SyncRun.Progress.NONE, watch)));

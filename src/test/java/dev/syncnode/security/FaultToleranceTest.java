@@ -108,7 +108,7 @@ class FaultToleranceTest {
     Path dest = tmp.resolve("w");
     NodeConfig c = worker.config.get();
     GrpcSyncSource grpc = new GrpcSyncSource(worker.vertx, master.grpc(), "", "w", Duration.ofMinutes(1),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1), null, NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
     AtomicBoolean rewritten = new AtomicBoolean();
     // pauses the first download of big.bin after its first chunk, rewrites the master's file, resumes
     SyncSource source = new PausingSource(worker.vertx, grpc, "big.bin", () -> {

@@ -143,9 +143,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
 
   @Override
   public void changed(TreeWatch.Tree t, String rel, List<WatchEvent<?>> events, boolean gone) {
-    if (t != tree) {
-      return;
-    }
+    // only the one live tree reports (a cancelled one is silent), also while it is being registered
     IgnoreRules rules = ignore();
     for (WatchEvent<?> ev : events) {
       String child = rel.isEmpty() ? ev.context().toString() : rel + "/" + ev.context();

@@ -199,13 +199,10 @@ public final class LocalState {
           md.update(name.getBytes(StandardCharsets.UTF_8));
           md.update((byte) 0);
           md.update(nums.flip());
-          if (a == null) {
-            continue; // nothing below it can be reached by path
-          }
-          if (a.isSymbolicLink()) {
+          if (a != null && a.isSymbolicLink()) {
             md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-          } else if (a.isDirectory()) {
+          } else if (a != null && a.isDirectory()) {
             DirTask sub = new DirTask(p, rel, ignore);
             sub.fork();
             subdirs.add(sub);

@@ -53,19 +53,10 @@ public final class GrpcSyncSource implements SyncSource {
   private final GrpcTransferClient transfers;
   private final long maxManifestBytes;
 
-  public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
-      Duration downloadTimeout) {
-    this(vertx, hostPort, token, nodeKey, scanTimeout, downloadTimeout, null);
-  }
-
-  /** @param tls TLS settings of the worker (see {@link TlsOptions#clientEnabled}); null: plaintext */
-  public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
-      Duration downloadTimeout, NodeConfig.Tls tls) {
-    this(vertx, hostPort, token, nodeKey, scanTimeout, downloadTimeout, tls,
-        NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
-  }
-
-  /** @param maxManifestBytes {@code sync.maxManifestBytes}: a larger manifest fails at the entry that crosses it */
+  /**
+   * @param tls TLS settings of the worker (see {@link TlsOptions#clientEnabled}); null: plaintext
+   * @param maxManifestBytes {@code sync.maxManifestBytes}: a larger manifest fails at the entry that crosses it
+   */
   public GrpcSyncSource(Vertx vertx, String hostPort, String token, String nodeKey, Duration scanTimeout,
       Duration downloadTimeout, NodeConfig.Tls tls, long maxManifestBytes) {
     this.maxManifestBytes = maxManifestBytes;

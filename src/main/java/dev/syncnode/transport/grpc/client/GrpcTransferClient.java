@@ -86,12 +86,8 @@ final class GrpcTransferClient implements TransferSource {
     FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).setNodeKey(nodeKey).build();
     return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
-        "download of " + spiderId + "/" + path, resp -> receive(resp, sink, (FileDownloadChunk c) -> {
-          FilePiece p = piece(i, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
-              c.getRawSize(), c.getSize(), false);
-          return new FilePiece(i, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
-              p.offset() + p.rawSize() >= c.getSize());
-        }))
+        "download of " + spiderId + "/" + path,
+        resp -> receive(resp, sink, (FileDownloadChunk c) -> piece(i, c, compress, c.getSize())))
         .compose(v -> oneByOne(spiderId, paths, compress, sink, i + 1));
   }
 
@@ -108,10 +104,7 @@ final class GrpcTransferClient implements TransferSource {
             throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
                 + " bytes, the manifest says " + expectedFileSize);
           }
-          FilePiece p = piece(0, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
-              c.getRawSize(), c.getSize(), false);
-          return new FilePiece(0, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
-              p.offset() + p.rawSize() >= end);
+          return piece(0, c, compress, end);
         }));
   }
 
@@ -134,6 +127,13 @@ final class GrpcTransferClient implements TransferSource {
       throw new TransportException(Kind.PROTOCOL, "piece compressed with " + compression + ", which was not asked for");
     }
     return codec;
+  }
+
+  /** A piece of a {@code StreamFileDownload} answer, as file {@code index}; the one that reaches {@code end} is the last. */
+  private static FilePiece piece(int index, FileDownloadChunk c, boolean compress, long end) {
+    Codec codec = codec(c.getCompression(), compress);
+    int raw = codec == Codec.NONE ? c.getData().size() : c.getRawSize();
+    return piece(index, c.getOffset(), c.getData(), codec, raw, c.getSize(), c.getOffset() + raw >= end);
   }
 
   private static FilePiece piece(int index, long offset, ByteString data, Codec codec, int rawSize,

@@ -48,20 +48,11 @@ public final class HttpSyncSource implements SyncSource {
   private final Duration downloadTimeout;
   private final long maxManifestBytes;
 
-  public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout) {
-    this(vertx, baseUrl, token, scanTimeout, downloadTimeout, null);
-  }
-
   /**
    * @param tls the worker's TLS settings: with {@code tls.enabled} or a {@code tls.caPath} the master
    *     is reached over https (an {@code http://} URL is upgraded), trusting {@code caPath}
+   * @param maxManifestBytes {@code sync.maxManifestBytes} (see {@link ManifestStreamReader})
    */
-  public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
-      NodeConfig.Tls tls) {
-    this(vertx, baseUrl, token, scanTimeout, downloadTimeout, tls, NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
-  }
-
-  /** @param maxManifestBytes {@code sync.maxManifestBytes} (see {@link ManifestStreamReader}) */
   public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
       NodeConfig.Tls tls, long maxManifestBytes) {
     this.vertx = vertx;
