@@ -233,7 +233,12 @@ public final class TreeWatch implements Closeable {
         throw new IOException("more than " + maxPerTree + " directories");
       }
     }
-    WatchKey key = dir.register(service, KINDS);
+    WatchKey key;
+    try {
+      key = dir.register(service, KINDS);
+    } catch (ClosedWatchServiceException e) { // closed by its owner's stop while a registration ran
+      throw new IOException("the watch is closed", e);
+    }
     registrations.incrementAndGet();
     synchronized (this) {
       if (owners.containsKey(key)) {
