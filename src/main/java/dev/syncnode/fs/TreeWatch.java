@@ -19,26 +19,22 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Recursive directory watching: one JDK {@link WatchService} (inotify) and one daemon thread per
- * instance. A {@link Tree} is a root and the directories below it that its {@link Filter} admits, one
- * watch each; the events of a directory reach the {@link Listener} on the watch thread with the tree
- * and the directory's path relative to the root. After each round the listener hears
- * {@link Listener#drained}: every event signalled before the queue was found empty has been handed
- * over (the JDK reads inotify in order, and this thread resets each key before it takes the next).
- * A tree holds at most {@code maxPerTree} watches; the JDK answers a second registration of a watched
- * directory with the same key, so such a directory is never claimed twice.
+ * instance. A {@link Tree} is a root and the directories below it that its filter admits (by path
+ * relative to the root, "" for the root itself), one watch each; the events of a directory reach the
+ * {@link Listener} on the watch thread with the tree and the directory's relative path. After each
+ * round the listener hears {@link Listener#drained}: every event signalled before the queue was found
+ * empty has been handed over (the JDK reads inotify in order, and this thread resets each key before
+ * it takes the next). A tree holds at most {@code maxPerTree} watches; the JDK answers a second
+ * registration of a watched directory with the same key, so such a directory is never claimed twice.
  */
 public final class TreeWatch implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(TreeWatch.class);
-
-  /** Which directories below a root are watched, by path relative to it ("" is the root). */
-  public interface Filter {
-    boolean watches(String rel);
-  }
 
   /**
    * {@code EXACT}: every admitted directory is watched at registration or it fails, nothing is added
@@ -46,7 +42,7 @@ public final class TreeWatch implements Closeable {
    */
   public enum Mode { EXACT, FOLLOW }
 
-  /** Called on the watch thread, never under a lock of this class. */
+  /** Called under no lock of this class: on the watch thread, {@code unwatchable} on the registering one. */
   public interface Listener {
     /**
      * Events on the directory {@code rel} of {@code tree}; {@code gone}: it is not watched any more
@@ -73,12 +69,12 @@ public final class TreeWatch implements Closeable {
   /** A watched root; its fields are guarded by the {@link TreeWatch} that made it. */
   public final class Tree {
     private final Path root;
-    private final Filter filter;
+    private final Predicate<String> filter;
     private final Mode mode;
     private final Map<String, Watched> dirs = new HashMap<>();
     private volatile boolean cancelled;
 
-    private Tree(Path root, Filter filter, Mode mode) {
+    private Tree(Path root, Predicate<String> filter, Mode mode) {
       this.root = root;
       this.filter = filter;
       this.mode = mode;
@@ -124,7 +120,7 @@ public final class TreeWatch implements Closeable {
    * cancelled either way. In {@link Mode#EXACT}, any directory that cannot be claimed fails the whole.
    * Blocking.
    */
-  public Tree watch(Path root, Filter filter, Mode mode, Tree keepFrom) throws IOException {
+  public Tree watch(Path root, Predicate<String> filter, Mode mode, Tree keepFrom) throws IOException {
     Tree t = new Tree(root, filter, mode);
     try {
       register(t, "", keepFrom);
@@ -194,7 +190,7 @@ public final class TreeWatch implements Closeable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
           for (Path p : ds) {
             String child = rel.isEmpty() ? p.getFileName().toString() : rel + "/" + p.getFileName();
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && t.filter.watches(child)) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && t.filter.test(child)) {
               todo.push(child);
             }
           }
@@ -317,7 +313,7 @@ public final class TreeWatch implements Closeable {
       if (ev.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
         String child = o.rel().isEmpty() ? ev.context().toString() : o.rel() + "/" + ev.context();
         if (Files.isDirectory(o.tree().root.resolve(child), LinkOption.NOFOLLOW_LINKS)
-            && o.tree().filter.watches(child)) {
+            && o.tree().filter.test(child)) {
           try {
             register(o.tree(), child, null);
           } catch (IOException e) {
