@@ -4,6 +4,7 @@ import dev.syncnode.bus.Addresses;
 import dev.syncnode.config.ConfigException;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.ConfigLoader;
+import dev.syncnode.config.HostPort;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.metrics.SyncMetrics;
@@ -159,14 +160,10 @@ public final class SyncCommand {
       throw new IllegalArgumentException("--master " + master + ": expected HOST:PORT (the master's gRPC address,"
           + " e.g. 127.0.0.1:9666), not a URL; an HTTP URL goes to --master-http");
     }
-    int colon = master.lastIndexOf(':');
-    int port = -1;
     try {
-      port = colon > 0 ? Integer.parseInt(master.substring(colon + 1)) : -1;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    if (colon <= 0 || port < 1 || port > 65535) {
+      HostPort.parse(master);
+    } catch (IllegalArgumentException e) {
+      int colon = master.lastIndexOf(':');
       throw new IllegalArgumentException("--master " + master + ": expected HOST:PORT with a port between 1 and"
           + " 65535 (the master's gRPC port, 9666 by default), e.g. " + (colon > 0 ? master.substring(0, colon)
           : master) + ":9666");

@@ -167,19 +167,7 @@ final class ValueParsers {
 
   static String hostPort(Object v) {
     String s = nonBlank(v);
-    int colon = s.lastIndexOf(':');
-    String host = colon > 0 ? s.substring(0, colon) : "";
-    long port = -1;
-    if (colon > 0) {
-      try {
-        port = Long.parseLong(s.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-    }
-    if (host.isBlank() || port < 1 || port > 65535) {
-      throw new IllegalArgumentException("expected HOST:PORT with a port between 1 and 65535, got " + describe(v));
-    }
+    HostPort.parse(s);
     return s;
   }
 

@@ -152,6 +152,11 @@ public final class Scanner {
     memoByRoot.remove(root.toAbsolutePath().normalize());
   }
 
+  /** Whether {@code e} says a path is beyond the system's PATH_MAX (reachable only relative to a directory). */
+  public static boolean tooLong(IOException e) {
+    return e instanceof FileSystemException fse && "File name too long".equals(fse.getReason());
+  }
+
   public static int modeBits(Set<PosixFilePermission> perms) {
     int mode = 0;
     for (PosixFilePermission p : perms) {
@@ -348,7 +353,7 @@ public final class Scanner {
     /** A path beyond the system's PATH_MAX is skipped like a refused name; any other error fails the scan. */
     @Override
     public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-      if (exc instanceof FileSystemException fse && "File name too long".equals(fse.getReason())) {
+      if (tooLong(exc)) {
         skipped.add(new Skipped(PathRules.escape(rel(file)), Skipped.TOO_LONG));
         return FileVisitResult.CONTINUE;
       }

@@ -1,8 +1,8 @@
 package dev.syncnode.node;
 
 import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.config.HostPort;
 import dev.syncnode.config.NodeConfig;
-import dev.syncnode.transport.grpc.client.GrpcSyncSource;
 import dev.syncnode.worker.MasterLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -121,7 +121,8 @@ public final class NodeHealth {
     try {
       if (c.sync().useGrpc() && !c.master().grpc().isBlank()) {
         target = c.master().grpc();
-        address = GrpcSyncSource.parse(target);
+        HostPort hp = HostPort.parse(target);
+        address = SocketAddress.inetSocketAddress(hp.port(), hp.host());
       } else {
         target = c.master().http();
         URI uri = URI.create(target);

@@ -62,6 +62,7 @@ public final class SyncRun {
   private final IgnoreRules ignore;
   private final Transports transports;
   private final Progress progress;
+  private final DestinationWatch watch;
   private final AtomicLong bytes = new AtomicLong();
   private volatile DestinationLock lock;
   private Staging staging;
@@ -91,7 +92,7 @@ public final class SyncRun {
   }
 
   public SyncRun(Vertx vertx, NodeConfig config, SyncMetrics metrics, Scanner localScanner, String spiderId,
-      Path dest, SyncSource grpc, SyncSource http, Progress progress) {
+      Path dest, SyncSource grpc, SyncSource http, Progress progress, DestinationWatch watch) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
@@ -99,9 +100,10 @@ public final class SyncRun {
     this.spiderId = spiderId;
     this.dest = dest.toAbsolutePath().normalize();
     this.tmpDir = this.dest.resolve(PathRules.RESERVED_DIR).resolve("tmp");
-    this.ignore = IgnoreRules.of(config.sync().ignore());
+    this.ignore = config.sync().ignoreRules();
     this.transports = new Transports(spiderId, grpc, http, new Backoff(vertx, config.sync().retry()), metrics);
     this.progress = progress == null ? Progress.NONE : progress;
+    this.watch = watch;
   }
 
   public Future<SyncReport> run() {
@@ -137,7 +139,7 @@ public final class SyncRun {
     this.stored = stored;
     String known = stored != null && spiderId.equals(stored.spiderId()) ? stored.digest() : null;
     Future<LocalState.State> verified = known == null ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> watching() && DestinationWatch.shared().unchanged(dest, stored, ignore)
+        : vertx.executeBlocking(() -> watching() && watch.unchanged(dest, stored, ignore)
             ? stored : LocalState.current(dest, spiderId, ignore), false).otherwise(err -> null);
     Future<ScanResult> scan = transports.scan(known);
     return Future.join(verified, scan).transform(done -> {
@@ -287,7 +289,6 @@ public final class SyncRun {
   private Future<Void> apply(Manifest remote, LocalTree local, Map<String, Path> staged) {
     ManifestDiff diff = local.diff();
     return vertx.<Void>executeBlocking(() -> {
-      DestinationWatch watch = DestinationWatch.shared();
       try {
         watch.suspend(dest);
         List<String> nonEmpty = InstalledSet.applyRecording(dest, tmpDir, diff, staged, local.remotePaths(),

@@ -17,10 +17,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs syncs on a worker. Concurrent requests for the same destination join the running sync (an
@@ -42,9 +40,9 @@ public final class WorkerSyncVerticle extends VerticleBase {
   /** Lists links leading out of a destination too, so a sync removes them rather than keeping them. */
   private final Scanner localScanner = new Scanner(true);
   private final Map<Path, Future<SyncReport>> inFlight = new HashMap<>();
-  /** Destinations synced here; their watches are dropped when the verticle stops. */
-  private final Set<Path> synced = new HashSet<>();
   private Sources sources;
+  /** This worker's destination watch: opened at start, closed (every watch dropped) at stop. */
+  private DestinationWatch watch;
 
   public WorkerSyncVerticle(ConfigHolder config, SyncMetrics metrics) {
     this(config, metrics, SyncRun.Progress.NONE);
@@ -68,15 +66,18 @@ public final class WorkerSyncVerticle extends VerticleBase {
     sources = new Sources(vertx);
     Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class));
     // zstd's native library loads off the event loop, before any request says whether it accepts zstd
-    return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
+    return vertx.executeBlocking(() -> {
+      watch = DestinationWatch.open();
+      return PieceCodec.zstdAvailable();
+    }, false)
         .compose(zstd -> vertx.eventBus().<SyncRequest>localConsumer(Addresses.WORKER_SYNC, this::onSync).completion());
   }
 
   @Override
   public Future<?> stop() {
-    List<Path> dests = List.copyOf(synced);
+    DestinationWatch w = watch;
     return vertx.executeBlocking(() -> {
-      dests.forEach(DestinationWatch.shared()::disarm);
+      w.close();
       return null;
     }, false).compose(v -> sources.close());
   }
@@ -99,7 +100,6 @@ public final class WorkerSyncVerticle extends VerticleBase {
       running = (masterLocator == null ? Future.succeededFuture(c) : masterLocator.locate(c).map(c::withMaster))
           .compose(mc -> startRun(mc, req.spiderId(), dest));
       inFlight.put(dest, running);
-      synced.add(dest);
       running.onComplete(ar -> inFlight.remove(dest));
     }
     running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), failureMessage(err)));
@@ -116,7 +116,7 @@ public final class WorkerSyncVerticle extends VerticleBase {
       return Future.failedFuture(new TransportException(TransportException.Kind.INVALID,
           "cannot connect to the master: " + badAddress.getMessage()));
     }
-    return new SyncRun(vertx, mc, metrics, localScanner, spiderId, dest, grpc, http, progress).run();
+    return new SyncRun(vertx, mc, metrics, localScanner, spiderId, dest, grpc, http, progress, watch).run();
   }
 
   /** A refused token is said as the master's refusal of this worker, not the caller's problem. */
@@ -129,22 +129,12 @@ public final class WorkerSyncVerticle extends VerticleBase {
 
   static int failureCode(Throwable err) {
     TransportException.Kind kind = TransportException.kindOf(err);
-    if (kind == null) {
-      return FAIL_OTHER;
-    }
-    switch (kind) {
-      case NOT_FOUND:
-        return FAIL_NOT_FOUND;
-      case INVALID:
-        return FAIL_INVALID;
-      case UNAVAILABLE:
-      case TIMEOUT:
-      case BUSY:
-        return FAIL_UNAVAILABLE;
-      case UNAUTHENTICATED:
-        return FAIL_UNAVAILABLE; // the master refused the worker: not the caller's credentials
-      default:
-        return FAIL_OTHER;
-    }
+    return kind == null ? FAIL_OTHER : switch (kind) {
+      case NOT_FOUND -> FAIL_NOT_FOUND;
+      case INVALID -> FAIL_INVALID;
+      // UNAUTHENTICATED: the master refused the worker, not the caller's credentials
+      case UNAVAILABLE, TIMEOUT, BUSY, UNAUTHENTICATED -> FAIL_UNAVAILABLE;
+      default -> FAIL_OTHER;
+    };
   }
 }

@@ -72,7 +72,8 @@ class HttpFailureTest {
   }
 
   private HttpSyncSource client(String url) {
-    return new HttpSyncSource(clientVertx, url, "", Duration.ofSeconds(30), Duration.ofSeconds(30));
+    return new HttpSyncSource(clientVertx, url, "", Duration.ofSeconds(30), Duration.ofSeconds(30), null,
+        dev.syncnode.config.NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
   }
 
   private static TransportException failure(Supplier<Future<?>> call) {

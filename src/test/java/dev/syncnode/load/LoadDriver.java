@@ -9,6 +9,7 @@ import dev.syncnode.transport.grpc.client.GrpcSyncSource;
 import dev.syncnode.transport.http.client.HttpSyncSource;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRun;
+import dev.syncnode.worker.apply.DestinationWatch;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -77,15 +78,16 @@ public final class LoadDriver {
     List<SyncSource> sources = new ArrayList<>();
     List<Future<Outcome>> outcomes = new ArrayList<>();
     List<RunVerticle> runs = new ArrayList<>();
+    DestinationWatch watch = DestinationWatch.open(); // as one worker: one watch for all its destinations
     for (int i = 0; i < grpcCount + httpCount; i++) {
       boolean grpc = i < grpcCount;
       SyncSource g = grpc ? new GrpcSyncSource(vertx, grpcAddr, c.auth().token(), "load-" + i,
-          c.sync().timeout().scan(), c.sync().timeout().download(), c.tls()) : null;
+          c.sync().timeout().scan(), c.sync().timeout().download(), c.tls(), c.sync().maxManifestBytes()) : null;
       SyncSource h = grpc ? null : new HttpSyncSource(vertx, httpUrl, c.auth().token(), c.sync().timeout().scan(),
-          c.sync().timeout().download(), c.tls());
+          c.sync().timeout().download(), c.tls(), c.sync().maxManifestBytes());
       sources.add(grpc ? g : h);
       runs.add(new RunVerticle(new SyncRun(vertx, c, metrics, new Scanner(), spider, destRoot.resolve("w" + i), g, h,
-          SyncRun.Progress.NONE)));
+          SyncRun.Progress.NONE, watch)));
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < runs.size(); i++) {
@@ -146,6 +148,7 @@ public final class LoadDriver {
     for (SyncSource s : sources) {
       s.close();
     }
+    watch.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.out.println(summary.encode());
     System.exit(ok == outcomes.size() && identical == ok ? 0 : 1);

@@ -15,6 +15,7 @@ import dev.syncnode.transport.SyncSource;
 import dev.syncnode.transport.grpc.client.GrpcSyncSource;
 import dev.syncnode.worker.SyncReport;
 import dev.syncnode.worker.SyncRun;
+import dev.syncnode.worker.apply.DestinationWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -108,7 +109,7 @@ class FaultToleranceTest {
     Path dest = tmp.resolve("w");
     NodeConfig c = worker.config.get();
     GrpcSyncSource grpc = new GrpcSyncSource(worker.vertx, master.grpc(), "", "w", Duration.ofMinutes(1),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1), null, NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
     AtomicBoolean rewritten = new AtomicBoolean();
     // pauses the first download of big.bin after its first chunk, rewrites the master's file, resumes
     SyncSource source = new PausingSource(worker.vertx, grpc, "big.bin", () -> {
@@ -116,11 +117,13 @@ class FaultToleranceTest {
         rewrite(big, fresh);
       }
     });
-    SyncRun run = new SyncRun(worker.vertx, c, SyncMetrics.standalone(), new Scanner(), "spider1", dest, source, null,
-        SyncRun.Progress.NONE);
     Promise<SyncReport> done = Promise.promise();
-    worker.vertx.getOrCreateContext().runOnContext(v -> run.run().onComplete(done));
-    await(done.future());
+    try (DestinationWatch watch = DestinationWatch.open()) {
+      SyncRun run = new SyncRun(worker.vertx, c, SyncMetrics.standalone(), new Scanner(), "spider1", dest, source,
+          null, SyncRun.Progress.NONE, watch);
+      worker.vertx.getOrCreateContext().runOnContext(v -> run.run().onComplete(done));
+      await(done.future());
+    }
 
     assertTrue(rewritten.get());
     assertArrayEquals(fresh, Files.readAllBytes(dest.resolve("big.bin")), "the worker holds the new content");

@@ -106,7 +106,7 @@ final class GrpcProbe implements AutoCloseable {
   }
 
   private static String message(GrpcClientResponse<?, ?> resp) {
-    String m = dev.syncnode.transport.grpc.client.GrpcSyncSource.statusMessage(resp);
+    String m = dev.syncnode.transport.grpc.client.GrpcFailures.statusMessage(resp);
     return m == null ? "" : m;
   }
 

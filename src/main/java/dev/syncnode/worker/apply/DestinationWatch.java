@@ -1,23 +1,15 @@
 package dev.syncnode.worker.apply;
-
+import dev.syncnode.fs.TreeWatch;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -32,52 +24,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets a no-change sync skip the fingerprint walk of {@link LocalState#current} when it can prove
- * that nothing a sync manages changed in the destination since its state was written. One JDK
- * {@link WatchService} (inotify) per JVM, shared by all worker nodes in it, and one daemon thread
- * {@code syncnode-dest-watch} that reads it.
+ * that nothing a sync manages changed in the destination since its state was written. Owned by the
+ * worker verticle ({@link #open} at start, {@link #close} at stop); one {@link TreeWatch} (thread
+ * {@code syncnode-dest-watch}) for all its destinations.
  *
- * <p>{@link #arm} registers every managed directory of a destination (ignored ones and the reserved
+ * <p>{@link #arm} watches every managed directory of a destination (ignored ones and the reserved
  * area left out) plus {@code <dest>/.syncnode} for the barrier below; it runs before the fingerprint
  * of the new state is computed, so a change is either seen by a watch or in that fingerprint. An
- * event on a managed entry, an OVERFLOW or a watched directory going away disarms the destination
- * (its watches are cancelled); from then on it is walked until the next sync that applies changes
- * arms it again. Anything that cannot be proven (no watch service, watch limit reached, remote file
- * system, a directory already watched for another destination) also means the walk.
+ * event on a managed entry, an OVERFLOW or a watched directory going away disarms the destination;
+ * from then on it is walked until the next sync that applies changes arms it again. Anything that
+ * cannot be proven (no watch service, budget exceeded, remote file system, a directory already
+ * watched for another destination) also means the walk.
  *
  * <p>A sync that applies changes {@link #suspend suspends} the destination instead of dropping its
- * watches: events are ignored until it is {@link #arm armed} again, which first passes a barrier
- * (below) so that every event of the sync's own changes has been handled, then walks the tree once
- * more and keeps each watch whose directory is still the same one (same path, same file key, i.e.
- * inode), registers the directories that are new and cancels the rest. Registering and cancelling
- * a watch each cost a round trip to the JDK's watch thread, so re-arming a 322-directory tree in
- * place takes a fraction of cancelling and registering them all again. A directory moved within the
- * destination keeps its watch under its old name, which is why the file key must match too.
+ * watches: events are ignored until it is armed again, which first passes the barrier so that every
+ * event of the sync's own changes has been handled, then keeps each watch whose directory is still the
+ * same one (path and inode) and registers only the new ones: registering and cancelling each cost a
+ * round trip to the JDK's watch thread.
  *
  * <p>{@link #unchanged} needs a barrier: an event the kernel has queued may not have reached the
  * thread yet. It creates and deletes a uniquely named probe file in {@code <dest>/.syncnode} and
- * waits until the thread has seen the probe's CREATE <em>and then</em> found the WatchService's
- * queue empty. Why that suffices: the JDK reads inotify events in order, so every earlier event was
- * signalled to its key before the probe's. A key is queued when first signalled; while the thread
- * holds a key (between {@code pollEvents} and {@code reset}) newer events on it wait and the key is
- * queued again at {@code reset}, possibly behind the probe's key. The thread is single and resets
- * each key before it takes the next, so when it handles the probe, every key with an earlier event
- * still pending is in the queue; draining the queue (non-blocking polls until it is empty) handles
- * them all. The wait is bounded; a timeout answers false.
+ * waits until the thread has seen the probe's CREATE <em>and then</em> drained the queue
+ * ({@link TreeWatch.Listener#drained}): every earlier event was signalled before the probe's, so it has
+ * been handled. The wait is bounded; a timeout answers false.
  *
- * <p>What inotify does not report is not seen: writes through {@code mmap}, writes to a file through
- * a hard link outside the watched directories, changes made by another machine on a network file
- * system (those are refused at arming), a file system mounted over a directory of the destination.
- * Blocking calls; use them from worker threads.
+ * <p>What inotify does not report is not seen: writes through {@code mmap}, writes through a hard link
+ * outside the watched directories, changes by another machine on a network file system (refused at
+ * arming), a file system mounted over a directory of the destination. Blocking calls.
  */
-public final class DestinationWatch {
+public final class DestinationWatch implements Closeable, TreeWatch.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(DestinationWatch.class);
   /** How long {@link #unchanged} waits for its probe before it answers false (and the sync walks). */
   private static final long BARRIER_MS = 500;
   /**
-   * Directories watched at most, over all destinations of this JVM: inotify watches are limited per
-   * user (8192 on older kernels) and shared with the master's spider watcher and other programs.
-   * Beyond it, the destinations armed longest ago are disarmed first (checked once an arming has
-   * registered its directories); a destination with more directories than that is not armed.
+   * Directories watched at most over all destinations: inotify watches are limited per user (8192 on
+   * older kernels) and shared with the master's spider watch and other programs. Beyond it, the
+   * destinations armed longest ago are disarmed first; a destination with more is not armed.
    */
   static final int MAX_WATCHES = 4096;
   /** File system types whose changes can come from elsewhere, without an inotify event here. */
@@ -85,25 +67,12 @@ public final class DestinationWatch {
       "glusterfs", "afs", "lustre", "gpfs", "fuse", "fuseblk");
   private static final String PROBE_PREFIX = "probe-" + ProcessHandle.current().pid() + "-";
 
-  private static DestinationWatch shared;
-
-  /** A watched directory: its key and the file key (inode) it had when it was registered. */
-  private record Watched(WatchKey key, Object fileKey) {}
-
-  /**
-   * A destination whose watches are in place and which has not changed since they were, or, while
-   * {@code suspended}, one whose sync is applying changes (its events are ignored).
-   */
+  /** An armed destination, or while {@code suspended} one whose sync is applying changes. */
   private static final class Armed {
     final Path dest;
     final long generation;
     final IgnoreRules ignore;
-    /** Claimed in {@link #live}; cancelled by whoever drops the destination. */
-    final List<WatchKey> keys = new ArrayList<>();
-    /** The watched directories by path relative to {@code dest} ("" for itself). */
-    final Map<String, Watched> dirs = new HashMap<>();
-    WatchKey reservedKey;
-    Object reservedFileKey;
+    TreeWatch.Tree tree;
     LocalState.State written;
     boolean suspended;
     boolean dropped;
@@ -125,70 +94,60 @@ public final class DestinationWatch {
     }
   }
 
-  private final WatchService service;
+  /** Null: no watch service, nothing is ever armed. */
+  private final TreeWatch trees;
   private final int maxWatches;
   private final long barrierMs;
   private final AtomicLong counter = new AtomicLong();
-  /** Directories registered so far (tests: re-arming in place registers only new ones). */
-  private final AtomicLong registrations = new AtomicLong();
   // guarded by this
   /** In arming order, oldest first (a re-armed destination goes last). */
   private final Map<Path, Armed> armed = new LinkedHashMap<>();
-  /** Destinations whose sync is applying changes; their watches wait for {@link #arm}. */
   private final Map<Path, Armed> suspended = new HashMap<>();
-  private final Map<WatchKey, Armed> owners = new IdentityHashMap<>();
+  private final Map<TreeWatch.Tree, Armed> byTree = new IdentityHashMap<>();
   private final Map<String, Probe> probes = new HashMap<>();
   /** OVERFLOWs seen: an arming during which one came cannot trust what it kept. */
   private long overflows;
-  /** Keys registered here and not cancelled yet, armed or not. */
-  private final Set<WatchKey> live = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private DestinationWatch(WatchService service, int maxWatches, long barrierMs) {
-    this.service = service;
+  private DestinationWatch(int maxWatches, long barrierMs) {
     this.maxWatches = maxWatches;
     this.barrierMs = barrierMs;
-    if (service != null) {
-      Thread t = new Thread(this::loop, "syncnode-dest-watch");
-      t.setDaemon(true);
-      t.start();
+    TreeWatch t = null;
+    try {
+      t = new TreeWatch("syncnode-dest-watch", maxWatches, this);
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("cannot watch destinations ({}): every no-change sync walks its destination", e.getMessage());
     }
+    this.trees = t;
   }
 
-  /** The JVM's instance; without a watch service (e.g. inotify instance limit) it never arms. */
-  public static synchronized DestinationWatch shared() {
-    if (shared == null) {
-      WatchService ws = null;
-      try {
-        ws = FileSystems.getDefault().newWatchService();
-      } catch (IOException | UnsupportedOperationException e) {
-        LOG.warn("cannot watch destinations ({}): every no-change sync walks its destination", e.getMessage());
-      }
-      shared = new DestinationWatch(ws, MAX_WATCHES, BARRIER_MS);
-    }
-    return shared;
+  /** A watch for one worker; without a watch service (e.g. inotify instance limit) it never arms. */
+  public static DestinationWatch open() {
+    return new DestinationWatch(MAX_WATCHES, BARRIER_MS);
   }
 
-  /**
-   * A separate instance for tests, with its own budget and barrier wait (a test that expects
-   * "unchanged" must not depend on the watch thread getting the CPU within 500 ms); {@link #close} it.
-   */
+  /** Tests: own budget and barrier wait (an "unchanged" must not depend on the CPU within 500 ms). */
   static DestinationWatch forTests(int maxWatches, long barrierMs) throws IOException {
-    return new DestinationWatch(FileSystems.getDefault().newWatchService(), maxWatches, barrierMs);
+    DestinationWatch w = new DestinationWatch(maxWatches, barrierMs);
+    if (w.trees == null) {
+      throw new IOException("no watch service");
+    }
+    return w;
   }
 
-  /** Stops the watch thread and forgets every destination (the shared instance lives as long as the JVM). */
-  void close() throws IOException {
+  /** Stops the watch thread and forgets every destination. */
+  @Override
+  public void close() throws IOException {
     dropAll();
-    if (service != null) {
-      service.close();
+    if (trees != null) {
+      trees.close();
     }
   }
 
   /**
    * Watches every managed directory of {@code dest} and records it as unchanged from now on; the
-   * state written after this is recorded with {@link #written}. Replaces an earlier arming. A
-   * destination {@link #suspend suspended} for its sync keeps the watches of its directories that
-   * are still the same ones (see the class comment).
+   * state written after this is recorded with {@link #written}. Replaces an earlier arming; a
+   * {@link #suspend suspended} destination keeps the watches of its directories that are still the
+   * same ones.
    *
    * @return the generation to pass to {@link #written}, or 0 when the destination is not armed
    */
@@ -203,67 +162,48 @@ public final class DestinationWatch {
     disarm(root);
     Armed a = new Armed(root, counter.incrementAndGet(), ignore);
     try {
-      if (service == null) {
+      if (trees == null) {
         throw new IOException("no watch service");
       }
       String type = Files.getFileStore(root).type();
       if (REMOTE.contains(type) || type.startsWith("fuse.")) {
         throw new IOException("a " + type + " file system can change without an event here");
       }
-      Path reserved = Files.createDirectories(root.resolve(PathRules.RESERVED_DIR));
-      Object reservedFileKey = fileKey(reserved);
+      Files.createDirectories(root.resolve(PathRules.RESERVED_DIR));
       if (previous != null && !(previous.ignore.patterns().equals(ignore.patterns())
-          && reservedFileKey.equals(previous.reservedFileKey) && previous.reservedKey.isValid()
-          && barrier(previous))) {
-        release(previous, null);
+          && trees.watches(previous.tree, PathRules.RESERVED_DIR) && barrier(previous))) {
+        release(previous);
         previous = null;
       }
-      if (previous != null) {
-        a.reservedKey = previous.reservedKey;
-        a.keys.add(a.reservedKey);
-      } else {
-        a.reservedKey = claim(a, reserved.register(service, StandardWatchEventKinds.ENTRY_CREATE));
-        registrations.incrementAndGet();
-      }
-      a.reservedFileKey = reservedFileKey;
-      registerTree(a, previous);
-      if (a.keys.size() > maxWatches) {
-        throw new IOException(a.keys.size() + " directories, more than the budget of " + maxWatches);
-      }
+      a.tree = trees.watch(root, rel -> rel.equals(PathRules.RESERVED_DIR)
+          || !PathRules.isReserved(rel) && !ignore.isIgnored(rel, true),
+          TreeWatch.Mode.EXACT, previous == null ? null : previous.tree);
     } catch (IOException e) {
       LOG.debug("not watching {}: {}", root, e.getMessage());
-      release(previous, a);
+      release(previous);
       return 0;
     }
-    List<WatchKey> unused = new ArrayList<>();
     synchronized (this) {
+      if (previous != null) {
+        drop(previous);
+      }
       if (overflows != overflowsBefore) {
         // events were lost meanwhile, possibly the one that invalidates a kept watch
         LOG.debug("not watching {}: the watch overflowed while it was being armed", root);
-        release(previous, a);
+        trees.cancel(a.tree);
         return 0;
-      }
-      if (previous != null) {
-        drop(previous);
-        Set<WatchKey> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-        kept.addAll(a.keys);
-        previous.keys.stream().filter(k -> !kept.contains(k)).forEach(unused::add);
       }
       // over the budget: the destinations armed longest ago make room (they walk from then on)
       Iterator<Armed> oldest = armed.values().iterator();
-      while (live.size() - unused.size() > maxWatches && oldest.hasNext()) {
+      while (trees.watches() > maxWatches && oldest.hasNext()) {
         Armed old = oldest.next();
         oldest.remove();
         drop(old);
-        unused.addAll(old.keys);
-      }
-      for (WatchKey k : a.keys) {
-        owners.put(k, a);
       }
       armed.put(root, a);
+      byTree.put(a.tree, a);
       notifyAll();
     }
-    cancel(unused);
     return a.generation;
   }
 
@@ -280,84 +220,6 @@ public final class DestinationWatch {
     }
   }
 
-  /** Gives up an arming that failed: its keys and those of the suspended one it started from. */
-  private void release(Armed previous, Armed failed) {
-    List<WatchKey> keys = new ArrayList<>();
-    synchronized (this) {
-      for (Armed x : new Armed[] {previous, failed}) {
-        if (x != null) {
-          drop(x);
-          keys.addAll(x.keys);
-        }
-      }
-    }
-    cancel(keys);
-  }
-
-  /**
-   * Adds a freshly registered key to {@code a}. The JDK answers a second registration of a watched
-   * directory with the same key; such a directory (another destination's, one being cancelled, or one
-   * moved here from elsewhere in this destination) cannot be proven for this one, so the arming fails.
-   */
-  private WatchKey claim(Armed a, WatchKey key) throws IOException {
-    synchronized (this) {
-      if (!live.add(key)) {
-        throw new IOException(key.watchable() + " is already watched");
-      }
-    }
-    a.keys.add(key);
-    return key;
-  }
-
-  /** The file key (device and inode) of a directory, read without following a symlink. */
-  private static Object fileKey(Path dir) throws IOException {
-    BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attrs.isDirectory() || attrs.fileKey() == null) {
-      throw new IOException(dir + " is not a directory with a file key");
-    }
-    return attrs.fileKey();
-  }
-
-  /**
-   * Registers the managed directories below {@code a.dest}, top-down, or keeps the watch of
-   * {@code previous} on a directory that has the same path and file key. The file key is read before
-   * registering: should the directory be swapped in between, the stored key is the old one and the
-   * next re-arming registers the path again rather than trusting a watch on the wrong directory.
-   */
-  private void registerTree(Armed a, Armed previous) throws IOException {
-    Deque<String> todo = new ArrayDeque<>(List.of(""));
-    while (!todo.isEmpty()) {
-      String rel = todo.pop();
-      Path dir = rel.isEmpty() ? a.dest : a.dest.resolve(rel);
-      Object fileKey = fileKey(dir);
-      Watched old = previous == null ? null : previous.dirs.get(rel);
-      if (old != null && old.key().isValid() && old.fileKey().equals(fileKey)) {
-        a.keys.add(old.key());
-        a.dirs.put(rel, old);
-      } else {
-        WatchKey key = claim(a, dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
-        registrations.incrementAndGet();
-        a.dirs.put(rel, new Watched(key, fileKey));
-      }
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-        for (Path p : ds) {
-          String name = p.getFileName().toString();
-          String childRel = rel.isEmpty() ? name : rel + "/" + name;
-          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !PathRules.isReserved(childRel)
-              && !a.ignore.isIgnored(childRel, true)) {
-            todo.push(childRel);
-          }
-        }
-      }
-    }
-  }
-
-  /** Directories registered so far by this instance. */
-  long registrations() {
-    return registrations.get();
-  }
-
   /** Records the state written after arming {@code generation}, unless the destination changed since. */
   public synchronized void written(Path dest, long generation, LocalState.State state) {
     Armed a = armed.get(dest.toAbsolutePath().normalize());
@@ -367,24 +229,19 @@ public final class DestinationWatch {
   }
 
   /** Stops watching {@code dest}, armed or suspended; its next no-change sync walks. */
-  public void disarm(Path dest) {
+  public synchronized void disarm(Path dest) {
     Path root = dest.toAbsolutePath().normalize();
-    List<WatchKey> keys = new ArrayList<>();
-    synchronized (this) {
-      for (Armed a : new Armed[] {armed.get(root), suspended.get(root)}) {
-        if (a != null) {
-          drop(a);
-          keys.addAll(a.keys);
-        }
+    for (Armed a : new Armed[] {armed.get(root), suspended.get(root)}) {
+      if (a != null) {
+        drop(a);
       }
     }
-    cancel(keys);
   }
 
   /**
    * Whether {@code dest} provably holds what {@code stored} says: it is armed, the state recorded at
-   * arming equals {@code stored}, the ignore rules are the same, and after the barrier (see the class
-   * comment) no change has been seen. False whenever that cannot be shown in time.
+   * arming equals {@code stored}, the ignore rules are the same, and after the barrier no change has
+   * been seen. False whenever that cannot be shown in time.
    */
   public boolean unchanged(Path dest, LocalState.State stored, IgnoreRules ignore) {
     Path root = dest.toAbsolutePath().normalize();
@@ -404,10 +261,14 @@ public final class DestinationWatch {
     }
   }
 
+  /** Directories registered so far by this instance. */
+  long registrations() {
+    return trees == null ? 0 : trees.registrations();
+  }
+
   /**
    * Waits until the watch thread has handled every event signalled for {@code a}'s directories before
-   * now (see the class comment). False when that cannot be shown in time, or {@code a} is dropped
-   * meanwhile.
+   * now. False when that cannot be shown in time, or {@code a} is dropped meanwhile.
    */
   private boolean barrier(Armed a) {
     String name = PROBE_PREFIX + counter.incrementAndGet();
@@ -442,66 +303,48 @@ public final class DestinationWatch {
     }
   }
 
-  private void loop() {
-    while (true) {
-      try {
-        WatchKey key = service.take();
-        do {
-          handle(key);
-        } while ((key = service.poll()) != null);
-        // the queue was empty: every event signalled before a probe seen in this round is handled
-        synchronized (this) {
-          for (Probe p : probes.values()) {
-            p.done |= p.seen;
-          }
-          notifyAll();
+  /**
+   * A destination that changed is dropped (its watches cancelled) before anyone waiting on it is
+   * woken, so a sync that re-arms it right away finds its directories free again. A suspended
+   * destination's events are ignored, except its barrier probes.
+   */
+  @Override
+  public synchronized void changed(TreeWatch.Tree tree, String rel, List<WatchEvent<?>> events, boolean gone) {
+    Armed a = byTree.get(tree);
+    if (a == null) {
+      return; // dropped, or an arming not finished yet (then before the fingerprint)
+    }
+    boolean changed = gone && !a.suspended;
+    for (WatchEvent<?> ev : events) {
+      String name = ev.context().toString();
+      if (rel.equals(PathRules.RESERVED_DIR)) {
+        Probe p = probes.get(name);
+        if (p != null && p.owner == a && ev.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
+          p.seen = true;
         }
-      } catch (ClosedWatchServiceException | InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("destination watch failed; disarming every destination", e);
-        dropAll();
+      } else if (!changed && !a.suspended) {
+        changed = manages(a, rel.isEmpty() ? name : rel + "/" + name, ev.kind());
       }
+    }
+    if (changed) {
+      drop(a);
+      notifyAll();
     }
   }
 
-  /**
-   * Processes one key's events. A destination that changed has its watches cancelled before anyone
-   * waiting on it is woken, so a sync that re-arms it right away finds its directories free again.
-   * A suspended destination's events are ignored, except its barrier probes; a directory of it that
-   * went away leaves an invalid key, which re-arming does not keep.
-   */
-  private void handle(WatchKey key) {
-    List<WatchEvent<?>> events = key.pollEvents();
-    boolean valid = key.reset();
-    synchronized (this) {
-      Armed a = owners.get(key);
-      if (a == null) {
-        return; // cancelled, or registered by an arming not finished yet (then before the fingerprint)
-      }
-      boolean changed = !valid && !a.suspended;
-      for (WatchEvent<?> ev : events) {
-        if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
-          overflows++;
-          dropAll();
-          return;
-        }
-        String name = ev.context().toString();
-        if (key == a.reservedKey) {
-          Probe p = probes.get(name);
-          if (p != null && p.owner == a) {
-            p.seen = true;
-          }
-        } else if (!changed && !a.suspended) {
-          changed = manages(a, (Path) key.watchable(), name, ev.kind());
-        }
-      }
-      if (changed) {
-        drop(a);
-        cancel(a.keys);
-        notifyAll();
-      }
+  @Override
+  public synchronized void overflow() {
+    overflows++;
+    dropAll();
+  }
+
+  /** The queue was empty: every event signalled before a probe seen in this round is handled. */
+  @Override
+  public synchronized void drained() {
+    for (Probe p : probes.values()) {
+      p.done |= p.seen;
     }
+    notifyAll();
   }
 
   /**
@@ -510,25 +353,31 @@ public final class DestinationWatch {
    * directory or back without a DELETE of the name), while a DELETE counts unless the name is
    * ignored as a file and as a directory alike.
    */
-  private static boolean manages(Armed a, Path dir, String name, WatchEvent.Kind<?> kind) {
-    Path child = dir.resolve(name);
-    String rel = PathRules.relative(a.dest, child);
+  private static boolean manages(Armed a, String rel, WatchEvent.Kind<?> kind) {
     if (PathRules.isReserved(rel)) {
       return false;
     }
     if (kind == StandardWatchEventKinds.ENTRY_DELETE) {
       return !(a.ignore.isIgnored(rel, false) && a.ignore.isIgnored(rel, true));
     }
-    return !a.ignore.isIgnored(rel, Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS));
+    return !a.ignore.isIgnored(rel, Files.isDirectory(a.dest.resolve(rel), LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Forgets {@code a}; the caller cancels its keys (those another arming kept are its own now). */
+  /** Gives up a suspended arming that cannot be kept. */
+  private synchronized void release(Armed previous) {
+    if (previous != null) {
+      drop(previous);
+    }
+  }
+
+  /** Forgets {@code a} and cancels its watches (those another arming kept are that one's now). */
   private void drop(Armed a) {
     a.dropped = true;
     armed.remove(a.dest, a);
     suspended.remove(a.dest, a);
-    for (WatchKey k : a.keys) {
-      owners.remove(k, a);
+    if (a.tree != null) {
+      byTree.remove(a.tree, a);
+      trees.cancel(a.tree);
     }
   }
 
@@ -536,24 +385,7 @@ public final class DestinationWatch {
   private synchronized void dropAll() {
     List<Armed> all = new ArrayList<>(armed.values());
     all.addAll(suspended.values());
-    for (Armed a : all) {
-      drop(a);
-      cancel(a.keys);
-    }
+    all.forEach(this::drop);
     notifyAll();
-  }
-
-
-  /**
-   * Cancels keys this instance registered; only then may the JDK hand out their directories again.
-   * Safe under this object's lock: the JDK's poller, which completes a cancel, never takes it.
-   */
-  private void cancel(List<WatchKey> keys) {
-    for (WatchKey k : keys) {
-      k.cancel();
-      synchronized (this) {
-        live.remove(k);
-      }
-    }
   }
 }

@@ -178,12 +178,16 @@ public final class LocalState {
         for (Path p : ds) {
           String name = p.getFileName().toString();
           String rel = relDir.isEmpty() ? name : relDir + "/" + name;
-          PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          if (PathRules.isReserved(rel) || ignore.isIgnored(rel, a.isDirectory())) {
+          PosixFileAttributes a = attributes(p);
+          boolean ignored = a == null ? ignore.isIgnored(rel, false) && ignore.isIgnored(rel, true)
+              : ignore.isIgnored(rel, a.isDirectory());
+          if (PathRules.isReserved(rel) || ignored) {
             continue;
           }
           nums.clear();
-          if (a.isDirectory()) {
+          if (a == null) {
+            nums.put((byte) 'x'); // beyond PATH_MAX: the scanner skips it too, so no sync manages it
+          } else if (a.isDirectory()) {
             nums.put((byte) 'd').putInt(Scanner.modeBits(a.permissions()));
           } else if (a.isSymbolicLink()) {
             nums.put((byte) 'l');
@@ -195,10 +199,10 @@ public final class LocalState {
           md.update(name.getBytes(StandardCharsets.UTF_8));
           md.update((byte) 0);
           md.update(nums.flip());
-          if (a.isSymbolicLink()) {
+          if (a != null && a.isSymbolicLink()) {
             md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-          } else if (a.isDirectory()) {
+          } else if (a != null && a.isDirectory()) {
             DirTask sub = new DirTask(p, rel, ignore);
             sub.fork();
             subdirs.add(sub);
@@ -212,6 +216,18 @@ public final class LocalState {
         md.update(sub.join());
       }
       return md.digest();
+    }
+
+    /** An entry's attributes, or null when its path is beyond PATH_MAX. */
+    private static PosixFileAttributes attributes(Path p) throws IOException {
+      try {
+        return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException e) {
+        if (Scanner.tooLong(e)) {
+          return null;
+        }
+        throw e;
+      }
     }
   }
 }

@@ -19,9 +19,7 @@ import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.WriteStream;
-import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import java.time.Duration;
@@ -41,27 +39,15 @@ import java.util.function.Function;
  * whole files), and block hashes are reported unavailable so no delta is attempted again.
  */
 final class GrpcTransferClient implements TransferSource {
-  /** The master does not know the call. */
-  private static final class Unimplemented extends RuntimeException {
-    Unimplemented() {
-      super("call not implemented by the master", null, false, false);
-    }
-  }
-
   private volatile boolean filesSupported = true;
   private volatile boolean hashesSupported = true;
 
-  private final GrpcSyncSource owner;
-  private final GrpcClient client;
-  private final SocketAddress address;
+  private final GrpcCalls calls;
   private final String nodeKey;
   private final Duration timeout;
 
-  GrpcTransferClient(GrpcSyncSource owner, GrpcClient client, SocketAddress address, String nodeKey,
-      Duration timeout) {
-    this.owner = owner;
-    this.client = client;
-    this.address = address;
+  GrpcTransferClient(GrpcCalls calls, String nodeKey, Duration timeout) {
+    this.calls = calls;
     this.nodeKey = nodeKey;
     this.timeout = timeout;
   }
@@ -74,24 +60,20 @@ final class GrpcTransferClient implements TransferSource {
     FilesRequest request = FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey(nodeKey)
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).build();
     int count = paths.size();
-    return client.request(address, SyncServiceGrpcClient.StreamFiles)
-        .compose(req -> {
-          owner.prepare(req, timeout);
-          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
-              receive(resp, sink, (FileData d) -> {
-                if (d.getIndex() < 0 || d.getIndex() >= count) {
-                  throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
-                }
-                return piece(d.getIndex(), d.getOffset(), d.getData(), codec(d.getCompression(), compress),
-                    d.getRawSize(), d.getSize(), d.getEof());
-              }))));
-        })
+    return calls.call(SyncServiceGrpcClient.StreamFiles, request, timeout,
+        "download of " + count + " files of " + spiderId, resp -> receive(resp, sink, (FileData d) -> {
+          if (d.getIndex() < 0 || d.getIndex() >= count) {
+            throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
+          }
+          return piece(d.getIndex(), d.getOffset(), d.getData(), codec(d.getCompression(), compress),
+              d.getRawSize(), d.getSize(), d.getEof());
+        }))
         .recover(err -> {
-          if (err instanceof Unimplemented) {
+          if (err instanceof GrpcFailures.Unimplemented) {
             filesSupported = false;
             return oneByOne(spiderId, paths, compress, sink, 0);
           }
-          return Future.failedFuture(GrpcSyncSource.classify("download of " + count + " files of " + spiderId, err));
+          return Future.failedFuture(err);
         });
   }
 
@@ -104,18 +86,9 @@ final class GrpcTransferClient implements TransferSource {
     String path = paths.get(i);
     FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).setNodeKey(nodeKey).build();
-    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
-        .compose(req -> {
-          owner.prepare(req, timeout);
-          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
-              receive(resp, sink, (FileDownloadChunk c) -> {
-                FilePiece p = piece(i, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
-                    c.getRawSize(), c.getSize(), false);
-                return new FilePiece(i, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
-                    p.offset() + p.rawSize() >= c.getSize());
-              }))));
-        })
-        .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)))
+    return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
+        "download of " + spiderId + "/" + path,
+        resp -> receive(resp, sink, (FileDownloadChunk c) -> piece(i, c, compress, c.getSize())))
         .compose(v -> oneByOne(spiderId, paths, compress, sink, i + 1));
   }
 
@@ -126,22 +99,14 @@ final class GrpcTransferClient implements TransferSource {
         .setOffset(offset).setLength(length).setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress))
         .setNodeKey(nodeKey).build();
     long end = length > 0 ? offset + length : expectedFileSize;
-    return client.request(address, SyncServiceGrpcClient.StreamFileDownload)
-        .compose(req -> {
-          owner.prepare(req, timeout);
-          return owner.deadline(req, timeout, req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req,
-              receive(resp, sink, (FileDownloadChunk c) -> {
-                if (c.getSize() != expectedFileSize) {
-                  throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
-                      + " bytes, the manifest says " + expectedFileSize);
-                }
-                FilePiece p = piece(0, c.getOffset(), c.getData(), codec(c.getCompression(), compress),
-                    c.getRawSize(), c.getSize(), false);
-                return new FilePiece(0, p.offset(), p.data(), p.codec(), p.rawSize(), p.fileSize(),
-                    p.offset() + p.rawSize() >= end);
-              }))));
-        })
-        .recover(err -> Future.failedFuture(GrpcSyncSource.classify("download of " + spiderId + "/" + path, err)));
+    return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
+        "download of " + spiderId + "/" + path, resp -> receive(resp, sink, (FileDownloadChunk c) -> {
+          if (c.getSize() != expectedFileSize) {
+            throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
+                + " bytes, the manifest says " + expectedFileSize);
+          }
+          return piece(0, c, compress, end);
+        }));
   }
 
   /** Whether a request asks for zstd: with compression on, where zstd is available. */
@@ -165,6 +130,13 @@ final class GrpcTransferClient implements TransferSource {
     return codec;
   }
 
+  /** A piece of a {@code StreamFileDownload} answer, as file {@code index}; the one that reaches {@code end} is the last. */
+  private static FilePiece piece(int index, FileDownloadChunk c, boolean compress, long end) {
+    Codec codec = codec(c.getCompression(), compress);
+    int raw = codec == Codec.NONE ? c.getData().size() : c.getRawSize();
+    return piece(index, c.getOffset(), c.getData(), codec, raw, c.getSize(), c.getOffset() + raw >= end);
+  }
+
   private static FilePiece piece(int index, long offset, ByteString data, Codec codec, int rawSize,
       long fileSize, boolean eof) {
     if (codec == Codec.NONE) {
@@ -181,7 +153,7 @@ final class GrpcTransferClient implements TransferSource {
   private static <M> Future<Void> receive(GrpcClientResponse<?, M> resp, WriteStream<FilePiece> sink,
       Function<M, FilePiece> map) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-      return Future.failedFuture(failure(resp));
+      return Future.failedFuture(GrpcFailures.status(resp, true));
     }
     Promise<Void> result = Promise.promise();
     resp.handler(msg -> {
@@ -203,17 +175,12 @@ final class GrpcTransferClient implements TransferSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented()
-            : GrpcSyncSource.endError(resp, ar.cause()));
+        result.tryFail(GrpcFailures.end(resp, ar.cause(), true));
       } else {
         result.tryComplete();
       }
     });
     return result.future();
-  }
-
-  private static RuntimeException failure(GrpcClientResponse<?, ?> resp) {
-    return resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented() : GrpcSyncSource.statusError(resp);
   }
 
   @Override
@@ -229,24 +196,20 @@ final class GrpcTransferClient implements TransferSource {
       }
     }
     BlockHashesRequest request = b.build();
-    return client.request(address, SyncServiceGrpcClient.StreamBlockHashes)
-        .compose(req -> {
-          owner.prepare(req, timeout);
-          return owner.deadline(req, timeout,
-              req.send(request).compose(resp -> GrpcSyncSource.cancelOnFailure(req, collect(resp))));
-        })
+    return calls.call(SyncServiceGrpcClient.StreamBlockHashes, request, timeout,
+        "block hashes of " + spiderId + "/" + path, GrpcTransferClient::collect)
         .recover(err -> {
-          if (err instanceof Unimplemented) {
+          if (err instanceof GrpcFailures.Unimplemented) {
             hashesSupported = false;
             return Future.failedFuture(new TransportException(Kind.PROTOCOL, "the master offers no block hashes"));
           }
-          return Future.failedFuture(GrpcSyncSource.classify("block hashes of " + spiderId + "/" + path, err));
+          return Future.failedFuture(err);
         });
   }
 
   private static Future<BlockHashes> collect(GrpcClientResponse<BlockHashesRequest, BlockHashesChunk> resp) {
     if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-      return Future.failedFuture(failure(resp));
+      return Future.failedFuture(GrpcFailures.status(resp, true));
     }
     Promise<BlockHashes> result = Promise.promise();
     List<BlockHashesChunk> chunks = new ArrayList<>();
@@ -257,8 +220,7 @@ final class GrpcTransferClient implements TransferSource {
     });
     resp.end().onComplete(ar -> {
       if (ar.failed()) {
-        result.tryFail(resp.status() == GrpcStatus.UNIMPLEMENTED ? new Unimplemented()
-            : GrpcSyncSource.endError(resp, ar.cause()));
+        result.tryFail(GrpcFailures.end(resp, ar.cause(), true));
         return;
       }
       try {

@@ -12,22 +12,17 @@ import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.http.ManifestJson;
 import dev.syncnode.transport.http.server.HttpReplies;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,31 +39,21 @@ public final class HttpSyncSource implements SyncSource {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSyncSource.class);
   /** Largest manifest accepted, as for gRPC. */
   public static final int MAX_ENTRIES = 1_000_000;
-  static final int CONNECT_TIMEOUT_MS = 5000;
   static final int POOL_SIZE = 8;
 
   private final Vertx vertx;
   private final HttpClientAgent client;
+  private final HttpCalls calls;
   private final String baseUrl;
-  private final String authHeader;
   private final Duration scanTimeout;
   private final Duration downloadTimeout;
   private final long maxManifestBytes;
 
-  public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout) {
-    this(vertx, baseUrl, token, scanTimeout, downloadTimeout, null);
-  }
-
   /**
    * @param tls the worker's TLS settings: with {@code tls.enabled} or a {@code tls.caPath} the master
    *     is reached over https (an {@code http://} URL is upgraded), trusting {@code caPath}
+   * @param maxManifestBytes {@code sync.maxManifestBytes} (see {@link ManifestStreamReader})
    */
-  public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
-      NodeConfig.Tls tls) {
-    this(vertx, baseUrl, token, scanTimeout, downloadTimeout, tls, NodeConfig.Sync.DEFAULT_MAX_MANIFEST_BYTES);
-  }
-
-  /** @param maxManifestBytes {@code sync.maxManifestBytes} (see {@link ManifestStreamReader}) */
   public HttpSyncSource(Vertx vertx, String baseUrl, String token, Duration scanTimeout, Duration downloadTimeout,
       NodeConfig.Tls tls, long maxManifestBytes) {
     this.vertx = vertx;
@@ -76,15 +61,15 @@ public final class HttpSyncSource implements SyncSource {
     String url = checkBaseUrl(baseUrl);
     boolean secure = TlsOptions.clientEnabled(tls) || url.startsWith("https://");
     this.baseUrl = secure && url.startsWith("http://") ? "https://" + url.substring("http://".length()) : url;
-    this.authHeader = Auth.header(token);
     this.scanTimeout = scanTimeout;
     this.downloadTimeout = downloadTimeout;
-    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true)
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(HttpCalls.CONNECT_TIMEOUT_MS).setKeepAlive(true)
         .setDecompressionSupported(true); // Accept-Encoding: gzip, deflate; bodies arrive decoded
     if (secure) {
       TlsOptions.client(options, tls);
     }
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
+    this.calls = new HttpCalls(vertx, client, Auth.header(token));
   }
 
   static String checkBaseUrl(String url) {
@@ -113,7 +98,7 @@ public final class HttpSyncSource implements SyncSource {
   public Future<Manifest> scan(String spiderId, String path) {
     String url = syncUrl(spiderId, "scan", path);
     String what = "HTTP scan of " + spiderId;
-    return exchange(what, url, 0, scanTimeout, resp -> readManifest(what, url, resp));
+    return calls.get(what, url, scanTimeout, opts -> { }, resp -> readManifest(what, url, resp));
   }
 
   /**
@@ -128,7 +113,7 @@ public final class HttpSyncSource implements SyncSource {
     String url = syncUrl(spiderId, "scan", path);
     String what = "HTTP scan of " + spiderId;
     String etag = '"' + knownDigest + '"';
-    return exchange(what, url, 0, scanTimeout, opts -> opts.putHeader("If-None-Match", etag), resp -> {
+    return calls.get(what, url, scanTimeout, opts -> opts.putHeader("If-None-Match", etag), resp -> {
       if (resp.statusCode() == 304) {
         String got = resp.getHeader("ETag");
         if (got != null && !got.equals(etag)) {
@@ -150,7 +135,11 @@ public final class HttpSyncSource implements SyncSource {
       return Future.failedFuture(new TransportException(Kind.INVALID,
           what + ": offset " + offset + " outside 0.." + expectedSize));
     }
-    return exchange(what, url, offset, downloadTimeout, resp -> receive(what, url, resp, offset, expectedSize, sink));
+    return calls.get(what, url, downloadTimeout, opts -> {
+      if (offset > 0) {
+        opts.putHeader("Range", "bytes=" + offset + "-");
+      }
+    }, resp -> receive(what, url, resp, offset, expectedSize, sink));
   }
 
   @Override
@@ -164,55 +153,6 @@ public final class HttpSyncSource implements SyncSource {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /**
-   * Runs {@code op} on a Vert.x context. Callers are normally on the worker verticle's event loop;
-   * from any other thread the exchange hops onto one, so that a response can never arrive before
-   * its handlers are set.
-   */
-  private <T> Future<T> onContext(Supplier<Future<T>> op) {
-    if (Vertx.currentContext() != null) {
-      return op.get();
-    }
-    Promise<T> result = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> op.get().onComplete(result));
-    return result.future();
-  }
-
-  /**
-   * One GET with a total deadline. When reading the answer fails, the request is reset so that a
-   * connection with unread bytes never returns to the pool.
-   */
-  private <T> Future<T> exchange(String what, String url, long offset, Duration timeout,
-      Function<HttpClientResponse, Future<T>> reader) {
-    return exchange(what, url, offset, timeout, opts -> { }, reader);
-  }
-
-  private <T> Future<T> exchange(String what, String url, long offset, Duration timeout,
-      java.util.function.Consumer<RequestOptions> headers, Function<HttpClientResponse, Future<T>> reader) {
-    return onContext(() -> exchangeHere(what, url, offset, timeout, headers, reader));
-  }
-
-  private <T> Future<T> exchangeHere(String what, String url, long offset, Duration timeout,
-      java.util.function.Consumer<RequestOptions> headers, Function<HttpClientResponse, Future<T>> reader) {
-    long timeoutMs = timeout == null ? 0 : timeout.toMillis();
-    Deadline deadline = new Deadline(vertx, timeoutMs);
-    RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-        .setConnectTimeout(timeoutMs > 0 ? Math.min(CONNECT_TIMEOUT_MS, timeoutMs) : CONNECT_TIMEOUT_MS);
-    if (authHeader != null) {
-      opts.putHeader("Authorization", authHeader);
-    }
-    if (offset > 0) {
-      opts.putHeader("Range", "bytes=" + offset + "-");
-    }
-    headers.accept(opts);
-    return client.request(opts)
-        .map(deadline::watch)
-        .compose(req -> req.send())
-        .compose(resp -> reader.apply(resp).onFailure(err -> resp.request().reset()))
-        .andThen(ar -> deadline.cancel())
-        .recover(err -> Future.failedFuture(HttpFailures.classify(what, err, deadline.passed(), timeoutMs)));
   }
 
   // ---- scan ----
