@@ -1,4 +1,5 @@
 package dev.syncnode.fs;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

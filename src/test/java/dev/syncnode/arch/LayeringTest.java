@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package map of the README, enforced: which packages may reference which. A reference is an
- * import or a qualified name of another project package anywhere in a main source file.
+ * The package map of the README, enforced: which packages may reference which (a reference is an
+ * import or a qualified name of another project package anywhere in a main source file), a
+ * package-info for every package, and no main source file over 400 lines.
  */
 class LayeringTest {
   private static final Path MAIN = Path.of("src/main/java/dev/syncnode");
@@ -90,6 +91,18 @@ class LayeringTest {
       }
     }
     assertEquals(List.of(), missing);
+  }
+
+  @Test
+  void noMainSourceFileIsLongerThan400Lines() throws IOException {
+    List<String> tooLong = new ArrayList<>();
+    for (Path file : mainSources()) {
+      long lines = Files.readAllLines(file).size();
+      if (lines > 400) {
+        tooLong.add(MAIN.relativize(file) + ": " + lines);
+      }
+    }
+    assertEquals(List.of(), tooLong);
   }
 
   @Test

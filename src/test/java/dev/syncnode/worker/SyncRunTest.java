@@ -9,6 +9,7 @@ import dev.syncnode.config.NodeConfig;
 import dev.syncnode.fs.Scanner;
 import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.transport.TransportException;
+import dev.syncnode.worker.apply.DestinationWatch;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,9 +59,11 @@ class SyncRunTest {
   }
 
   SyncReport sync() throws Exception {
-    SyncRun run = new SyncRun(vertx, config(), SyncMetrics.standalone(), new Scanner(), "s1", dest, master, null,
-        SyncRun.Progress.NONE);
-    return FakeSource.onLoop(vertx, run::run);
+    try (DestinationWatch watch = DestinationWatch.open()) {
+      SyncRun run = new SyncRun(vertx, config(), SyncMetrics.standalone(), new Scanner(), "s1", dest, master, null,
+          SyncRun.Progress.NONE, watch);
+      return FakeSource.onLoop(vertx, run::run);
+    }
   }
 
   /** Every file under dest outside the reserved area, with its bytes as a string of their hash. */

@@ -1,4 +1,5 @@
 package dev.syncnode.worker.apply;
+
 import dev.syncnode.fs.TreeWatch;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.PathRules;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.http.client;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
