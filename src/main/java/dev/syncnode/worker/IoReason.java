@@ -9,6 +9,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
+import java.util.Map;
 
 /**
  * The operating system's reason for a failed file operation. Java turns the most common errors into
@@ -16,6 +17,16 @@ import java.nio.file.NotLinkException;
  * reason is then the class, said here as the OS says it.
  */
 public final class IoReason {
+  /** What the OS says for the errors Java turns into exception classes. */
+  private static final Map<Class<?>, String> REASONS = Map.of(
+      AccessDeniedException.class, "Permission denied",
+      NoSuchFileException.class, "No such file or directory",
+      FileAlreadyExistsException.class, "File exists",
+      DirectoryNotEmptyException.class, "Directory not empty",
+      NotDirectoryException.class, "Not a directory",
+      NotLinkException.class, "Not a symbolic link",
+      FileSystemLoopException.class, "Too many levels of symbolic links");
+
   private IoReason() {}
 
   /** "{@code <file>: <reason>}" (or the message when there is no file). */
@@ -35,21 +46,6 @@ public final class IoReason {
   }
 
   private static String byClass(FileSystemException e) {
-    if (e instanceof AccessDeniedException) {
-      return "Permission denied";
-    } else if (e instanceof NoSuchFileException) {
-      return "No such file or directory";
-    } else if (e instanceof FileAlreadyExistsException) {
-      return "File exists";
-    } else if (e instanceof DirectoryNotEmptyException) {
-      return "Directory not empty";
-    } else if (e instanceof NotDirectoryException) {
-      return "Not a directory";
-    } else if (e instanceof NotLinkException) {
-      return "Not a symbolic link";
-    } else if (e instanceof FileSystemLoopException) {
-      return "Too many levels of symbolic links";
-    }
-    return e.getClass().getSimpleName();
+    return REASONS.getOrDefault(e.getClass(), e.getClass().getSimpleName());
   }
 }

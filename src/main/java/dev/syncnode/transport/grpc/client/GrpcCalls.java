@@ -1,5 +1,4 @@
 package dev.syncnode.transport.grpc.client;
-
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import io.vertx.core.Future;
@@ -7,9 +6,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -96,5 +97,47 @@ final class GrpcCalls {
     } catch (RuntimeException ignored) {
       // already ended
     }
+  }
+
+  /**
+   * Feeds every message, mapped by {@code map} (null: nothing to write; a {@link TransportException}:
+   * the call fails), into the sink with back-pressure.
+   *
+   * @param transfer whether the call is one of the transfer calls (for the failure's wording)
+   */
+  static <M, T> Future<Void> receive(GrpcClientResponse<?, M> resp, WriteStream<T> sink, boolean transfer,
+      Function<M, T> map) {
+    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+      return Future.failedFuture(GrpcFailures.status(resp, transfer));
+    }
+    Promise<Void> result = Promise.promise();
+    resp.handler(msg -> {
+      if (result.future().isComplete()) {
+        return;
+      }
+      T item;
+      try {
+        item = map.apply(msg);
+      } catch (TransportException e) {
+        result.tryFail(e);
+        return;
+      }
+      if (item == null) {
+        return;
+      }
+      sink.write(item).onFailure(result::tryFail);
+      if (sink.writeQueueFull()) {
+        resp.pause();
+        sink.drainHandler(v -> resp.resume());
+      }
+    });
+    resp.end().onComplete(ar -> {
+      if (ar.failed()) {
+        result.tryFail(GrpcFailures.end(resp, ar.cause(), transfer));
+      } else {
+        result.tryComplete();
+      }
+    });
+    return result.future();
   }
 }

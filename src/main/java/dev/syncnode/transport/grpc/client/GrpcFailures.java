@@ -1,5 +1,4 @@
 package dev.syncnode.transport.grpc.client;
-
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.grpc.ProtoMapping;

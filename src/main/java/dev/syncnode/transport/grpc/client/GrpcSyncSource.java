@@ -1,5 +1,4 @@
 package dev.syncnode.transport.grpc.client;
-
 import dev.syncnode.config.HostPort;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;
@@ -215,44 +214,23 @@ public final class GrpcSyncSource implements SyncSource {
 
   private Future<Long> receive(GrpcClientResponse<FileDownloadRequest, FileDownloadChunk> resp, String path,
       long offset, long expectedSize, WriteStream<Buffer> sink) {
-    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-      return Future.failedFuture(GrpcFailures.status(resp, false));
-    }
-    Promise<Long> result = Promise.promise();
     long[] pos = {offset};
-    resp.handler(chunk -> {
-      if (result.future().isComplete()) {
-        return;
-      }
+    return GrpcCalls.receive(resp, sink, false, (FileDownloadChunk chunk) -> {
       int n = chunk.getData().size();
       if (n == 0) {
-        return;
+        return null;
       }
       if (chunk.getOffset() != pos[0]) {
-        result.tryFail(new TransportException(Kind.PROTOCOL,
-            path + ": chunk at offset " + chunk.getOffset() + ", expected " + pos[0]));
-        return;
+        throw new TransportException(Kind.PROTOCOL,
+            path + ": chunk at offset " + chunk.getOffset() + ", expected " + pos[0]);
       }
       if (pos[0] + n > expectedSize) {
-        result.tryFail(new TransportException(Kind.INTEGRITY,
-            path + ": master sent more than the manifest size of " + expectedSize + " bytes"));
-        return;
+        throw new TransportException(Kind.INTEGRITY,
+            path + ": master sent more than the manifest size of " + expectedSize + " bytes");
       }
       pos[0] += n;
-      sink.write(Buffer.buffer(chunk.getData().toByteArray()));
-      if (sink.writeQueueFull()) {
-        resp.pause();
-        sink.drainHandler(v -> resp.resume());
-      }
-    });
-    resp.end().onComplete(ar -> {
-      if (ar.failed()) {
-        result.tryFail(GrpcFailures.end(resp, ar.cause(), false));
-      } else {
-        result.tryComplete(pos[0] - offset);
-      }
-    });
-    return result.future();
+      return Buffer.buffer(chunk.getData().toByteArray());
+    }).map(v -> pos[0] - offset);
   }
 
   @Override

@@ -1,5 +1,4 @@
 package dev.syncnode.transport.grpc.client;
-
 import com.google.protobuf.ByteString;
 import dev.syncnode.delta.BlockHashes;
 import dev.syncnode.delta.BlockIndex;
@@ -25,7 +24,6 @@ import io.vertx.grpc.common.GrpcStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The worker's client for the transfer calls ({@code StreamFiles}, ranged {@code StreamFileDownload},
@@ -61,7 +59,7 @@ final class GrpcTransferClient implements TransferSource {
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).build();
     int count = paths.size();
     return calls.call(SyncServiceGrpcClient.StreamFiles, request, timeout,
-        "download of " + count + " files of " + spiderId, resp -> receive(resp, sink, (FileData d) -> {
+        "download of " + count + " files of " + spiderId, resp -> GrpcCalls.receive(resp, sink, true, (FileData d) -> {
           if (d.getIndex() < 0 || d.getIndex() >= count) {
             throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
           }
@@ -88,7 +86,7 @@ final class GrpcTransferClient implements TransferSource {
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).setNodeKey(nodeKey).build();
     return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
         "download of " + spiderId + "/" + path,
-        resp -> receive(resp, sink, (FileDownloadChunk c) -> piece(i, c, compress, c.getSize())))
+        resp -> GrpcCalls.receive(resp, sink, true, (FileDownloadChunk c) -> piece(i, c, compress, c.getSize())))
         .compose(v -> oneByOne(spiderId, paths, compress, sink, i + 1));
   }
 
@@ -100,7 +98,7 @@ final class GrpcTransferClient implements TransferSource {
         .setNodeKey(nodeKey).build();
     long end = length > 0 ? offset + length : expectedFileSize;
     return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
-        "download of " + spiderId + "/" + path, resp -> receive(resp, sink, (FileDownloadChunk c) -> {
+        "download of " + spiderId + "/" + path, resp -> GrpcCalls.receive(resp, sink, true, (FileDownloadChunk c) -> {
           if (c.getSize() != expectedFileSize) {
             throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
                 + " bytes, the manifest says " + expectedFileSize);
@@ -147,40 +145,6 @@ final class GrpcTransferClient implements TransferSource {
     }
     // a view of the message's bytes: no copy
     return new FilePiece(index, offset, data.asReadOnlyByteBuffer(), codec, rawSize, fileSize, eof);
-  }
-
-  /** Feeds every message, mapped to a piece, into the sink with back-pressure. */
-  private static <M> Future<Void> receive(GrpcClientResponse<?, M> resp, WriteStream<FilePiece> sink,
-      Function<M, FilePiece> map) {
-    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-      return Future.failedFuture(GrpcFailures.status(resp, true));
-    }
-    Promise<Void> result = Promise.promise();
-    resp.handler(msg -> {
-      if (result.future().isComplete()) {
-        return;
-      }
-      FilePiece p;
-      try {
-        p = map.apply(msg);
-      } catch (TransportException e) {
-        result.tryFail(e);
-        return;
-      }
-      sink.write(p).onFailure(result::tryFail);
-      if (sink.writeQueueFull()) {
-        resp.pause();
-        sink.drainHandler(v -> resp.resume());
-      }
-    });
-    resp.end().onComplete(ar -> {
-      if (ar.failed()) {
-        result.tryFail(GrpcFailures.end(resp, ar.cause(), true));
-      } else {
-        result.tryComplete();
-      }
-    });
-    return result.future();
   }
 
   @Override
