@@ -21,21 +21,9 @@ import java.util.function.Function;
  * (sent to the master, enforced here, with a backstop timer), the stream cancelled as soon as reading
  * the answer fails, and every failure classified into a {@link TransportException}.
  */
-final class GrpcCalls {
+record GrpcCalls(Vertx vertx, GrpcClient client, SocketAddress address, String authHeader) {
   /** How long after a call's deadline the backstop timer gives up on it. */
   static final long DEADLINE_GRACE_MS = 250;
-
-  private final Vertx vertx;
-  private final GrpcClient client;
-  private final SocketAddress address;
-  private final String authHeader;
-
-  GrpcCalls(Vertx vertx, GrpcClient client, SocketAddress address, String authHeader) {
-    this.vertx = vertx;
-    this.client = client;
-    this.address = address;
-    this.authHeader = authHeader;
-  }
 
   /**
    * Sends {@code request} and hands the response to {@code reader}.

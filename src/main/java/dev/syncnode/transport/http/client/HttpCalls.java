@@ -18,23 +18,13 @@ import java.util.function.Supplier;
  * connection with unread bytes never returns to the pool), and every failure classified into a
  * {@link dev.syncnode.transport.TransportException}.
  */
-final class HttpCalls {
+record HttpCalls(Vertx vertx, HttpClientAgent client, String authHeader) {
   static final int CONNECT_TIMEOUT_MS = 5000;
 
   /** A total time limit for one exchange, on a timer of the exchange's context. */
   private static final class Deadline {
     long timer = -1;
     boolean passed;
-  }
-
-  private final Vertx vertx;
-  private final HttpClientAgent client;
-  private final String authHeader;
-
-  HttpCalls(Vertx vertx, HttpClientAgent client, String authHeader) {
-    this.vertx = vertx;
-    this.client = client;
-    this.authHeader = authHeader;
   }
 
   /**
