@@ -60,17 +60,18 @@ $GEN small "$M/fan" 1000 5
 $GEN python "$M/py" 20 7
 $GEN small "$M/warm" 1000 9 16
 $GEN blob "$M/warm/data/w.bin" 2 9
-# Fresh copies are separate spiders (hard links of one tree), never deleted while measuring:
+# Fresh copies are separate spiders (real copies: a master leaves out files with other hard links,
+# whose other names could lie outside the spider), never deleted while measuring:
 # deleting thousands of files right before a run makes ext4's inode allocation slow for whoever
 # runs next, which would distort the comparison.
 for r in $(seq 1 "$REPEAT"); do
-  cp -al "$M/full" "$M/full-$r"; cp -al "$M/fan" "$M/fan-$r"; cp -al "$M/py" "$M/py-$r"
+  cp -a "$M/full" "$M/full-$r"; cp -a "$M/fan" "$M/fan-$r"; cp -a "$M/py" "$M/py-$r"
 done
 # Warm-up rounds: every worker syncs a fresh copy of a 1000-file spider (1-16 KiB files) each round.
 # A worker JVM's JIT compiler keeps working for about 20 such rounds (its CPU per round falls from
 # ~2.4 s to ~0.3 s for 10 workers); a node that has run for a while is past that.
 WARM="${BENCH_WARM:-20}"
-for r in $(seq 1 "$WARM"); do cp -al "$M/warm" "$M/warm-$r"; done
+for r in $(seq 1 "$WARM"); do cp -a "$M/warm" "$M/warm-$r"; done
 
 # ---- rsync daemon ----
 R_PORT=$(free_port)
@@ -218,7 +219,7 @@ check_copy() { # check_copy SPIDER SYNCNODE_DIR RSYNC_DIR: both copies equal the
   diff -r --exclude=.syncnode "$M/$1" "$2" >/dev/null || { echo "syncnode copy of $1 differs" >&2; exit 1; }
   [[ -z "${3:-}" ]] || diff -r "$M/$1" "$3" >/dev/null || { echo "rsync copy of $1 differs" >&2; exit 1; }
 }
-want 1 && check_copy "full-$REPEAT" "$WORK/w1/full-$REPEAT" "$WORK/r1/full-$REPEAT" # before full/ changes (hard links)
+want 1 && check_copy "full-$REPEAT" "$WORK/w1/full-$REPEAT" "$WORK/r1/full-$REPEAT"
 
 if want 2; then
 echo "== 2. no-change re-sync of 10,000 files" >&2

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAR="${SYNCNODE_JAR:-$ROOT/target/node.jar}"  # SYNCNODE_JAR: another build, e.g. to compare two jars
+JAR="${BENCH_JAR:-$ROOT/target/node.jar}"  # BENCH_JAR: another build, e.g. to compare two jars (a SYNCNODE_ name would be read as a config key)
 PIDS=()
 
 require_jar() {
