@@ -209,10 +209,6 @@ public final class BlockIndex {
     return weak[block];
   }
 
-  public boolean hasWeak() {
-    return weak != null;
-  }
-
   public long groupHash(int group) {
     return groupHashes[group];
   }

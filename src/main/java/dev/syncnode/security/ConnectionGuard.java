@@ -124,11 +124,6 @@ public final class ConnectionGuard {
     unlisten.clear();
   }
 
-  /** Connections open now (diagnostics and tests; read on the owning event loop). */
-  public int openConnections() {
-    return open.size() + pending.size();
-  }
-
   /** Connections closed at once because a limit was reached, since start. */
   public long refused() {
     return refused;
