@@ -14,8 +14,10 @@ import dev.syncnode.security.FatalErrors;
 import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
 import dev.syncnode.worker.SyncRun;
 import dev.syncnode.worker.WorkerSyncVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ public class NodeVerticle extends VerticleBase {
     return loadConfig().<Void>compose(holder -> {
       this.config = holder;
       if (metrics == null) {
-        metrics = NodeMetrics.create(holder.get());
+        metrics = vertxRegistry();
       }
       NodeConfig c = holder.get();
       FatalErrors.install(vertx);
@@ -63,6 +65,12 @@ public class NodeVerticle extends VerticleBase {
           .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
           .onSuccess(v -> LOG.info("syncnode {} started: {}", Version.current(), describe(c)));
     });
+  }
+
+  /** Vert.x's own Prometheus registry for the syncnode series when it runs one, else a registry of our own. */
+  private static SyncMetrics vertxRegistry() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return registry != null ? new SyncMetrics(registry) : SyncMetrics.standalone();
   }
 
   /** Role, key, bound ports and workspace: what the start and stop lines say. */
@@ -100,7 +108,7 @@ public class NodeVerticle extends VerticleBase {
     http = new HttpEndpointVerticle(config, metrics, this::grpcPort);
     NodeConfig.Node node = config.get().node();
     return vertx.executeBlocking(() -> {
-          WorkspaceMark.markMaster(java.nio.file.Path.of(node.workspace()), node.key());
+          WorkspaceMark.markMaster(Path.of(node.workspace()), node.key());
           return null;
         }, false)
         .compose(v -> vertx.deployVerticle(new ScannerVerticle(config, metrics)))
