@@ -90,18 +90,14 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     guard = ConnectionGuard.install(vertx, "gRPC", ep, server, grpc);
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
-        .compose(zstd -> server.listen())
-        .onSuccess(s -> guard.listening(s.actualPort()))
+        .compose(zstd -> guard.listen())
         .recover(err -> Future.failedFuture(ListenFailure.explain("grpc", ep, err)))
         .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    if (guard != null) {
-      guard.stop();
-    }
-    return server == null ? Future.succeededFuture() : server.close();
+    return guard == null ? Future.succeededFuture() : guard.close();
   }
 
   /** {@code call}, for requests that carry the token (when one is set); the others are UNAUTHENTICATED. */
