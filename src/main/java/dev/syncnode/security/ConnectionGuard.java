@@ -91,8 +91,7 @@ public final class ConnectionGuard {
 
   /**
    * Guards {@code server} (called from the owning verticle's {@code start()}): installs the connection
-   * handler (which also keeps connection-level errors out of the log, see {@link ServerOptions#quiet})
-   * and the request handler, which passes every request on to {@code handler}.
+   * handler and the request handler, which passes every request on to {@code handler}.
    */
   public static ConnectionGuard install(Vertx vertx, String name, NodeConfig.Endpoint ep, HttpServer server,
       Handler<HttpServerRequest> handler) {
@@ -182,6 +181,8 @@ public final class ConnectionGuard {
   }
 
   private void onConnection(HttpConnection conn) {
+    // garbage instead of a preface, TLS from a plaintext client, a reset: the client's problem, logged
+    // at debug level so random bytes on a port cannot flood the log with stack traces
     conn.exceptionHandler(err -> {
       if (!FatalErrors.check(err)) {
         LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString());
