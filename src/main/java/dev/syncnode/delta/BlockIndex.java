@@ -150,12 +150,9 @@ public record BlockIndex(long fileSize, String fileHash, int blockSize, int grou
     }
   }
 
+  /** The first 8 bytes of a digest, big-endian. */
   static long first8(byte[] d) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (d[i] & 0xff);
-    }
-    return v;
+    return ByteBuffer.wrap(d).getLong();
   }
 
   public int blockCount() {
