@@ -192,21 +192,20 @@ public final class HttpThrottle {
       state = was == State.REJECTED ? State.REJECTED : State.DONE;
       Lane lane = lanes.get(endpoint);
       switch (was) {
-        case RUNNING:
+        case RUNNING -> {
           lane.running--;
           dispatch(endpoint);
-          break;
-        case QUEUED:
+        }
+        case QUEUED -> {
           lane.waiting.remove(this);
           lane.queued = lane.waiting.size();
           waitingTotal--;
           granted.tryFail(new ClientGoneException());
-          break;
-        case NEW:
-          granted.tryFail(new ClientGoneException());
-          break;
-        default:
+        }
+        case NEW -> granted.tryFail(new ClientGoneException());
+        default -> {
           return;
+        }
       }
       observer.run();
     }
