@@ -56,11 +56,6 @@ public class NodeVerticle extends VerticleBase {
       }
       NodeConfig c = holder.get();
       FatalErrors.install(vertx);
-      if (c.node().role() == NodeConfig.Role.MASTER) {
-        metrics.declareMaster();
-      } else {
-        metrics.declareWorker();
-      }
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
           .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
           .onSuccess(v -> LOG.info("syncnode {} started: {}", Version.current(), describe(c)));
@@ -104,6 +99,7 @@ public class NodeVerticle extends VerticleBase {
   }
 
   private Future<String> deployMaster() {
+    metrics.declareMaster();
     grpc = new GrpcEndpointVerticle(config, metrics);
     http = new HttpEndpointVerticle(config, metrics, this::grpcPort);
     NodeConfig.Node node = config.get().node();
@@ -120,6 +116,7 @@ public class NodeVerticle extends VerticleBase {
   }
 
   private Future<String> deployWorker() {
+    metrics.declareWorker();
     http = new HttpEndpointVerticle(config, metrics);
     Path workspace = Path.of(config.get().node().workspace());
     // a fresh worker has nothing to mirror yet: its workspace is made here rather than failing /health

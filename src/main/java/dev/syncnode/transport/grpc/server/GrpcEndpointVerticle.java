@@ -132,15 +132,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
           if (resp.acceptedEncodings().contains("gzip")) {
             resp.encoding("gzip");
           }
-          return streamManifest(resp, m, chunkSize);
+          Promise<Void> done = Promise.promise();
+          writeChunks(resp, m, chunkSize, 0, done);
+          return done.future();
         })
         .onFailure(err -> fail(resp, err));
-  }
-
-  private Future<Void> streamManifest(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize) {
-    Promise<Void> done = Promise.promise();
-    writeChunks(resp, m, chunkSize, 0, done);
-    return done.future();
   }
 
   /** Writes chunks from entry {@code start} on, pausing while the window is full (an empty manifest: one chunk). */
