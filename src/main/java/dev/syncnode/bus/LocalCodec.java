@@ -7,13 +7,7 @@ import io.vertx.core.eventbus.MessageCodec;
  * Passes immutable records between verticles of one JVM by reference. Never used on the wire: a
  * message that must cross nodes needs an explicit JSON or protobuf codec instead.
  */
-public final class LocalCodec<T> implements MessageCodec<T, T> {
-  private final Class<T> type;
-
-  public LocalCodec(Class<T> type) {
-    this.type = type;
-  }
-
+public record LocalCodec<T>(Class<T> type) implements MessageCodec<T, T> {
   @Override
   public void encodeToWire(Buffer buffer, T t) {
     throw new UnsupportedOperationException(type.getName() + " is a local-only message");

@@ -7,9 +7,11 @@ import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.security.Auth;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
@@ -45,29 +47,31 @@ public final class ClusterRoutes {
   /** Adds the cluster routes (a master's HTTP endpoint calls this). Without {@code -cluster} they answer 404 JSON. */
   public static void mount(Router router, Vertx vertx, ConfigHolder config) {
     ClusterRoutes routes = new ClusterRoutes(vertx, config);
-    router.get("/api/nodes").handler(routes::nodes);
-    router.post("/api/tasks").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(routes::submit);
-    router.get("/api/tasks").handler(routes::list);
-    router.get("/api/tasks/:id").handler(routes::task);
+    router.get("/api/nodes").handler(routes::admit).handler(routes::nodes);
+    router.post("/api/tasks").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(routes::admit)
+        .handler(routes::submit);
+    router.get("/api/tasks").handler(routes::admit).handler(routes::list);
+    router.get("/api/tasks/:id").handler(routes::admit).handler(routes::task);
   }
 
-  /** Auth and cluster mode; answers the error itself and returns false when the request cannot go on. */
-  private boolean admit(RoutingContext ctx) {
+  /** Auth and cluster mode: the request goes on only when both allow it. */
+  private void admit(RoutingContext ctx) {
     if (!Auth.check(config.get().auth(), ctx.request().getHeader("Authorization"))) {
       error(ctx, 401, "missing or wrong bearer token");
-      return false;
-    }
-    if (!vertx.isClustered()) {
+    } else if (!vertx.isClustered()) {
       error(ctx, 404, "cluster mode is off: start the node with -cluster");
-      return false;
+    } else {
+      ctx.next();
     }
-    return true;
+  }
+
+  /** A master-local request to the task manager. */
+  private <T> Future<T> ask(String address, Object body) {
+    return vertx.eventBus().<T>request(address, body, new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS))
+        .map(Message::body);
   }
 
   private void nodes(RoutingContext ctx) {
-    if (!admit(ctx)) {
-      return;
-    }
     registry.live()
         .onSuccess(list -> {
           long now = System.currentTimeMillis();
@@ -81,9 +85,6 @@ public final class ClusterRoutes {
   }
 
   private void submit(RoutingContext ctx) {
-    if (!admit(ctx)) {
-      return;
-    }
     TaskSubmit submit;
     try {
       submit = parse(ctx.body().buffer());
@@ -91,10 +92,8 @@ public final class ClusterRoutes {
       error(ctx, 400, e.getMessage());
       return;
     }
-    vertx.eventBus()
-        .<Task>request(ClusterAddresses.TASKS_SUBMIT, submit, new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS))
-        .onSuccess(reply -> {
-          Task task = reply.body();
+    this.<Task>ask(ClusterAddresses.TASKS_SUBMIT, submit)
+        .onSuccess(task -> {
           ctx.response().putHeader("Location", "/api/tasks/" + task.id());
           json(ctx, 202, new JsonObject().put("id", task.id()).put("status", task.status().json())
               .put("spiderId", task.spiderId()));
@@ -103,19 +102,12 @@ public final class ClusterRoutes {
   }
 
   private void task(RoutingContext ctx) {
-    if (!admit(ctx)) {
-      return;
-    }
-    vertx.eventBus()
-        .<Task>request(ClusterAddresses.TASKS_GET, ctx.pathParam("id"), new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS))
-        .onSuccess(reply -> json(ctx, 200, reply.body().toJson()))
+    this.<Task>ask(ClusterAddresses.TASKS_GET, ctx.pathParam("id"))
+        .onSuccess(task -> json(ctx, 200, task.toJson()))
         .onFailure(err -> replyError(ctx, err));
   }
 
   private void list(RoutingContext ctx) {
-    if (!admit(ctx)) {
-      return;
-    }
     TaskQuery query;
     try {
       query = query(ctx);
@@ -123,14 +115,13 @@ public final class ClusterRoutes {
       error(ctx, 400, e.getMessage());
       return;
     }
-    vertx.eventBus()
-        .<TaskPage>request(ClusterAddresses.TASKS_LIST, query, new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS))
+    this.<TaskPage>ask(ClusterAddresses.TASKS_LIST, query)
         .onSuccess(reply -> {
           JsonArray tasks = new JsonArray();
-          reply.body().tasks().forEach(t -> tasks.add(t.toJson()));
+          reply.tasks().forEach(t -> tasks.add(t.toJson()));
           JsonObject page = new JsonObject().put("tasks", tasks).put("limit", query.limit());
-          if (reply.body().nextCursor() != null) {
-            page.put("nextCursor", Long.toString(reply.body().nextCursor()));
+          if (reply.nextCursor() != null) {
+            page.put("nextCursor", Long.toString(reply.nextCursor()));
           }
           json(ctx, 200, page);
         })

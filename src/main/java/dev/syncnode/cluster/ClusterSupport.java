@@ -11,8 +11,6 @@ import dev.syncnode.metrics.SyncMetrics;
 import dev.syncnode.worker.MasterLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxBuilder;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -28,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * Entry points of cluster mode.
  *
  * <p>Creating a clustered node: {@link #clusteredVertx(NodeConfig)} (tests, embedders), or
- * {@link #withCluster(VertxBuilder, NodeConfig)} on the launcher's builder (Main, when {@code -cluster}
- * is given). Without either, the launcher's {@code -cluster} finds vertx-hazelcast by ServiceLoader
+ * {@link #clusterManager(NodeConfig)} on the launcher's builder (Main, when {@code -cluster} is given). Without either, the launcher's {@code -cluster} finds vertx-hazelcast by ServiceLoader
  * and reads {@code cluster.xml} from the classpath (shipped in the jar: the same settings as
  * {@link #hazelcastConfig} with the defaults {@code syncnode}, {@code 127.0.0.1}, 5701), or the file
  * named by the system property {@code vertx.hazelcast.config}.
@@ -115,18 +112,9 @@ public final class ClusterSupport {
     return new HazelcastClusterManager(hazelcastConfig(config.cluster()));
   }
 
-  /** For Main: adds this node's cluster manager to the launcher's builder (call only with {@code -cluster}). */
-  public static VertxBuilder withCluster(VertxBuilder builder, NodeConfig config) {
-    return builder.withClusterManager(clusterManager(config));
-  }
-
   /** A clustered Vert.x joined to the cluster of {@code config.cluster()}. */
   public static Future<Vertx> clusteredVertx(NodeConfig config) {
-    return clusteredVertx(config, new VertxOptions());
-  }
-
-  public static Future<Vertx> clusteredVertx(NodeConfig config, VertxOptions options) {
-    return Vertx.builder().with(options).withClusterManager(clusterManager(config)).buildClustered();
+    return Vertx.builder().withClusterManager(clusterManager(config)).buildClustered();
   }
 
   /**

@@ -10,21 +10,8 @@ import java.util.function.Function;
  * text. Both ends register it under the same name ({@code syncnode.json.<SimpleName>}). Local
  * delivery passes a copy made through the same JSON mapping, so sender and receiver share nothing.
  */
-public final class JsonMessageCodec<T> implements MessageCodec<T, T> {
-  private final Class<T> type;
-  private final Function<T, JsonObject> toJson;
-  private final Function<JsonObject, T> fromJson;
-
-  public JsonMessageCodec(Class<T> type, Function<T, JsonObject> toJson, Function<JsonObject, T> fromJson) {
-    this.type = type;
-    this.toJson = toJson;
-    this.fromJson = fromJson;
-  }
-
-  public Class<T> type() {
-    return type;
-  }
-
+public record JsonMessageCodec<T>(Class<T> type, Function<T, JsonObject> toJson, Function<JsonObject, T> fromJson)
+    implements MessageCodec<T, T> {
   @Override
   public void encodeToWire(Buffer buffer, T value) {
     Buffer json = toJson.apply(value).toBuffer();

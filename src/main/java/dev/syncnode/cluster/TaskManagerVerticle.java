@@ -183,19 +183,14 @@ public final class TaskManagerVerticle extends VerticleBase {
     Throwable err = ar.cause();
     if (err instanceof ReplyException re) {
       switch (re.failureType()) {
-        case NO_HANDLERS:
-        case ERROR:
-          workerLost(current, "worker " + current.nodeKey() + " is not reachable (" + re.getMessage() + ")");
-          return;
-        case TIMEOUT:
-          finish(current.failed("no answer from worker " + current.nodeKey() + " within "
-              + taskTimeoutMs(config.get()) / 1000 + " s", now));
-          return;
-        default:
-          finish(current.failed("sync of " + current.spiderId() + " on " + current.nodeKey() + " failed: "
-              + re.getMessage(), now));
-          return;
+        case NO_HANDLERS, ERROR ->
+            workerLost(current, "worker " + current.nodeKey() + " is not reachable (" + re.getMessage() + ")");
+        case TIMEOUT -> finish(current.failed("no answer from worker " + current.nodeKey() + " within "
+            + taskTimeoutMs(config.get()) / 1000 + " s", now));
+        default -> finish(current.failed("sync of " + current.spiderId() + " on " + current.nodeKey() + " failed: "
+            + re.getMessage(), now));
       }
+      return;
     }
     finish(current.failed("task failed: " + err, now));
   }

@@ -94,8 +94,8 @@ public final class ConfigLoader {
 
   /** Every leaf key whose value differs between {@code a} and {@code b}, in file order. */
   public static List<String> diff(NodeConfig a, NodeConfig b) {
-    Map<String, Object> fa = flatten(a);
-    Map<String, Object> fb = flatten(b);
+    Map<String, Object> fa = ConfigKeys.flatten(a);
+    Map<String, Object> fb = ConfigKeys.flatten(b);
     return KEYS.stream().filter(k -> !Objects.equals(fa.get(k), fb.get(k))).toList();
   }
 
@@ -106,8 +106,8 @@ public final class ConfigLoader {
   public static Reload applyReload(NodeConfig current, NodeConfig candidate) {
     List<String> applied = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
-    Map<String, Object> next = flatten(current);
-    Map<String, Object> cand = flatten(candidate);
+    Map<String, Object> next = ConfigKeys.flatten(current);
+    Map<String, Object> cand = ConfigKeys.flatten(candidate);
     for (String k : diff(current, candidate)) {
       if (HOT_KEYS.contains(k)) {
         applied.add(k);
@@ -118,11 +118,6 @@ public final class ConfigLoader {
     }
     NodeConfig result = applied.isEmpty() ? current : ConfigKeys.build(next);
     return new Reload(result, List.copyOf(applied), List.copyOf(ignored));
-  }
-
-  /** The config as dotted leaf key to value (Durations, Lists, enums kept as objects). */
-  public static Map<String, Object> flatten(NodeConfig c) {
-    return ConfigKeys.flatten(c);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -58,16 +58,10 @@ public final class ConfigService {
   private String lastError;
   private boolean missing;
 
-  /** Config from {@code path} (null: defaults and environment only), scanned every second. */
-  public ConfigService(Vertx vertx, String path) {
-    this(vertx, path, DEFAULT_SCAN_PERIOD_MS);
-  }
-
-  public ConfigService(Vertx vertx, String path, long scanPeriodMs) {
-    this(vertx, path, scanPeriodMs, System.getenv());
-  }
-
-  /** As above with an explicit environment (tests). A scan period of 0 turns hot reload off. */
+  /**
+   * Config from {@code path} (null: defaults and environment only) with an explicit environment
+   * (tests). A scan period of 0 turns hot reload off.
+   */
   public ConfigService(Vertx vertx, String path, long scanPeriodMs, Map<String, String> env) {
     this(vertx, path, null, scanPeriodMs, env);
   }

@@ -32,19 +32,13 @@ public final class Durations {
       throw new IllegalArgumentException("duration out of range: \"" + text + "\"");
     }
     try {
-      switch (unit) {
-        case "":
-        case "ms":
-          return Duration.ofMillis(n);
-        case "s":
-          return Duration.ofSeconds(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        case "h":
-          return Duration.ofHours(n);
-        default:
-          throw invalid(text);
-      }
+      return switch (unit) {
+        case "", "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> throw invalid(text);
+      };
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("duration out of range: \"" + text + "\"");
     }

@@ -90,18 +90,11 @@ public record NodeConfig(
     /** Default of {@code sync.maxManifestBytes}: what a master's manifest may cost a worker (64 MiB). */
     public static final long DEFAULT_MAX_MANIFEST_BYTES = 64L * 1024 * 1024;
 
-    /** Without {@code sync.grpc}, which then takes its defaults. */
-    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
-        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations,
-        long maxManifestBytes) {
-      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
-          watchDestinations, maxManifestBytes, GrpcLimits.DEFAULTS);
-    }
-
     /** The seed's keys only; the transfer keys take their defaults. */
     public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
         Retry retry, Timeout timeout) {
-      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, DEFAULT_PARALLEL_DOWNLOADS, true);
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, DEFAULT_PARALLEL_DOWNLOADS, true,
+          true);
     }
 
     public Sync {
@@ -113,12 +106,6 @@ public record NodeConfig(
         Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations) {
       this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
           watchDestinations, DEFAULT_MAX_MANIFEST_BYTES, GrpcLimits.DEFAULTS);
-    }
-
-    /** Without {@code sync.watchDestinations}, which then takes its default (on). */
-    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
-        Retry retry, Timeout timeout, int parallelDownloads, boolean compression) {
-      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression, true);
     }
 
     public Sync withTransfer(int parallelDownloads, boolean compression) {

@@ -73,16 +73,7 @@ public final class YamlConfig {
 
   /** Parses file text: JSON when {@code fileName} ends with .json, YAML otherwise. */
   public static JsonObject parse(String fileName, String text) {
-    return isJson(fileName) ? parseJson(text) : parse(text);
-  }
-
-  static boolean isJson(String path) {
-    return path.toLowerCase(Locale.ROOT).endsWith(".json");
-  }
-
-  static boolean isYaml(String path) {
-    String p = path.toLowerCase(Locale.ROOT);
-    return p.endsWith(".yml") || p.endsWith(".yaml");
+    return fileName.toLowerCase(Locale.ROOT).endsWith(".json") ? parseJson(text) : parse(text);
   }
 
   static JsonObject parseJson(String text) {

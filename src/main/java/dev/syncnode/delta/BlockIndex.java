@@ -14,9 +14,11 @@ import java.util.HexFormat;
  * shorter), {@code groupSize} consecutive blocks form a group. Per block: the first 8 bytes of its
  * SHA-256 ("strong") and optionally its {@link RollingChecksum} ("weak"); per group: the first 8
  * bytes of the SHA-256 over its blocks' full SHA-256 digests; and the SHA-256 of the whole file.
- * Computed in one sequential pass. Blocking: run it off the event loop.
+ * Computed in one sequential pass. Blocking: run it off the event loop. The arrays are never changed
+ * once computed.
  */
-public final class BlockIndex {
+public record BlockIndex(long fileSize, String fileHash, int blockSize, int groupSize, long[] strong, int[] weak,
+    long[] groupHashes) {
   /** Default block size; large files get larger blocks so one file never has more than {@link #MAX_BLOCKS}. */
   public static final int DEFAULT_BLOCK_SIZE = 8 * 1024;
   /** Blocks per group. */
@@ -27,25 +29,6 @@ public final class BlockIndex {
 
   private static final int READ_BUFFER = 1024 * 1024;
   private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[READ_BUFFER]);
-
-  private final long fileSize;
-  private final String fileHash;
-  private final int blockSize;
-  private final int groupSize;
-  private final long[] strong;
-  private final int[] weak;
-  private final long[] groupHashes;
-
-  public BlockIndex(long fileSize, String fileHash, int blockSize, int groupSize, long[] strong, int[] weak,
-      long[] groupHashes) {
-    this.fileSize = fileSize;
-    this.fileHash = fileHash;
-    this.blockSize = blockSize;
-    this.groupSize = groupSize;
-    this.strong = strong;
-    this.weak = weak;
-    this.groupHashes = groupHashes;
-  }
 
   /** The block size used for a file of {@code size} bytes: 8 KiB, doubled until the file has at most 128 Ki blocks. */
   public static int blockSizeFor(long size) {
@@ -122,7 +105,7 @@ public final class BlockIndex {
       throw new IllegalArgumentException("bad block geometry " + blockSize + "/" + groupSize);
     }
     int blocks = blockCount(size, blockSize);
-    int groups = (blocks + groupSize - 1) / groupSize;
+    int groups = groupCount(size, blockSize, groupSize);
     long[] strong = new long[blocks];
     int[] weak = withWeak ? new int[blocks] : null;
     long[] groupHashes = new long[groups];
@@ -167,29 +150,9 @@ public final class BlockIndex {
     }
   }
 
+  /** The first 8 bytes of a digest, big-endian. */
   static long first8(byte[] d) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (d[i] & 0xff);
-    }
-    return v;
-  }
-
-
-  public long fileSize() {
-    return fileSize;
-  }
-
-  public String fileHash() {
-    return fileHash;
-  }
-
-  public int blockSize() {
-    return blockSize;
-  }
-
-  public int groupSize() {
-    return groupSize;
+    return ByteBuffer.wrap(d).getLong();
   }
 
   public int blockCount() {
@@ -207,10 +170,6 @@ public final class BlockIndex {
   /** The rolling checksum of a block; only when computed with weak sums. */
   public int weak(int block) {
     return weak[block];
-  }
-
-  public boolean hasWeak() {
-    return weak != null;
   }
 
   public long groupHash(int group) {

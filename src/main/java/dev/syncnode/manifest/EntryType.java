@@ -16,15 +16,11 @@ public enum EntryType {
     if (name == null) {
       throw new IllegalArgumentException("entry type missing");
     }
-    switch (name) {
-      case "file":
-        return FILE;
-      case "dir":
-        return DIR;
-      case "symlink":
-        return SYMLINK;
-      default:
-        throw new IllegalArgumentException("unknown entry type: " + name);
-    }
+    return switch (name) {
+      case "file" -> FILE;
+      case "dir" -> DIR;
+      case "symlink" -> SYMLINK;
+      default -> throw new IllegalArgumentException("unknown entry type: " + name);
+    };
   }
 }

@@ -39,10 +39,6 @@ public record FileEntry(
     return type == EntryType.DIR;
   }
 
-  public boolean isSymlink() {
-    return type == EntryType.SYMLINK;
-  }
-
   /** Same content and kind: what must be transferred again when it differs. */
   public boolean sameContent(FileEntry other) {
     return type == other.type

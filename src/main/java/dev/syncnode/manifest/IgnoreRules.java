@@ -32,10 +32,6 @@ public final class IgnoreRules {
     this.source = source;
   }
 
-  public static IgnoreRules none() {
-    return new IgnoreRules(List.of(), List.of());
-  }
-
   /** The rules of {@code patterns}; the last list asked for is remembered, as every sync asks with the same one. */
   public static IgnoreRules of(List<String> patterns) {
     IgnoreRules cached = last;

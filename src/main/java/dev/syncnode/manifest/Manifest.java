@@ -46,14 +46,6 @@ public record Manifest(String spiderId, String path, List<FileEntry> entries, St
     return entries.size();
   }
 
-  public long totalBytes() {
-    long sum = 0;
-    for (FileEntry e : entries) {
-      sum += e.size();
-    }
-    return sum;
-  }
-
   public long fileCount() {
     return entries.stream().filter(FileEntry::isFile).count();
   }

@@ -52,20 +52,13 @@ public final class ManifestValidator {
     if (e.mode() < 0 || e.mode() > 07777) {
       throw new PathViolation("bad mode " + e.mode() + " for " + PathRules.printable(p));
     }
-    switch (e.type()) {
-      case FILE:
-        if (!isSha256Hex(e.hash())) {
-          throw new PathViolation("file without a valid SHA-256: " + PathRules.printable(p));
-        }
-        break;
-      case SYMLINK:
-        if (!PathRules.linkStaysInside(p, e.target()) || !PathRules.isNormalLinkTarget(e.target())) {
-          throw new PathViolation("symlink points outside the destination: " + PathRules.printable(p)
-              + " -> " + PathRules.printable(e.target()));
-        }
-        break;
-      default:
-        break;
+    if (e.type() == EntryType.FILE && !isSha256Hex(e.hash())) {
+      throw new PathViolation("file without a valid SHA-256: " + PathRules.printable(p));
+    }
+    if (e.type() == EntryType.SYMLINK
+        && (!PathRules.linkStaysInside(p, e.target()) || !PathRules.isNormalLinkTarget(e.target()))) {
+      throw new PathViolation("symlink points outside the destination: " + PathRules.printable(p)
+          + " -> " + PathRules.printable(e.target()));
     }
   }
 

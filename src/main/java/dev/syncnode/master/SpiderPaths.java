@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Resolves spider roots and files inside them on the master, with every confinement check: valid id,
@@ -67,11 +68,8 @@ public final class SpiderPaths {
 
   /** A directory inside the spider for a scan of a sub-path. */
   public Path directory(String spiderId, String relPath, IgnoreRules ignore) {
-    Path p = confined(spiderId, relPath, ignore);
-    if (!Files.isDirectory(p)) {
-      throw ScanException.notFound("no such directory in spider " + spiderId + ": " + relPath);
-    }
-    return p;
+    return require(confined(spiderId, relPath, ignore), Files::isDirectory,
+        "no such directory in spider " + spiderId + ": " + relPath);
   }
 
   /** A regular file inside the spider, for a download. */
@@ -80,9 +78,13 @@ public final class SpiderPaths {
     if (norm.isEmpty()) {
       throw ScanException.invalid("path is required");
     }
-    Path p = confined(spiderId, norm, ignore);
-    if (!Files.isRegularFile(p)) {
-      throw ScanException.notFound("no such file in spider " + spiderId + ": " + norm);
+    return require(confined(spiderId, norm, ignore), Files::isRegularFile,
+        "no such file in spider " + spiderId + ": " + norm);
+  }
+
+  private static Path require(Path p, Predicate<Path> kind, String notFound) {
+    if (!kind.test(p)) {
+      throw ScanException.notFound(notFound);
     }
     return p;
   }

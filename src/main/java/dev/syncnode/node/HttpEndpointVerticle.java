@@ -91,18 +91,14 @@ public final class HttpEndpointVerticle extends VerticleBase {
     server = vertx.createHttpServer(ServerOptions.httpPort(config.get())
         .setCompressionSupported(true).setCompressionLevel(1));
     guard = ConnectionGuard.install(vertx, "HTTP", ep, server, router);
-    return server.listen()
-        .onSuccess(s -> guard.listening(s.actualPort()))
+    return guard.listen()
         .recover(err -> Future.failedFuture(ListenFailure.explain("http", ep, err)))
         .onSuccess(s -> LOG.info("HTTP endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    if (guard != null) {
-      guard.stop();
-    }
-    return server == null ? Future.succeededFuture() : server.close();
+    return guard == null ? Future.succeededFuture() : guard.close();
   }
 
   /** Thrown exceptions and {@code ctx.fail(..)}: bad input stays a 4xx, never a 500. */

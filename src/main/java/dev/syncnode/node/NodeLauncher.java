@@ -123,7 +123,8 @@ public final class NodeLauncher extends VertxApplication implements VertxApplica
       builder.withMetrics(new MicrometerMetricsFactory());
     }
     if (clustered && config != null) {
-      ClusterSupport.withCluster(builder, config); // cluster.name / members / port from the config
+      // cluster.name / members / port from the config
+      builder.withClusterManager(ClusterSupport.clusterManager(config));
     }
     return builder;
   }

@@ -14,8 +14,10 @@ import dev.syncnode.security.FatalErrors;
 import dev.syncnode.transport.grpc.server.GrpcEndpointVerticle;
 import dev.syncnode.worker.SyncRun;
 import dev.syncnode.worker.WorkerSyncVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,19 +52,20 @@ public class NodeVerticle extends VerticleBase {
     return loadConfig().<Void>compose(holder -> {
       this.config = holder;
       if (metrics == null) {
-        metrics = NodeMetrics.create(holder.get());
+        metrics = vertxRegistry();
       }
       NodeConfig c = holder.get();
       FatalErrors.install(vertx);
-      if (c.node().role() == NodeConfig.Role.MASTER) {
-        metrics.declareMaster();
-      } else {
-        metrics.declareWorker();
-      }
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
           .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
           .onSuccess(v -> LOG.info("syncnode {} started: {}", Version.current(), describe(c)));
     });
+  }
+
+  /** Vert.x's own Prometheus registry for the syncnode series when it runs one, else a registry of our own. */
+  private static SyncMetrics vertxRegistry() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return registry != null ? new SyncMetrics(registry) : SyncMetrics.standalone();
   }
 
   /** Role, key, bound ports and workspace: what the start and stop lines say. */
@@ -96,11 +99,12 @@ public class NodeVerticle extends VerticleBase {
   }
 
   private Future<String> deployMaster() {
+    metrics.declareMaster();
     grpc = new GrpcEndpointVerticle(config, metrics);
     http = new HttpEndpointVerticle(config, metrics, this::grpcPort);
     NodeConfig.Node node = config.get().node();
     return vertx.executeBlocking(() -> {
-          WorkspaceMark.markMaster(java.nio.file.Path.of(node.workspace()), node.key());
+          WorkspaceMark.markMaster(Path.of(node.workspace()), node.key());
           return null;
         }, false)
         .compose(v -> vertx.deployVerticle(new ScannerVerticle(config, metrics)))
@@ -112,6 +116,7 @@ public class NodeVerticle extends VerticleBase {
   }
 
   private Future<String> deployWorker() {
+    metrics.declareWorker();
     http = new HttpEndpointVerticle(config, metrics);
     Path workspace = Path.of(config.get().node().workspace());
     // a fresh worker has nothing to mirror yet: its workspace is made here rather than failing /health

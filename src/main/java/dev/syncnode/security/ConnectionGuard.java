@@ -2,6 +2,7 @@ package dev.syncnode.security;
 
 import dev.syncnode.config.NodeConfig;
 import io.netty.channel.Channel;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -59,6 +60,7 @@ public final class ConnectionGuard {
   }
 
   private final Vertx vertx;
+  private final HttpServer server;
   private final String name;
   private final long headerTimeoutMs;
   private final long idleMs;
@@ -76,8 +78,9 @@ public final class ConnectionGuard {
   private long lastRefusalLogMs;
   private long timer = -1;
 
-  private ConnectionGuard(Vertx vertx, String name, NodeConfig.Endpoint ep) {
+  private ConnectionGuard(Vertx vertx, HttpServer server, String name, NodeConfig.Endpoint ep) {
     this.vertx = vertx;
+    this.server = server;
     this.name = name;
     this.headerTimeoutMs = Math.max(1, ep.headerTimeout().toMillis());
     Duration idle = ep.idleTimeout();
@@ -88,12 +91,11 @@ public final class ConnectionGuard {
 
   /**
    * Guards {@code server} (called from the owning verticle's {@code start()}): installs the connection
-   * handler (which also keeps connection-level errors out of the log, see {@link ServerOptions#quiet})
-   * and the request handler, which passes every request on to {@code handler}.
+   * handler and the request handler, which passes every request on to {@code handler}.
    */
   public static ConnectionGuard install(Vertx vertx, String name, NodeConfig.Endpoint ep, HttpServer server,
       Handler<HttpServerRequest> handler) {
-    ConnectionGuard g = new ConnectionGuard(vertx, name, ep);
+    ConnectionGuard g = new ConnectionGuard(vertx, server, name, ep);
     server.connectionHandler(g::onConnection).requestHandler(req -> {
       g.onRequest(req);
       handler.handle(req);
@@ -106,27 +108,27 @@ public final class ConnectionGuard {
     return g;
   }
 
-  /** Called once the server listens on {@code port} (it differs from the configured one only for port 0). */
-  public void listening(int port) {
+  /** Starts the server; the gate follows the bound port (it differs from the configured one only for port 0). */
+  public Future<HttpServer> listen() {
+    return server.listen().onSuccess(s -> listening(s.actualPort()));
+  }
+
+  private void listening(int port) {
     if (port > 0 && port != gatedPort) {
       gatedPort = port;
       unlisten.add(AcceptGate.listen(port, loop, this::admit));
     }
   }
 
-  /** Stops the sweep and the gate; the server's close closes the connections. */
-  public void stop() {
+  /** Stops the sweep and the gate, then closes the server and with it the connections. */
+  public Future<Void> close() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
     unlisten.forEach(Runnable::run);
     unlisten.clear();
-  }
-
-  /** Connections open now (diagnostics and tests; read on the owning event loop). */
-  public int openConnections() {
-    return open.size() + pending.size();
+    return server.close();
   }
 
   /** Connections closed at once because a limit was reached, since start. */
@@ -179,6 +181,8 @@ public final class ConnectionGuard {
   }
 
   private void onConnection(HttpConnection conn) {
+    // garbage instead of a preface, TLS from a plaintext client, a reset: the client's problem, logged
+    // at debug level so random bytes on a port cannot flood the log with stack traces
     conn.exceptionHandler(err -> {
       if (!FatalErrors.check(err)) {
         LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString());

@@ -1,14 +1,11 @@
 package dev.syncnode.security;
 
 import dev.syncnode.config.NodeConfig;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hardened options of the node's two listening ports.
@@ -29,8 +26,6 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class ServerOptions {
-  private static final Logger LOG = LoggerFactory.getLogger(ServerOptions.class);
-
   private ServerOptions() {}
 
   /** Options of the master's gRPC port. */
@@ -68,16 +63,6 @@ public final class ServerOptions {
         .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
         .removeEnabledProtocol(GrpcProtocol.WEB)
         .removeEnabledProtocol(GrpcProtocol.WEB_TEXT);
-  }
-
-  /**
-   * Connection-level errors (garbage instead of an HTTP/2 preface, a TLS handshake from a plaintext
-   * client, a reset) are the client's problem: logged at debug level instead of as an error with a
-   * stack trace each, so random bytes on a port cannot flood the log.
-   */
-  public static HttpServer quiet(HttpServer server) {
-    return server.connectionHandler(conn -> conn.exceptionHandler(err ->
-        LOG.debug("connection from {} failed: {}", conn.remoteAddress(), err.toString())));
   }
 
   private static void idle(HttpServerOptions o, Duration d) {

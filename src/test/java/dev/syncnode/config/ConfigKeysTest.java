@@ -78,8 +78,8 @@ class ConfigKeysTest {
     String text = Files.readString(file);
     JsonObject raw = YamlConfig.parse(text);
     assertEquals(List.of(), ConfigLoader.unknownKeys(raw, Map.of()), "keys in conf/config.yml that are not declared");
-    Map<String, Object> defaults = ConfigLoader.flatten(NodeConfig.defaults());
-    Map<String, Object> loaded = ConfigLoader.flatten(ConfigLoader.load(raw, Map.of()));
+    Map<String, Object> defaults = ConfigKeys.flatten(NodeConfig.defaults());
+    Map<String, Object> loaded = ConfigKeys.flatten(ConfigLoader.load(raw, Map.of()));
     Map<String, Object> set = new LinkedHashMap<>();
     flattenRaw("", raw.getMap(), set);
     for (String key : ConfigLoader.KEYS) {
@@ -104,10 +104,10 @@ class ConfigKeysTest {
 
   @Test
   void keysAreTheLeavesOfTheConfigRecords() {
-    assertEquals(ConfigLoader.KEYS, List.copyOf(ConfigLoader.flatten(NodeConfig.defaults()).keySet()));
+    assertEquals(ConfigLoader.KEYS, List.copyOf(ConfigKeys.flatten(NodeConfig.defaults()).keySet()));
     for (Key k : ConfigKeys.ALL) {
       assertFalse(k.help().isBlank(), "help of " + k.path());
-      assertEquals(k.def(), ConfigLoader.flatten(NodeConfig.defaults()).get(k.path()), k.path());
+      assertEquals(k.def(), ConfigKeys.flatten(NodeConfig.defaults()).get(k.path()), k.path());
     }
   }
 

@@ -270,9 +270,9 @@ class ConfigLoaderTest {
     ConfigLoader.Reload r = ConfigLoader.applyReload(current, candidate);
     assertEquals(ConfigLoader.HOT_KEYS, Set.copyOf(r.applied()));
     assertEquals(ConfigLoader.RESTART_KEYS, Set.copyOf(r.ignored()));
-    Map<String, Object> result = ConfigLoader.flatten(r.config());
-    Map<String, Object> cur = ConfigLoader.flatten(current);
-    Map<String, Object> cand = ConfigLoader.flatten(candidate);
+    Map<String, Object> result = ConfigKeys.flatten(r.config());
+    Map<String, Object> cur = ConfigKeys.flatten(current);
+    Map<String, Object> cand = ConfigKeys.flatten(candidate);
     for (String k : ConfigLoader.KEYS) {
       assertEquals(ConfigLoader.HOT_KEYS.contains(k) ? cand.get(k) : cur.get(k), result.get(k), k);
     }

@@ -126,7 +126,7 @@ class IgnoreRulesTest {
     IgnoreRules rules = IgnoreRules.of(List.of("# comment", "", "   ", "*.bak"));
     assertFalse(rules.isIgnored("# comment", false));
     assertTrue(rules.isIgnored("x.bak", false));
-    assertFalse(IgnoreRules.none().isIgnored("x.pyc", false));
+    assertFalse(IgnoreRules.of(List.of()).isIgnored("x.pyc", false));
     assertFalse(DEFAULTS.isIgnored("", true), "the root itself is never ignored");
   }
 }

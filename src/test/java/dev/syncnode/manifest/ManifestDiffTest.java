@@ -110,7 +110,7 @@ class ManifestDiffTest {
     ManifestDiff toFile = ManifestDiff.compute(List.of(file("x", H1), file("y", H1)),
         List.of(FileEntry.symlink("x", "y", 1), file("y", H1)));
     assertEquals(List.of("x"), paths(toFile.deletes()));
-    assertTrue(toFile.deletes().get(0).isSymlink());
+    assertEquals(EntryType.SYMLINK, toFile.deletes().get(0).type());
     assertEquals(List.of("x"), paths(toFile.downloads()));
     assertTrue(toFile.links().isEmpty());
   }

@@ -90,18 +90,14 @@ public final class GrpcEndpointVerticle extends VerticleBase {
     guard = ConnectionGuard.install(vertx, "gRPC", ep, server, grpc);
     // zstd's native library loads off the event loop, before any request negotiates a codec
     return vertx.executeBlocking(PieceCodec::zstdAvailable, false)
-        .compose(zstd -> server.listen())
-        .onSuccess(s -> guard.listening(s.actualPort()))
+        .compose(zstd -> guard.listen())
         .recover(err -> Future.failedFuture(ListenFailure.explain("grpc", ep, err)))
         .onSuccess(s -> LOG.info("gRPC endpoint listening on {}:{}", ep.host(), s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    if (guard != null) {
-      guard.stop();
-    }
-    return server == null ? Future.succeededFuture() : server.close();
+    return guard == null ? Future.succeededFuture() : guard.close();
   }
 
   /** {@code call}, for requests that carry the token (when one is set); the others are UNAUTHENTICATED. */
@@ -136,15 +132,11 @@ public final class GrpcEndpointVerticle extends VerticleBase {
           if (resp.acceptedEncodings().contains("gzip")) {
             resp.encoding("gzip");
           }
-          return streamManifest(resp, m, chunkSize);
+          Promise<Void> done = Promise.promise();
+          writeChunks(resp, m, chunkSize, 0, done);
+          return done.future();
         })
         .onFailure(err -> fail(resp, err));
-  }
-
-  private Future<Void> streamManifest(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize) {
-    Promise<Void> done = Promise.promise();
-    writeChunks(resp, m, chunkSize, 0, done);
-    return done.future();
   }
 
   /** Writes chunks from entry {@code start} on, pausing while the window is full (an empty manifest: one chunk). */

@@ -36,25 +36,14 @@ import java.util.function.Supplier;
  * spider scan), while the ETag must describe the bytes actually served. The memo makes it one hash
  * per file version, shared by concurrent downloads.
  */
-public final class DownloadHandler implements Handler<RoutingContext> {
+public record DownloadHandler(Vertx vertx, MasterService master, SyncMetrics metrics, Throttled throttled)
+    implements Handler<RoutingContext> {
   public static final String OCTET_STREAM = ManifestJson.OCTET_STREAM;
   static final String TRANSPORT = "http";
   static final int READ_BUFFER = 64 * 1024;
 
   /** Tests only: runs with the real path between the check and hash of a file and the serving of its bytes. */
   static volatile Consumer<Path> beforeServe;
-
-  private final Vertx vertx;
-  private final MasterService master;
-  private final SyncMetrics metrics;
-  private final Throttled throttled;
-
-  DownloadHandler(Vertx vertx, MasterService master, SyncMetrics metrics, Throttled throttled) {
-    this.vertx = vertx;
-    this.master = master;
-    this.metrics = metrics;
-    this.throttled = throttled;
-  }
 
   @Override
   public void handle(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -24,14 +25,10 @@ import java.util.function.Supplier;
 public final class HttpThrottle {
   /** The throttled endpoint kinds; the label is the metric tag. */
   public enum Endpoint {
-    SCAN("scan"),
-    DOWNLOAD("download");
+    SCAN,
+    DOWNLOAD;
 
-    public final String label;
-
-    Endpoint(String label) {
-      this.label = label;
-    }
+    public final String label = name().toLowerCase(Locale.ROOT);
   }
 
   /** Per-kind state: running count, its high-water mark, and the FIFO of waiting permits. */
@@ -60,10 +57,6 @@ public final class HttpThrottle {
    */
   public void onChange(Runnable observer) {
     this.observer = observer == null ? () -> {} : observer;
-  }
-
-  private void changed() {
-    observer.run();
   }
 
   /** A new permit for one request; nothing is reserved until {@link Permit#acquire()}. */
@@ -164,7 +157,7 @@ public final class HttpThrottle {
         granted.fail(new ThrottledException(endpoint, "too many " + endpoint.label + " requests: "
             + lane.running + " running, " + waitingTotal + " waiting; retry later"));
       }
-      changed();
+      observer.run();
       return granted.future();
     }
 
@@ -190,7 +183,7 @@ public final class HttpThrottle {
       waitingTotal--;
       granted.tryFail(new ThrottledException(endpoint, "waited too long for a " + endpoint.label
           + " slot (" + lane.running + " running, " + waitingTotal + " waiting); retry later"));
-      changed();
+      observer.run();
     }
 
     /** Frees the slot or leaves the queue; idempotent. */
@@ -199,23 +192,22 @@ public final class HttpThrottle {
       state = was == State.REJECTED ? State.REJECTED : State.DONE;
       Lane lane = lanes.get(endpoint);
       switch (was) {
-        case RUNNING:
+        case RUNNING -> {
           lane.running--;
           dispatch(endpoint);
-          break;
-        case QUEUED:
+        }
+        case QUEUED -> {
           lane.waiting.remove(this);
           lane.queued = lane.waiting.size();
           waitingTotal--;
           granted.tryFail(new ClientGoneException());
-          break;
-        case NEW:
-          granted.tryFail(new ClientGoneException());
-          break;
-        default:
+        }
+        case NEW -> granted.tryFail(new ClientGoneException());
+        default -> {
           return;
+        }
       }
-      changed();
+      observer.run();
     }
   }
 }

@@ -12,16 +12,8 @@ import io.vertx.ext.web.RoutingContext;
  * it back in {@code If-None-Match} (or as {@code ?knownDigest=}) while it is still current gets
  * {@code 304 Not Modified} and no list.
  */
-final class ScanHandler implements Handler<RoutingContext> {
+record ScanHandler(MasterService master, Throttled throttled) implements Handler<RoutingContext> {
   static final String TRANSPORT = "http";
-
-  private final MasterService master;
-  private final Throttled throttled;
-
-  ScanHandler(MasterService master, Throttled throttled) {
-    this.master = master;
-    this.throttled = throttled;
-  }
 
   @Override
   public void handle(RoutingContext ctx) {
