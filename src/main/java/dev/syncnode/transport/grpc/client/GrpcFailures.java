@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc.client;
+
 import dev.syncnode.transport.TransportException.Kind;
 import dev.syncnode.transport.TransportException;
 import dev.syncnode.transport.grpc.ProtoMapping;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc.client;
+
 import dev.syncnode.config.HostPort;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.manifest.FileEntry;

@@ -1,4 +1,5 @@
 package dev.syncnode.transport.grpc.client;
+
 import com.google.protobuf.ByteString;
 import dev.syncnode.delta.BlockHashes;
 import dev.syncnode.delta.BlockIndex;
