@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -67,6 +68,16 @@ class ConfigServiceTest {
     service = new ConfigService(vertx, file.toString(), SCAN_MS, env);
     service.onReload(events::add).onError(events::add);
     return await(service.start());
+  }
+
+  /**
+   * Replaces the file in one step, as an editor that saves atomically does: a write in place could be
+   * read half-done by the poller (an empty file is a valid config), which is not what these tests edit.
+   */
+  private void edit(String yaml) throws Exception {
+    Path next = dir.resolve("config.yml.next");
+    Files.writeString(next, yaml);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private Object nextEvent() throws InterruptedException {
@@ -136,7 +147,7 @@ class ConfigServiceTest {
     ConfigHolder h = start(vertx, "sync: { useGrpc: true }\n", Map.of());
     assertTrue(h.get().sync().useGrpc());
 
-    Files.writeString(file, "sync: { useGrpc: false }\n");
+    edit("sync: { useGrpc: false }\n");
     NodeConfig reloaded = nextReload();
     assertFalse(reloaded.sync().useGrpc());
     assertFalse(h.get().sync().useGrpc());
@@ -148,17 +159,17 @@ class ConfigServiceTest {
     ConfigHolder h = start(vertx, "sync: { useGrpc: true, http: { queueSize: 10 } }\n", Map.of());
     NodeConfig good = h.get();
 
-    Files.writeString(file, "sync: { useGrpc: false, http: [ \n");
+    edit("sync: { useGrpc: false, http: [ \n");
     ConfigException yamlError = nextRejection();
     assertEquals(file.toString(), yamlError.key());
     assertEquals(good, h.get());
 
-    Files.writeString(file, "sync: { useGrpc: false, http: { queueSize: -5 } }\n");
+    edit("sync: { useGrpc: false, http: { queueSize: -5 } }\n");
     assertEquals("sync.http.queueSize", nextRejection().key());
     assertEquals(good, h.get());
     assertTrue(logged("config change rejected, keeping the last good config: sync.http.queueSize"));
 
-    Files.writeString(file, "sync: { useGrpc: false, http: { queueSize: 20 } }\n");
+    edit("sync: { useGrpc: false, http: { queueSize: 20 } }\n");
     NodeConfig fixed = nextReload();
     assertFalse(fixed.sync().useGrpc());
     assertEquals(20, h.get().sync().http().queueSize());
@@ -168,7 +179,7 @@ class ConfigServiceTest {
   void restartKeyChangeIsNotApplied(Vertx vertx) throws Exception {
     ConfigHolder h = start(vertx, "http: { port: 8000 }\nsync: { useGrpc: true }\n", Map.of());
 
-    Files.writeString(file, "http: { port: 8001 }\nsync: { useGrpc: false }\n");
+    edit("http: { port: 8001 }\nsync: { useGrpc: false }\n");
     NodeConfig reloaded = nextReload();
     assertEquals(8000, reloaded.http().port());
     assertEquals(8000, h.get().http().port());
@@ -181,7 +192,7 @@ class ConfigServiceTest {
   void envStillBeatsTheReloadedFile(Vertx vertx) throws Exception {
     ConfigHolder h = start(vertx, "auth: { token: a }\n", Map.of("SYNCNODE_AUTH_TOKEN", "env"));
     assertEquals("env", h.get().auth().token());
-    Files.writeString(file, "auth: { token: b }\nsync: { grpcChunkSize: 5 }\n");
+    edit("auth: { token: b }\nsync: { grpcChunkSize: 5 }\n");
     NodeConfig reloaded = nextReload();
     assertEquals("env", reloaded.auth().token());
     assertEquals(5, reloaded.sync().grpcChunkSize());
