@@ -1,5 +1,4 @@
 package dev.syncnode.node;
-
 import dev.syncnode.cli.Usage;
 import dev.syncnode.cluster.ClusterSupport;
 import dev.syncnode.config.ConfigException;
@@ -8,6 +7,17 @@ import dev.syncnode.config.NodeConfig;
 import dev.syncnode.fs.WorkspaceMark;
 import dev.syncnode.security.AcceptGate;
 import dev.syncnode.transport.ListenFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -21,6 +31,7 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -84,14 +95,30 @@ public final class NodeLauncher extends VertxApplication implements VertxApplica
     return deploymentConfig.copy(); // -conf was taken out of the launcher's arguments
   }
 
-  /** Turns on Vert.x's own metrics (Micrometer, Prometheus registry) unless {@code metrics.enabled} is false. */
+  /**
+   * Turns on Vert.x's own metrics (Micrometer, Prometheus registry) unless {@code metrics.enabled} is
+   * false. The JVM's series are bound once the node is up ({@link #afterVerticleDeployed}): their
+   * binders load JMX and a quarter of a second of classes, which need not delay the ports.
+   */
   @Override
   public void beforeStartingVertx(HookContext context) {
     if (config != null && config.metrics().enabled()) {
       context.vertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
           .setEnabled(true)
-          .setJvmMetricsEnabled(true)
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+  }
+
+  /** The JVM series Vert.x binds with {@code jvmMetricsEnabled}, bound here on the launcher's thread, after start. */
+  @Override
+  public void afterVerticleDeployed(HookContext context) {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      for (MeterBinder binder : List.of(new ClassLoaderMetrics(), new JvmCompilationMetrics(), new JvmGcMetrics(),
+          new JvmHeapPressureMetrics(), new JvmInfoMetrics(), new JvmMemoryMetrics(), new JvmThreadMetrics(),
+          new ProcessorMetrics(), new UptimeMetrics())) {
+        binder.bindTo(registry);
+      }
     }
   }
 
