@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,11 +71,21 @@ public final class HttpReplies {
    * after reading the last byte of a complete body): nothing to answer, nothing to log loudly.
    */
   static boolean clientGone(RoutingContext ctx, Throwable err) {
+    return connectionGone(err) || ctx.response().closed();
+  }
+
+  /**
+   * Whether {@code err} is the connection's end: a write can fail with the peer's reset ("Connection
+   * reset by peer", "Broken pipe") before the response hears that it closed.
+   */
+  static boolean connectionGone(Throwable err) {
+    String message = err.getMessage();
     return err instanceof ClientGoneException
-        || ctx.response().closed()
         || err instanceof ClosedChannelException
         || err instanceof HttpClosedException
-        || err instanceof VertxException && "Connection was closed".equals(err.getMessage());
+        || err instanceof VertxException && "Connection was closed".equals(message)
+        || err instanceof IOException && message != null
+            && (message.contains("Connection reset") || message.contains("Broken pipe"));
   }
 
   /** A failure none of the node's own exceptions describes: its message may hold local paths. */
