@@ -53,8 +53,6 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   private boolean checking;
   /** Spiders touched in the current round of the watch thread; only that thread uses it. */
   private final Set<String> touched = new HashSet<>();
-  private List<String> ignoreSource;
-  private IgnoreRules ignore;
 
   public SpiderWatchVerticle(ConfigHolder config) {
     this.config = config;
@@ -124,14 +122,9 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
     return inSpider.isEmpty() || !PathRules.isReserved(inSpider) && !ignore().isIgnoredWithParents(inSpider, true);
   }
 
-  /** The configured ignore rules, built again only when the configuration changes them. */
-  private synchronized IgnoreRules ignore() {
-    List<String> now = config.get().sync().ignore();
-    if (!now.equals(ignoreSource)) {
-      ignore = IgnoreRules.of(now);
-      ignoreSource = now;
-    }
-    return ignore;
+  /** The configured ignore rules (parsed once per pattern list, by the config). */
+  private IgnoreRules ignore() {
+    return config.get().sync().ignoreRules();
   }
 
   @Override
