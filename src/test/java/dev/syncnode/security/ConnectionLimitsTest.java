@@ -137,14 +137,23 @@ class ConnectionLimitsTest {
     }
   }
 
-  @Test
-  void http2ConnectionThatOnlyPingsIsClosed() throws Exception {
-    HttpClientAgent http = client.httpClientBuilder()
+  /** A plain HTTP/2 client (prior knowledge, as gRPC clients speak). */
+  private HttpClientAgent h2Client() {
+    return client.httpClientBuilder()
         .with(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false))
         .build();
+  }
+
+  private HttpClientConnection connectToGrpcPort(HttpClientAgent http) throws Exception {
+    return http.connect(new HttpConnectOptions().setHost("127.0.0.1").setPort(master.node.grpcPort()))
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void http2ConnectionThatOnlyPingsIsClosed() throws Exception {
+    HttpClientAgent http = h2Client();
     try {
-      HttpClientConnection conn = http.connect(new HttpConnectOptions().setHost("127.0.0.1")
-          .setPort(master.node.grpcPort())).await(10, TimeUnit.SECONDS);
+      HttpClientConnection conn = connectToGrpcPort(http);
       Promise<Void> closed = Promise.promise();
       conn.closeHandler(v -> closed.tryComplete());
       // one finished stream, then only PINGs (every 100 ms, well inside the 700 ms idle timeout)
@@ -168,12 +177,9 @@ class ConnectionLimitsTest {
   /** The guard closes connections without a request in progress only: a long open stream is kept. */
   @Test
   void http2StreamInProgressKeepsItsConnection() throws Exception {
-    HttpClientAgent http = client.httpClientBuilder()
-        .with(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false))
-        .build();
+    HttpClientAgent http = h2Client();
     try {
-      HttpClientConnection conn = http.connect(new HttpConnectOptions().setHost("127.0.0.1")
-          .setPort(master.node.grpcPort())).await(10, TimeUnit.SECONDS);
+      HttpClientConnection conn = connectToGrpcPort(http);
       Promise<Void> closed = Promise.promise();
       conn.closeHandler(v -> closed.tryComplete());
       var req = conn.request(new RequestOptions().setMethod(HttpMethod.POST)
