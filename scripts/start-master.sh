@@ -4,4 +4,4 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_jar
 cd "$ROOT"
-exec env SYNCNODE_NODE_ROLE=master java ${JAVA_OPTS:-} -jar "$JAR" -conf "${CONF:-conf/config.yml}" "$@"
+exec env SYNCNODE_NODE_ROLE=master "$ROOT/scripts/syncnode" -conf "${CONF:-conf/config.yml}" "$@"

@@ -9,4 +9,4 @@ exec env SYNCNODE_NODE_ROLE=worker \
   SYNCNODE_NODE_KEY="${SYNCNODE_NODE_KEY:-worker-1}" \
   SYNCNODE_HTTP_PORT="${SYNCNODE_HTTP_PORT:-8001}" \
   SYNCNODE_NODE_WORKSPACE="${SYNCNODE_NODE_WORKSPACE:-data/worker}" \
-  java ${JAVA_OPTS:-} -jar "$JAR" -conf "${CONF:-conf/config.yml}" "$@"
+  "$ROOT/scripts/syncnode" -conf "${CONF:-conf/config.yml}" "$@"

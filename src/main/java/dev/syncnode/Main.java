@@ -3,17 +3,24 @@ package dev.syncnode;
 import dev.syncnode.cli.SyncCommand;
 import dev.syncnode.cli.Usage;
 import dev.syncnode.node.NodeLauncher;
+import dev.syncnode.node.SelfCheck;
 import dev.syncnode.node.Version;
+import dev.syncnode.piece.PieceCodec;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * The jar's entry point, the command line only: {@code sync ...} runs one sync
- * ({@link SyncCommand}) and exits with its code; {@code version} and {@code --help}; anything else
+ * ({@link SyncCommand}) and exits with its code; {@code version}, {@code selfcheck} and {@code --help}; anything else
  * runs a node ({@link NodeLauncher}: {@code -conf conf/config.yml [-cluster]}).
  */
 public final class Main {
+  /** Commands that print and exit without syncing. */
+  private static final Set<String> QUICK = Set.of("version", "--version", "help", "--help", "-h");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -21,6 +28,15 @@ public final class Main {
     // a recording asked for with -Dio.netty.jfr.enabled=true still gets them
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
+    }
+    if (args.length == 0 || !QUICK.contains(args[0])) {
+      // zstd's native library (copied out of the jar, then loaded) is wanted by every node and sync;
+      // loading it now overlaps Vert.x's start instead of delaying the first port or request. Logging is
+      // set up first: a logger created during SLF4J's own start-up would miss the levels set later
+      LoggerFactory.getILoggerFactory();
+      Thread zstd = new Thread(PieceCodec::zstdAvailable, "syncnode-zstd-load");
+      zstd.setDaemon(true);
+      zstd.start();
     }
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != NodeLauncher.RUNNING) {
@@ -38,6 +54,8 @@ public final class Main {
         case "--version":
           out.println("syncnode " + Version.current());
           return 0;
+        case "selfcheck":
+          return SelfCheck.run(out, err);
         case "help":
           out.print(Usage.text());
           return 0;

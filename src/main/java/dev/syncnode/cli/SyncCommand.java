@@ -252,7 +252,7 @@ public final class SyncCommand {
     Runtime.getRuntime().addShutdownHook(interrupted);
     Vertx vertx = Vertx.vertx();
     try {
-      SyncMetrics metrics = SyncMetrics.standalone();
+      SyncMetrics metrics = SyncMetrics.unexported();
       WorkerSyncVerticle verticle = progress == null
           ? new WorkerSyncVerticle(new ConfigHolder(config), metrics)
           : new WorkerSyncVerticle(new ConfigHolder(config), metrics, progress);

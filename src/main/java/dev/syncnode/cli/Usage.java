@@ -34,6 +34,8 @@ public final class Usage {
               --help               help for sync
 
           java -jar node.jar version   prints the version
+          java -jar node.jar selfcheck starts a master and a worker in one process on loopback ports,
+                                       syncs a generated spider over gRPC and HTTP and verifies it
           java -jar node.jar --help    prints this help
 
         Configuration:

@@ -1,9 +1,9 @@
 package dev.syncnode.metrics;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -54,6 +54,11 @@ public final class SyncMetrics {
   /** A standalone registry, for nodes started without Vert.x metrics and for tests. */
   public static SyncMetrics standalone() {
     return new SyncMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** A registry nothing scrapes, for a one-shot sync: Prometheus's classes need not be loaded. */
+  public static SyncMetrics unexported() {
+    return new SyncMetrics(new SimpleMeterRegistry());
   }
 
   public MeterRegistry registry() {

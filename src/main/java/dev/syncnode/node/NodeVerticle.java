@@ -107,11 +107,14 @@ public class NodeVerticle extends VerticleBase {
           WorkspaceMark.markMaster(Path.of(node.workspace()), node.key());
           return null;
         }, false)
-        .compose(v -> vertx.deployVerticle(new ScannerVerticle(config, metrics)))
-        .compose(id -> vertx.deployVerticle(new ScanCacheVerticle(config, metrics)))
-        .compose(id -> vertx.deployVerticle(new SpiderWatchVerticle(config)))
-        .compose(id -> vertx.deployVerticle(content = new ContentVerticle(config)))
-        .compose(id -> vertx.deployVerticle(grpc))
+        // these four meet only over the event bus, so they start side by side (each on its own event loop);
+        // the endpoints listen once all four answer
+        .compose(v -> Future.all(
+            vertx.deployVerticle(new ScannerVerticle(config, metrics)),
+            vertx.deployVerticle(new ScanCacheVerticle(config, metrics)),
+            vertx.deployVerticle(new SpiderWatchVerticle(config)),
+            vertx.deployVerticle(content = new ContentVerticle(config))))
+        .compose(all -> vertx.deployVerticle(grpc))
         .compose(id -> vertx.deployVerticle(http));
   }
 

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -29,7 +29,8 @@ class LogSetupTest {
     var appender = (ConsoleAppender<?>) root.getAppender("STDERR");
     assertEquals("System.err", appender.getTarget());
     assertTrue(appender.isStarted());
-    assertEquals(LogSetup.PATTERN, ((PatternLayoutEncoder) appender.getEncoder()).getPattern());
+    var encoder = (LayoutWrappingEncoder<?>) appender.getEncoder();
+    assertTrue(encoder.getLayout() instanceof LogLine && encoder.getLayout().isStarted());
     assertEquals(Level.WARN, context.getLogger("io.netty.channel").getEffectiveLevel());
     assertEquals(Level.WARN, context.getLogger("com.hazelcast").getEffectiveLevel());
   }
