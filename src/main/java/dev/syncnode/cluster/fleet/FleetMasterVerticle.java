@@ -181,24 +181,19 @@ public final class FleetMasterVerticle extends VerticleBase {
 
   /**
    * Asks the scan cache for the spider's manifest (a cached one when nothing changed) and records
-   * its digest; a new digest is announced when {@code announce}.
+   * it; {@code changed}: the spider watch saw a change, so a digest the master did not know before is
+   * announced too.
    */
-  private void rescan(String spiderId, boolean announce) {
+  private void rescan(String spiderId, boolean changed) {
     if (!scanning.add(spiderId)) {
-      if (announce) {
+      if (changed) {
         changed(spiderId); // a scan runs: look again once it is done and the spider still quiet
       }
       return;
     }
     manifest(spiderId)
         .onComplete(ar -> scanning.remove(spiderId))
-        .onSuccess(m -> {
-          boolean changed = record(m);
-          if (changed && announce) {
-            LOG.debug("fleet: {} is now {}", spiderId, m.digest());
-            vertx.eventBus().publish(FleetAddresses.ANNOUNCE, new DigestAnnouncement(spiderId, m.digest()));
-          }
-        })
+        .onSuccess(m -> record(m, changed))
         .onFailure(err -> {
           if (err instanceof ScanException se && se.kind() == ScanException.Kind.NOT_FOUND) {
             table.forgetMaster(spiderId);
@@ -212,12 +207,22 @@ public final class FleetMasterVerticle extends VerticleBase {
     return masterService.scan(new ScanRequest(spiderId, "", SCAN_LABEL)).map(r -> r.manifest());
   }
 
-  private boolean record(Manifest m) {
+  /**
+   * Records the master's manifest of a spider and announces its digest when it differs from the one
+   * known before (whoever's scan found it: a query may see a change before the settle timer does),
+   * or when none was known and {@code announceNew}.
+   */
+  private void record(Manifest m, boolean announceNew) {
     long bytes = 0;
     for (FileEntry e : m.entries()) {
       bytes += e.isFile() ? e.size() : 0;
     }
-    return table.master(m.spiderId(), m.digest(), m.fileCount(), bytes, System.currentTimeMillis());
+    boolean known = table.master(m.spiderId()) != null;
+    boolean changed = table.master(m.spiderId(), m.digest(), m.fileCount(), bytes, System.currentTimeMillis());
+    if (changed && (known || announceNew)) {
+      LOG.debug("fleet: {} is now {}", m.spiderId(), m.digest());
+      vertx.eventBus().publish(FleetAddresses.ANNOUNCE, new DigestAnnouncement(m.spiderId(), m.digest()));
+    }
   }
 
   // ---- queries ----
@@ -225,7 +230,7 @@ public final class FleetMasterVerticle extends VerticleBase {
   private void onSpider(Message<String> msg) {
     String spiderId = msg.body();
     manifest(spiderId).onSuccess(m -> {
-      record(m);
+      record(m, false);
       msg.reply(table.spiderJson(spiderId).put("nodes", table.nodesJson(spiderId)));
     }).onFailure(err -> {
       if (err instanceof ScanException se) {
