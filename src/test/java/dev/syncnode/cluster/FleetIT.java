@@ -207,5 +207,11 @@ class FleetIT {
     awaitRows("leaving", a -> states(a, Map.of("worker-1", "in_sync", "worker-4", "in_sync")), "two rows");
     cluster.close(worker4);
     awaitRows("leaving", a -> states(a, Map.of("worker-1", "in_sync")), "worker-4's row dropped");
+    // back with the same workspace: its join snapshot says what it holds, without a sync
+    TestCluster.Node again = cluster.worker("worker-4", tmp.resolve("w4"));
+    JsonObject back = awaitRows("leaving", a -> states(a, Map.of("worker-1", "in_sync", "worker-4", "in_sync")),
+        "worker-4 in sync from its join snapshot");
+    assertEquals(null, byKey(back).get("worker-4").getString("transport"), "no sync ran: " + back.encode());
+    cluster.close(again);
   }
 }
