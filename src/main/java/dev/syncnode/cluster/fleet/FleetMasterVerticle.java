@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,12 +43,16 @@ public final class FleetMasterVerticle extends VerticleBase {
   static final long RECONCILE_MS = 2000;
   /** The transport label of the fleet's own scan requests. */
   static final String SCAN_LABEL = "fleet";
+  /** Scans of spiders whose digest the master does not know yet, at once. */
+  static final int MAX_BACKGROUND_SCANS = 2;
 
   private final ConfigHolder config;
   private final FleetTable table = new FleetTable();
   private final Map<String, String> keyOfNode = new HashMap<>();
   private final Map<String, Long> settling = new HashMap<>();
   private final Set<String> scanning = new HashSet<>();
+  private final LinkedHashSet<String> backlog = new LinkedHashSet<>();
+  private int background;
   private NodeRegistry registry;
   private MasterService masterService;
   private MembershipWatch watch;
@@ -146,7 +151,7 @@ public final class FleetMasterVerticle extends VerticleBase {
       if (v != null) {
         valid.add(v);
         if (table.master(v.spiderId()) == null) {
-          rescan(v.spiderId(), false);
+          learn(v.spiderId());
         }
       }
     }
@@ -182,16 +187,16 @@ public final class FleetMasterVerticle extends VerticleBase {
   /**
    * Asks the scan cache for the spider's manifest (a cached one when nothing changed) and records
    * it; {@code changed}: the spider watch saw a change, so a digest the master did not know before is
-   * announced too.
+   * announced too. Completes when done (at once when a scan of the spider runs already).
    */
-  private void rescan(String spiderId, boolean changed) {
+  private Future<Void> rescan(String spiderId, boolean changed) {
     if (!scanning.add(spiderId)) {
       if (changed) {
         changed(spiderId); // a scan runs: look again once it is done and the spider still quiet
       }
-      return;
+      return Future.succeededFuture();
     }
-    manifest(spiderId)
+    return manifest(spiderId)
         .onComplete(ar -> scanning.remove(spiderId))
         .onSuccess(m -> record(m, changed))
         .onFailure(err -> {
@@ -200,7 +205,30 @@ public final class FleetMasterVerticle extends VerticleBase {
           } else {
             LOG.debug("fleet: cannot scan {}: {}", spiderId, err.getMessage());
           }
+        })
+        .<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /**
+   * The master's digest of a spider is not known yet: look it up in the background, at most
+   * {@link #MAX_BACKGROUND_SCANS} at a time (a dashboard's first look at a big workspace must not
+   * start a walk of every spider at once).
+   */
+  private void learn(String spiderId) {
+    if (spiderId != null && !scanning.contains(spiderId) && backlog.size() < FleetTable.MAX_SPIDERS) {
+      backlog.add(spiderId);
+    }
+    while (background < MAX_BACKGROUND_SCANS && !backlog.isEmpty()) {
+      String next = backlog.iterator().next();
+      backlog.remove(next);
+      if (table.master(next) == null && !scanning.contains(next)) {
+        background++;
+        rescan(next, false).onComplete(ar -> {
+          background--;
+          learn(null);
         });
+      }
+    }
   }
 
   private Future<Manifest> manifest(String spiderId) {
@@ -249,7 +277,7 @@ public final class FleetMasterVerticle extends VerticleBase {
     JsonArray out = new JsonArray();
     for (String id : ids) {
       if (table.master(id) == null) {
-        rescan(id, false);
+        learn(id);
       }
       out.add(table.spiderJson(id).put("nodesInSync", table.inSync(id)).put("nodes", table.nodeCount(id)));
     }
@@ -276,7 +304,7 @@ public final class FleetMasterVerticle extends VerticleBase {
       JsonArray ss = new JsonArray();
       for (String id : spiders.result().ids()) {
         if (table.master(id) == null) {
-          rescan(id, false);
+          learn(id);
         }
         ss.add(table.spiderJson(id).put("nodesInSync", table.inSync(id)).put("nodes", table.nodesJson(id)));
       }
