@@ -79,7 +79,9 @@ public final class FleetMasterVerticle extends VerticleBase {
         bus.<String>localConsumer(FleetAddresses.QUERY_SPIDER, this::onSpider).completion(),
         bus.localConsumer(FleetAddresses.QUERY_SPIDERS, this::onSpiders).completion(),
         bus.localConsumer(FleetAddresses.QUERY_FLEET, this::onFleet).completion()))
-        .compose(v -> refreshNodes());
+        .compose(v -> refreshNodes())
+        // workers that joined before this master tell it what they hold
+        .onSuccess(v -> bus.publish(FleetAddresses.SNAPSHOTS, localNodeId == null ? "" : localNodeId));
   }
 
   @Override

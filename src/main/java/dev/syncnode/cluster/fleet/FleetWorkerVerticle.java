@@ -1,7 +1,6 @@
 package dev.syncnode.cluster.fleet;
 
 import dev.syncnode.bus.Addresses;
-import dev.syncnode.cluster.MembershipWatch;
 import dev.syncnode.cluster.WorkerTaskVerticle;
 import dev.syncnode.cluster.fleet.FleetReport.Phase;
 import dev.syncnode.cluster.fleet.FleetReport.Row;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's side of the fleet view. Tells the master which digest it holds of each spider in its
- * workspace (from each destination's {@code .syncnode/state.json}) when it joins and whenever the
- * cluster's membership changes (a master that restarted knows nothing), and each sync of a workspace
+ * workspace (from each destination's {@code .syncnode/state.json}) when it joins and when a master
+ * that started later asks ({@link FleetAddresses#SNAPSHOTS}), and each sync of a workspace
  * destination as it starts and ends. When the master announces a new digest of a spider this worker
  * holds, and {@code sync.prefetch} is on, it syncs that spider by itself ({@link Prefetcher}); a task
  * arriving meanwhile joins that sync (one run per destination).
@@ -43,7 +42,7 @@ public final class FleetWorkerVerticle extends VerticleBase {
   public static final long JITTER_MS = 300;
   /** Spiders a worker syncs by itself at once. */
   public static final int MAX_PREFETCHING = 2;
-  /** Membership changes closer than this cause one snapshot. */
+  /** Snapshot requests closer than this cause one snapshot. */
   static final long SNAPSHOT_DELAY_MS = 500;
 
   private final ConfigHolder config;
@@ -54,7 +53,6 @@ public final class FleetWorkerVerticle extends VerticleBase {
   private String nodeKey;
   private Path workspace;
   private Prefetcher prefetcher;
-  private MembershipWatch watch;
   private long snapshotTimer = -1;
 
   public FleetWorkerVerticle(ConfigHolder config) {
@@ -70,22 +68,20 @@ public final class FleetWorkerVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(
         bus.<SyncEvent>localConsumer(Addresses.WORKER_SYNC_EVENTS, m -> onSyncEvent(m.body())).completion(),
-        bus.<DigestAnnouncement>consumer(FleetAddresses.ANNOUNCE, this::onAnnounce).completion())
-        .compose(v -> snapshot())
-        .onSuccess(v -> watch = MembershipWatch.start(vertx, context, this::membershipChanged));
+        bus.<DigestAnnouncement>consumer(FleetAddresses.ANNOUNCE, this::onAnnounce).completion(),
+        bus.<String>consumer(FleetAddresses.SNAPSHOTS, m -> snapshotSoon()).completion())
+        .compose(v -> snapshot());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(snapshotTimer);
     prefetcher.cancelAll();
-    if (watch != null) {
-      watch.close();
-    }
     return Future.succeededFuture();
   }
 
-  private void membershipChanged() {
+  /** A master asked (several asking at once: one snapshot). */
+  private void snapshotSoon() {
     vertx.cancelTimer(snapshotTimer);
     snapshotTimer = vertx.setTimer(SNAPSHOT_DELAY_MS, id -> snapshot());
   }
