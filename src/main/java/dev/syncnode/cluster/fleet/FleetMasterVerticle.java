@@ -45,6 +45,8 @@ public final class FleetMasterVerticle extends VerticleBase {
   static final String SCAN_LABEL = "fleet";
   /** Scans of spiders whose digest the master does not know yet, at once. */
   static final int MAX_BACKGROUND_SCANS = 2;
+  /** Reports waiting for a registry re-read, at most. */
+  static final int MAX_QUEUED_REPORTS = 1024;
 
   private final ConfigHolder config;
   private final FleetTable table = new FleetTable();
@@ -58,6 +60,9 @@ public final class FleetMasterVerticle extends VerticleBase {
   private MembershipWatch watch;
   private long timer = -1;
   private String localNodeId;
+  /** Reports waiting behind a registry re-read, in arrival order. */
+  private Future<Void> reportQueue = Future.succeededFuture();
+  private int queued;
   private long lastForgeryWarning;
 
   public FleetMasterVerticle(ConfigHolder config) {
@@ -132,8 +137,22 @@ public final class FleetMasterVerticle extends VerticleBase {
       return;
     }
     String key = keyOfNode.get(sender);
-    (key != null ? Future.succeededFuture(key) : refreshNodes().map(v -> keyOfNode.get(sender)))
-        .onSuccess(registered -> file(sender, registered, report));
+    if (key != null && queued == 0) {
+      file(sender, key, report);
+      return;
+    }
+    if (queued >= MAX_QUEUED_REPORTS) {
+      return; // a flood of reports from unknown senders: bounded
+    }
+    // a sender the registry view does not know yet: re-read it; later reports wait their turn, so one
+    // node's reports are filed in the order it sent them
+    queued++;
+    reportQueue = reportQueue.transform(ar -> (keyOfNode.containsKey(sender) ? Future.<Void>succeededFuture()
+        : refreshNodes()).otherwiseEmpty().map(v -> {
+          queued--;
+          file(sender, keyOfNode.get(sender), report);
+          return null;
+        }));
   }
 
   /** Files a report under the sender's registered key; a report for another key changes nothing. */
