@@ -54,6 +54,8 @@ public final class FleetMasterVerticle extends VerticleBase {
   private final Map<String, Long> settling = new HashMap<>();
   private final Set<String> scanning = new HashSet<>();
   private final LinkedHashSet<String> backlog = new LinkedHashSet<>();
+  /** Changed spiders waiting for the syncs that ran when the change settled (at most every spider with rows). */
+  private final Set<String> afterSyncs = new HashSet<>();
   private int background;
   private NodeRegistry registry;
   private MasterService masterService;
@@ -112,6 +114,7 @@ public final class FleetMasterVerticle extends VerticleBase {
         int gone = table.retainNodes(keys);
         if (gone > 0) {
           LOG.info("fleet: dropped the rows of {} node{} that left", gone, gone == 1 ? "" : "s");
+          recheckAfterSyncs();
         }
       }
       return null;
@@ -181,11 +184,28 @@ public final class FleetMasterVerticle extends VerticleBase {
     } else {
       valid.forEach(r -> table.apply(registered, r));
     }
+    recheckAfterSyncs();
+  }
+
+  /** Changed spiders whose syncs (running when the change settled) are all done: look at them now. */
+  private void recheckAfterSyncs() {
+    if (!afterSyncs.isEmpty()) {
+      for (String spiderId : Set.copyOf(afterSyncs)) {
+        if (table.syncing(spiderId) == 0) {
+          afterSyncs.remove(spiderId);
+          changed(spiderId);
+        }
+      }
+    }
   }
 
   // ---- the master's own digests ----
 
-  /** A spider changed on disk: rescan once it has been quiet for {@link #SETTLE_MS}. */
+  /**
+   * A spider changed on disk: rescan once it has been quiet for {@link #SETTLE_MS}, if a node holds
+   * it. A spider no node holds needs no announcement, and its digest is learnt when a node reports
+   * it (by then the syncs' own scan is cached or in flight: no extra walk of a fresh spider).
+   */
   private void changed(String spiderId) {
     if (SpiderWatchVerticle.ALL.equals(spiderId)) {
       Set<String> known = new HashSet<>(table.spidersWithRows());
@@ -196,12 +216,20 @@ public final class FleetMasterVerticle extends VerticleBase {
     if (t != null) {
       vertx.cancelTimer(t);
     }
+    if (table.nodeCount(spiderId) == 0) {
+      table.forgetMaster(spiderId); // no longer current; looked up again when asked
+      return;
+    }
     if (settling.size() >= FleetTable.MAX_SPIDERS) {
       return; // bounded; the next report or query of the spider rescans it
     }
     settling.put(spiderId, vertx.setTimer(SETTLE_MS, id -> {
       settling.remove(spiderId);
-      rescan(spiderId, true);
+      if (table.syncing(spiderId) > 0) {
+        afterSyncs.add(spiderId); // the syncs running now tell what they got; a walk beside them waits
+      } else {
+        rescan(spiderId, true);
+      }
     }));
   }
 

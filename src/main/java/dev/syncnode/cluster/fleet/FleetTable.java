@@ -217,6 +217,15 @@ public final class FleetTable {
     return n;
   }
 
+  /** How many nodes are syncing the spider now. */
+  public int syncing(String spiderId) {
+    int n = 0;
+    for (Row r : rows.getOrDefault(spiderId, Map.of()).values()) {
+      n += r.phase() == Phase.SYNCING ? 1 : 0;
+    }
+    return n;
+  }
+
   public int nodeCount(String spiderId) {
     return rows.getOrDefault(spiderId, Map.of()).size();
   }
