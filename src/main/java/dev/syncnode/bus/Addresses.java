@@ -25,6 +25,16 @@ public final class Addresses {
   public static final String MASTER_BLOCK_HASHES = "syncnode.master.blockhashes";
   /** Worker sync verticle: {@code SyncRequest} -> {@code SyncReport}. */
   public static final String WORKER_SYNC = "syncnode.worker.sync";
+  /**
+   * Worker sync verticle, local publish: a {@code SyncEvent} when a sync of a destination starts and
+   * when it ends (one per run, however many requests joined it).
+   */
+  public static final String WORKER_SYNC_EVENTS = "syncnode.worker.sync.events";
+  /**
+   * Spider watch, local publish: the id (String) of a spider whose tree changed, or {@code "*"} for
+   * every spider. Sent next to the scan cache's invalidation, for whoever follows spider changes.
+   */
+  public static final String SPIDER_CHANGED = "syncnode.master.spider.changed";
 
   private Addresses() {}
 }

@@ -5,6 +5,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.syncnode.cluster.fleet.FleetMasterVerticle;
+import dev.syncnode.cluster.fleet.FleetWorkerVerticle;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
@@ -166,6 +168,15 @@ public final class ClusterSupport {
    */
   public static Future<Void> deployNode(Vertx vertx, ConfigHolder config, SyncMetrics metrics, int grpcPort,
       int httpPort) {
+    return deployNode(vertx, config, metrics, grpcPort, httpPort, null);
+  }
+
+  /**
+   * As above, announcing {@code version} in the registry; the fleet view's verticle comes last (a
+   * worker's join snapshot needs its registry entry, by which the master knows the sender).
+   */
+  public static Future<Void> deployNode(Vertx vertx, ConfigHolder config, SyncMetrics metrics, int grpcPort,
+      int httpPort, String version) {
     if (!vertx.isClustered()) {
       return Future.succeededFuture();
     }
@@ -175,7 +186,8 @@ public final class ClusterSupport {
         ? vertx.deployVerticle(new TaskManagerVerticle(config, TaskTable.DEFAULT_MAX_TASKS))
         : vertx.deployVerticle(new WorkerTaskVerticle(config));
     return first
-        .compose(id -> vertx.deployVerticle(new NodeRegistryVerticle(config, grpcPort, httpPort)))
+        .compose(id -> vertx.deployVerticle(new NodeRegistryVerticle(config, grpcPort, httpPort, version)))
+        .compose(id -> vertx.deployVerticle(master ? new FleetMasterVerticle(config) : new FleetWorkerVerticle(config)))
         .mapEmpty();
   }
 }

@@ -15,7 +15,7 @@ import java.util.UUID;
  * on how members map to Vert.x node ids. (The cluster manager's own node listener is left alone:
  * it belongs to the event bus.)
  */
-final class MembershipWatch implements AutoCloseable {
+public final class MembershipWatch implements AutoCloseable {
   private final HazelcastInstance hazelcast;
   private final UUID registration;
 
@@ -25,7 +25,7 @@ final class MembershipWatch implements AutoCloseable {
   }
 
   /** Starts watching; {@code onChange} runs on {@code context}. Without Hazelcast: a watch that never fires. */
-  static MembershipWatch start(Vertx vertx, Context context, Runnable onChange) {
+  public static MembershipWatch start(Vertx vertx, Context context, Runnable onChange) {
     ClusterManager cm = ClusterSupport.managerOf(vertx);
     if (!(cm instanceof HazelcastClusterManager hz) || hz.getHazelcastInstance() == null) {
       return new MembershipWatch(null, null);

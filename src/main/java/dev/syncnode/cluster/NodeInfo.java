@@ -13,12 +13,27 @@ import io.vertx.core.json.JsonObject;
  * @param http the node's HTTP base URL
  * @param startedAt when the node announced itself (epoch ms)
  * @param lastSeen its latest heartbeat (epoch ms, the node's clock)
+ * @param version the node's syncnode version, or null when it did not say (an older node)
  */
-public record NodeInfo(
-    String nodeId, String key, NodeConfig.Role role, String grpc, String http, long startedAt, long lastSeen) {
+public record NodeInfo(String nodeId, String key, NodeConfig.Role role, String grpc, String http, long startedAt,
+    long lastSeen, String version) {
+
+  /** Longest version string kept from an entry. */
+  static final int MAX_VERSION_CHARS = 64;
+
+  public NodeInfo {
+    version = version == null || version.length() <= MAX_VERSION_CHARS ? version
+        : version.substring(0, MAX_VERSION_CHARS);
+  }
+
+  /** An entry without a version. */
+  public NodeInfo(String nodeId, String key, NodeConfig.Role role, String grpc, String http, long startedAt,
+      long lastSeen) {
+    this(nodeId, key, role, grpc, http, startedAt, lastSeen, null);
+  }
 
   public NodeInfo withLastSeen(long ms) {
-    return new NodeInfo(nodeId, key, role, grpc, http, startedAt, ms);
+    return new NodeInfo(nodeId, key, role, grpc, http, startedAt, ms, version);
   }
 
   public boolean isMaster() {
@@ -40,6 +55,9 @@ public record NodeInfo(
     if (grpc != null) {
       o.put("grpc", grpc);
     }
+    if (version != null) {
+      o.put("version", version);
+    }
     return o;
   }
 
@@ -52,6 +70,6 @@ public record NodeInfo(
       throw new IllegalArgumentException("registry entry without nodeId, key or role: " + o.encode());
     }
     return new NodeInfo(nodeId, key, NodeConfig.Role.valueOf(role.toUpperCase()), o.getString("grpc"),
-        o.getString("http"), o.getLong("startedAt", 0L), o.getLong("lastSeen", 0L));
+        o.getString("http"), o.getLong("startedAt", 0L), o.getLong("lastSeen", 0L), o.getString("version"));
   }
 }

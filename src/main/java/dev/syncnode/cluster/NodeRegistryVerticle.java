@@ -22,6 +22,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
   private final ConfigHolder config;
   private final int grpcPort;
   private final int httpPort;
+  private final String version;
   private NodeRegistry registry;
   private NodeInfo self;
   private long timer = -1;
@@ -33,9 +34,15 @@ public final class NodeRegistryVerticle extends VerticleBase {
    * @param httpPort the bound HTTP port
    */
   public NodeRegistryVerticle(ConfigHolder config, int grpcPort, int httpPort) {
+    this(config, grpcPort, httpPort, null);
+  }
+
+  /** @param version this node's syncnode version, announced in its entry (null: none) */
+  public NodeRegistryVerticle(ConfigHolder config, int grpcPort, int httpPort, String version) {
     this.config = config;
     this.grpcPort = grpcPort;
     this.httpPort = httpPort;
+    this.version = version;
   }
 
   @Override
@@ -48,7 +55,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
     String grpc = master && grpcPort > 0 ? hostForUrl(advertisedHost(c.grpc().host())) + ":" + grpcPort : null;
     String scheme = c.tls().enabled() ? "https" : "http";
     String http = httpPort > 0 ? scheme + "://" + hostForUrl(advertisedHost(c.http().host())) + ":" + httpPort : null;
-    self = new NodeInfo(nodeId, c.node().key(), c.node().role(), grpc, http, now, now);
+    self = new NodeInfo(nodeId, c.node().key(), c.node().role(), grpc, http, now, now, version);
     if (master) {
       watch = MembershipWatch.start(vertx, context, this::prune);
     }

@@ -118,6 +118,8 @@ public final class ConfigKeys {
           "master: a stream whose client takes nothing this long is cancelled"),
       hot("sync.grpc.maxStreamsPerClient", GrpcLimits.DEFAULTS.maxStreamsPerClient(), ValueParsers::positive,
           "master: gRPC download streams from one address at once"),
+      hot("sync.prefetch", true, ValueParsers::bool,
+          "worker, cluster mode: re-sync a spider it holds when the master announces a change"),
       hot("auth.token", "", ValueParsers::string, "bearer token for gRPC and /api/* (empty: no auth)"),
       restart("tls.enabled", false, ValueParsers::bool, "serve both ports over TLS"),
       restart("tls.certPath", "", ValueParsers::string, "certificate (PEM)"),

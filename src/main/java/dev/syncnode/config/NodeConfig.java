@@ -79,7 +79,8 @@ public record NodeConfig(
       boolean compression,
       boolean watchDestinations,
       long maxManifestBytes,
-      GrpcLimits grpc) {
+      GrpcLimits grpc,
+      boolean prefetch) {
     /** The parsed {@link #ignore} patterns (parsed once for a given list). */
     public IgnoreRules ignoreRules() {
       return IgnoreRules.of(ignore);
@@ -108,19 +109,33 @@ public record NodeConfig(
           watchDestinations, DEFAULT_MAX_MANIFEST_BYTES, GrpcLimits.DEFAULTS);
     }
 
+    /** Without {@code sync.prefetch}, which is then on (its default). */
+    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
+        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations,
+        long maxManifestBytes, GrpcLimits grpc) {
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
+          watchDestinations, maxManifestBytes, grpc, true);
+    }
+
+    /** The same settings with {@code sync.prefetch} set. */
+    public Sync withPrefetch(boolean on) {
+      return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
+          compression, watchDestinations, maxManifestBytes, grpc, on);
+    }
+
     public Sync withTransfer(int parallelDownloads, boolean compression) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, maxManifestBytes, grpc);
+          compression, watchDestinations, maxManifestBytes, grpc, prefetch);
     }
 
     public Sync withMaxManifestBytes(long bytes) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, bytes, grpc);
+          compression, watchDestinations, bytes, grpc, prefetch);
     }
 
     public Sync withGrpc(GrpcLimits g) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, maxManifestBytes, g);
+          compression, watchDestinations, maxManifestBytes, g, prefetch);
     }
   }
 

@@ -4,6 +4,7 @@ import static dev.syncnode.transport.http.server.HttpReplies.error;
 
 import dev.syncnode.cluster.ClusterRoutes;
 import dev.syncnode.cluster.ClusterSupport;
+import dev.syncnode.cluster.fleet.FleetRoutes;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.metrics.SyncMetrics;
@@ -80,6 +81,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
     if (config.get().node().role() == NodeConfig.Role.WORKER) {
       WorkerRoutes.mount(router, vertx, config);
     } else {
+      FleetRoutes.mount(router, vertx, config); // first: in cluster mode it answers GET /api/spiders
       masterRoutes = new MasterHttpRoutes(vertx, config, metrics);
       masterRoutes.mount(router);
       ClusterRoutes.mount(router, vertx, config);

@@ -57,7 +57,7 @@ public class NodeVerticle extends VerticleBase {
       NodeConfig c = holder.get();
       FatalErrors.install(vertx);
       return (c.node().role() == NodeConfig.Role.MASTER ? deployMaster() : deployWorker())
-          .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort()))
+          .compose(id -> ClusterSupport.deployNode(vertx, config, metrics, grpcPort(), httpPort(), Version.current()))
           .onSuccess(v -> LOG.info("syncnode {} started: {}", Version.current(), describe(c)));
     });
   }

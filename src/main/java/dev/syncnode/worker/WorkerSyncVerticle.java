@@ -14,6 +14,7 @@ import dev.syncnode.transport.TransportException;
 import dev.syncnode.worker.apply.DestinationWatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ public final class WorkerSyncVerticle extends VerticleBase {
   public static final int FAIL_INVALID = 400;
   public static final int FAIL_UNAVAILABLE = 502;
   public static final int FAIL_OTHER = 500;
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final ConfigHolder config;
   private final SyncMetrics metrics;
@@ -64,7 +67,7 @@ public final class WorkerSyncVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     sources = new Sources(vertx);
-    Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class));
+    Codecs.register(vertx, List.of(SyncRequest.class, SyncReport.class, SyncEvent.class));
     // zstd's native library loads off the event loop, before any request says whether it accepts zstd
     return vertx.executeBlocking(() -> {
       watch = DestinationWatch.open();
@@ -100,9 +103,23 @@ public final class WorkerSyncVerticle extends VerticleBase {
       running = (masterLocator == null ? Future.succeededFuture(c) : masterLocator.locate(c).map(c::withMaster))
           .compose(mc -> startRun(mc, req.spiderId(), dest));
       inFlight.put(dest, running);
-      running.onComplete(ar -> inFlight.remove(dest));
+      boolean inWorkspace = req.dest() == null;
+      publish(new SyncEvent(req.spiderId(), inWorkspace, SyncEvent.Phase.STARTED, System.currentTimeMillis(), null,
+          null));
+      running.onComplete(ar -> {
+        inFlight.remove(dest);
+        long now = System.currentTimeMillis();
+        publish(ar.succeeded()
+            ? new SyncEvent(req.spiderId(), inWorkspace, SyncEvent.Phase.SUCCEEDED, now, ar.result(), null)
+            : new SyncEvent(req.spiderId(), inWorkspace, SyncEvent.Phase.FAILED, now, null,
+                failureMessage(ar.cause())));
+      });
     }
     running.onSuccess(msg::reply).onFailure(err -> msg.fail(failureCode(err), failureMessage(err)));
+  }
+
+  private void publish(SyncEvent event) {
+    vertx.eventBus().publish(Addresses.WORKER_SYNC_EVENTS, event, LOCAL);
   }
 
   /** Builds the clients for the (located) master and runs the sync; a bad address is INVALID. */

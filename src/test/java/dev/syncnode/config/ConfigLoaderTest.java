@@ -259,6 +259,7 @@ class ConfigLoaderTest {
           compression: false
           watchDestinations: false
           maxManifestBytes: 1000
+          prefetch: false
         auth: { token: t }
         tls: { enabled: true, certPath: c, keyPath: k, caPath: a }
         metrics: { enabled: false, requireAuth: true }

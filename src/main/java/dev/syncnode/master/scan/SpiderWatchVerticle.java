@@ -96,6 +96,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
         if (ar.succeeded() && ar.result()) {
           vertx.cancelTimer(id);
           vertx.eventBus().send(Addresses.CACHE_INVALIDATE, ALL, LOCAL);
+          vertx.eventBus().publish(Addresses.SPIDER_CHANGED, ALL, LOCAL);
         } else if (ar.failed()) {
           LOG.debug("cannot watch {} yet: {}", workspace, ar.cause().getMessage());
         }
@@ -169,6 +170,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
     boolean workspaceGone = touched.remove(WORKSPACE_GONE);
     for (String spiderId : touched) {
       vertx.eventBus().send(Addresses.CACHE_INVALIDATE, spiderId, LOCAL);
+      vertx.eventBus().publish(Addresses.SPIDER_CHANGED, spiderId, LOCAL);
     }
     touched.clear();
     TreeWatch.Tree t = tree;

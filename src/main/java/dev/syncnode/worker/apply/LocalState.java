@@ -67,7 +67,8 @@ public final class LocalState {
 
   private LocalState() {}
 
-  static Path file(Path dest) {
+  /** Where the state of a destination is kept. */
+  public static Path file(Path dest) {
     return dest.resolve(PathRules.RESERVED_DIR).resolve(FILE);
   }
 

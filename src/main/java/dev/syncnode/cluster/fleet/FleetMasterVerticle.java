@@ -1,0 +1,281 @@
+package dev.syncnode.cluster.fleet;
+
+import dev.syncnode.bus.Addresses;
+import dev.syncnode.cluster.ClusterSupport;
+import dev.syncnode.cluster.MembershipWatch;
+import dev.syncnode.cluster.NodeInfo;
+import dev.syncnode.cluster.NodeRegistry;
+import dev.syncnode.cluster.fleet.FleetReport.Row;
+import dev.syncnode.config.ConfigHolder;
+import dev.syncnode.manifest.FileEntry;
+import dev.syncnode.manifest.Manifest;
+import dev.syncnode.master.MasterService;
+import dev.syncnode.master.scan.ScanException;
+import dev.syncnode.master.scan.ScanRequest;
+import dev.syncnode.master.scan.SpiderWatchVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's side of the fleet view. Files the workers' {@link FleetReport}s in a {@link FleetTable}
+ * under the registered key of the sending node; drops the rows of nodes that left (membership
+ * changes and every {@link #RECONCILE_MS}); learns its own digest of a spider from the scan cache
+ * (one cached scan serves everyone); and when the spider watch reports a change, rescans the spider
+ * once it has been quiet for {@link #SETTLE_MS} and announces a new digest to the cluster. Answers the
+ * HTTP queries ({@link FleetAddresses}) with JSON built on its own event loop.
+ */
+public final class FleetMasterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetMasterVerticle.class);
+  /** A burst of saves is one rescan: the spider must be quiet this long. */
+  public static final long SETTLE_MS = 300;
+  static final long RECONCILE_MS = 2000;
+  /** The transport label of the fleet's own scan requests. */
+  static final String SCAN_LABEL = "fleet";
+
+  private final ConfigHolder config;
+  private final FleetTable table = new FleetTable();
+  private final Map<String, String> keyOfNode = new HashMap<>();
+  private final Map<String, Long> settling = new HashMap<>();
+  private final Set<String> scanning = new HashSet<>();
+  private NodeRegistry registry;
+  private MasterService masterService;
+  private MembershipWatch watch;
+  private long timer = -1;
+  private String localNodeId;
+  private long lastForgeryWarning;
+
+  public FleetMasterVerticle(ConfigHolder config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    FleetCodecs.register(vertx);
+    registry = new NodeRegistry(vertx);
+    masterService = MasterService.onEventBus(vertx, () -> config.get().sync().timeout().scan().toMillis());
+    localNodeId = ClusterSupport.localNodeId(vertx);
+    watch = MembershipWatch.start(vertx, context, this::reconcile);
+    timer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+    var bus = vertx.eventBus();
+    return Future.all(List.of(
+        bus.<FleetReport>consumer(FleetAddresses.REPORT, this::onReport).completion(),
+        bus.<String>localConsumer(Addresses.SPIDER_CHANGED, m -> changed(m.body())).completion(),
+        bus.<String>localConsumer(FleetAddresses.QUERY_SPIDER, this::onSpider).completion(),
+        bus.localConsumer(FleetAddresses.QUERY_SPIDERS, this::onSpiders).completion(),
+        bus.localConsumer(FleetAddresses.QUERY_FLEET, this::onFleet).completion()))
+        .compose(v -> refreshNodes());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    settling.values().forEach(vertx::cancelTimer);
+    watch.close();
+    return Future.succeededFuture();
+  }
+
+  // ---- membership ----
+
+  /** Re-reads the registry: node id -> key of live nodes; rows of nodes that left are dropped. */
+  private Future<Void> refreshNodes() {
+    return registry.live().map(live -> {
+      keyOfNode.clear();
+      Set<String> keys = new HashSet<>();
+      for (NodeInfo n : live) {
+        keyOfNode.put(n.nodeId(), n.key());
+        keys.add(n.key());
+      }
+      if (!live.isEmpty()) { // an empty view is this node leaving: nothing to judge by
+        int gone = table.retainNodes(keys);
+        if (gone > 0) {
+          LOG.info("fleet: dropped the rows of {} node{} that left", gone, gone == 1 ? "" : "s");
+        }
+      }
+      return null;
+    });
+  }
+
+  private void reconcile() {
+    refreshNodes().onFailure(err -> LOG.debug("fleet: cannot read the registry: {}", err.getMessage()));
+  }
+
+  // ---- reports ----
+
+  private void onReport(Message<FleetReport> msg) {
+    String sender = SenderIdentity.of(msg, localNodeId);
+    FleetReport report;
+    try {
+      report = msg.body();
+    } catch (RuntimeException e) {
+      LOG.debug("fleet: unreadable report from node {}: {}", sender, e.getMessage());
+      return;
+    }
+    if (sender == null || report == null) {
+      return;
+    }
+    String key = keyOfNode.get(sender);
+    (key != null ? Future.succeededFuture(key) : refreshNodes().map(v -> keyOfNode.get(sender)))
+        .onSuccess(registered -> file(sender, registered, report));
+  }
+
+  /** Files a report under the sender's registered key; a report for another key changes nothing. */
+  private void file(String sender, String registered, FleetReport report) {
+    if (registered == null || !registered.equals(report.nodeKey())) {
+      long now = System.currentTimeMillis();
+      if (now - lastForgeryWarning > 10_000) {
+        lastForgeryWarning = now;
+        LOG.warn("fleet: ignoring a report for node key {} sent by cluster node {} (registered as {})",
+            report.nodeKey(), sender, registered);
+      }
+      return;
+    }
+    List<Row> valid = new ArrayList<>();
+    for (Row r : report.rows()) {
+      Row v = FleetTable.validate(r);
+      if (v != null) {
+        valid.add(v);
+        if (table.master(v.spiderId()) == null) {
+          rescan(v.spiderId(), false);
+        }
+      }
+    }
+    if (report.snapshot()) {
+      table.replace(registered, valid);
+    } else {
+      valid.forEach(r -> table.apply(registered, r));
+    }
+  }
+
+  // ---- the master's own digests ----
+
+  /** A spider changed on disk: rescan once it has been quiet for {@link #SETTLE_MS}. */
+  private void changed(String spiderId) {
+    if (SpiderWatchVerticle.ALL.equals(spiderId)) {
+      Set<String> known = new HashSet<>(table.spidersWithRows());
+      known.forEach(this::changed);
+      return;
+    }
+    Long t = settling.remove(spiderId);
+    if (t != null) {
+      vertx.cancelTimer(t);
+    }
+    if (settling.size() >= FleetTable.MAX_SPIDERS) {
+      return; // bounded; the next report or query of the spider rescans it
+    }
+    settling.put(spiderId, vertx.setTimer(SETTLE_MS, id -> {
+      settling.remove(spiderId);
+      rescan(spiderId, true);
+    }));
+  }
+
+  /**
+   * Asks the scan cache for the spider's manifest (a cached one when nothing changed) and records
+   * its digest; a new digest is announced when {@code announce}.
+   */
+  private void rescan(String spiderId, boolean announce) {
+    if (!scanning.add(spiderId)) {
+      if (announce) {
+        changed(spiderId); // a scan runs: look again once it is done and the spider still quiet
+      }
+      return;
+    }
+    manifest(spiderId)
+        .onComplete(ar -> scanning.remove(spiderId))
+        .onSuccess(m -> {
+          boolean changed = record(m);
+          if (changed && announce) {
+            LOG.debug("fleet: {} is now {}", spiderId, m.digest());
+            vertx.eventBus().publish(FleetAddresses.ANNOUNCE, new DigestAnnouncement(spiderId, m.digest()));
+          }
+        })
+        .onFailure(err -> {
+          if (err instanceof ScanException se && se.kind() == ScanException.Kind.NOT_FOUND) {
+            table.forgetMaster(spiderId);
+          } else {
+            LOG.debug("fleet: cannot scan {}: {}", spiderId, err.getMessage());
+          }
+        });
+  }
+
+  private Future<Manifest> manifest(String spiderId) {
+    return masterService.scan(new ScanRequest(spiderId, "", SCAN_LABEL)).map(r -> r.manifest());
+  }
+
+  private boolean record(Manifest m) {
+    long bytes = 0;
+    for (FileEntry e : m.entries()) {
+      bytes += e.isFile() ? e.size() : 0;
+    }
+    return table.master(m.spiderId(), m.digest(), m.fileCount(), bytes, System.currentTimeMillis());
+  }
+
+  // ---- queries ----
+
+  private void onSpider(Message<String> msg) {
+    String spiderId = msg.body();
+    manifest(spiderId).onSuccess(m -> {
+      record(m);
+      msg.reply(table.spiderJson(spiderId).put("nodes", table.nodesJson(spiderId)));
+    }).onFailure(err -> {
+      if (err instanceof ScanException se) {
+        if (se.kind() == ScanException.Kind.NOT_FOUND) {
+          table.forgetMaster(spiderId);
+        }
+        msg.fail(se.kind() == ScanException.Kind.INTERNAL ? 503 : se.kind().code, err.getMessage());
+      } else {
+        msg.fail(503, "cannot scan " + spiderId + ": " + err.getMessage());
+      }
+    });
+  }
+
+  /** The spiders of the workspace with their fleet details; unknown digests are looked up meanwhile. */
+  private Future<JsonArray> details(List<String> ids) {
+    JsonArray out = new JsonArray();
+    for (String id : ids) {
+      if (table.master(id) == null) {
+        rescan(id, false);
+      }
+      out.add(table.spiderJson(id).put("nodesInSync", table.inSync(id)).put("nodes", table.nodeCount(id)));
+    }
+    return Future.succeededFuture(out);
+  }
+
+  private void onSpiders(Message<Object> msg) {
+    masterService.spiders()
+        .compose(list -> details(list.ids()).map(d -> new JsonObject()
+            .put("spiders", new JsonArray(list.ids())).put("details", d)))
+        .onSuccess(msg::reply)
+        .onFailure(err -> msg.fail(503, "cannot list the spiders: " + err.getMessage()));
+  }
+
+  private void onFleet(Message<Object> msg) {
+    Future<List<NodeInfo>> nodes = registry.live();
+    Future<MasterService.SpiderList> spiders = masterService.spiders();
+    Future.all(nodes, spiders).onSuccess(v -> {
+      long now = System.currentTimeMillis();
+      JsonArray ns = new JsonArray();
+      for (NodeInfo n : nodes.result()) {
+        ns.add(n.toJson().put("version", n.version()).put("status", NodeRegistry.status(n, now)));
+      }
+      JsonArray ss = new JsonArray();
+      for (String id : spiders.result().ids()) {
+        if (table.master(id) == null) {
+          rescan(id, false);
+        }
+        ss.add(table.spiderJson(id).put("nodesInSync", table.inSync(id)).put("nodes", table.nodesJson(id)));
+      }
+      msg.reply(new JsonObject().put("nodes", ns).put("spiders", ss).put("recentSyncs", table.recentJson()));
+    }).onFailure(err -> msg.fail(503, "cannot read the fleet: " + err.getMessage()));
+  }
+}
