@@ -205,6 +205,7 @@ function sparkline(svg, values, max) {
   const flush = () => {
     if (!run.length) return;
     line += run.map(([i, v], k) => (k ? 'L' : 'M') + x(i).toFixed(1) + ' ' + y(v).toFixed(1)).join(' ');
+    if (run.length === 1) line += ' h2'; // a lone sample still shows, as a short dash
     area += 'M' + x(run[0][0]).toFixed(1) + ' ' + H + ' ' + run.map(([i, v]) => 'L' + x(i).toFixed(1) + ' ' + y(v).toFixed(1)).join(' ')
       + ' L' + x(run[run.length - 1][0]).toFixed(1) + ' ' + H + ' Z';
     run = [];
@@ -234,6 +235,7 @@ function renderCharts(text) {
   }
   history.push(sample(text));
   while (history.length > HISTORY) history.shift();
+  document.body.dataset.samples = history.length;
   const last = history[history.length - 1];
   const ratio = (a, b, f) => (f(b) - f(a)) / (b.requests - a.requests);
   const hits = series((a, b) => (b.requests > a.requests ? ratio(a, b, (s) => s.hit) : null));

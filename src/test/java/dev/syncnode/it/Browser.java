@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -54,7 +52,7 @@ public final class Browser implements AutoCloseable {
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-            "--window-size=1280,1000", "--user-data-dir=" + profile.toAbsolutePath());
+            "--window-size=1280,1100", "--user-data-dir=" + profile.toAbsolutePath());
     ChromeDriver started;
     try {
       started = new ChromeDriver(service, options);
@@ -74,23 +72,40 @@ public final class Browser implements AutoCloseable {
     return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what).until(condition);
   }
 
-  public List<WebElement> all(String css) {
-    return driver.findElements(By.cssSelector(css));
+  /**
+   * Runs {@code js} in the page. Reads go through here rather than through element handles: the page
+   * rebuilds its tables on every poll, and one script call sees one consistent DOM.
+   */
+  public Object script(String js, Object... args) {
+    return driver.executeScript(js, args);
   }
 
   /** The attribute of the first element matching {@code css}, or null when there is none. */
   public String attribute(String css, String name) {
-    List<WebElement> found = all(css);
-    return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+    return (String) script("const e = document.querySelector(arguments[0]); return e && e.getAttribute(arguments[1]);",
+        css, name);
+  }
+
+  /** The text of the first element matching {@code css} as shown, or null when there is none. */
+  public String text(String css) {
+    return (String) script("const e = document.querySelector(arguments[0]); return e && e.innerText.trim();", css);
+  }
+
+  /** The shown texts of every element matching {@code css}. */
+  @SuppressWarnings("unchecked")
+  public List<String> texts(String css) {
+    return (List<String>) script(
+        "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());", css);
   }
 
   public boolean present(String css) {
-    return !all(css).isEmpty();
+    return Boolean.TRUE.equals(script("return document.querySelector(arguments[0]) !== null;", css));
   }
 
+  /** Present and rendered (not hidden, nor inside something hidden). */
   public boolean visible(String css) {
-    List<WebElement> found = all(css);
-    return !found.isEmpty() && found.get(0).isDisplayed();
+    return Boolean.TRUE.equals(script(
+        "const e = document.querySelector(arguments[0]); return e !== null && e.getClientRects().length > 0;", css));
   }
 
   /** Saves what the browser shows as PNG at {@code target/<name>.png}; answers its path. */

@@ -69,6 +69,6 @@ class DashboardAuthIT {
     browser.until("the spider", d -> browser.present("#spiders tr[data-spider='guarded']"));
     assertTrue(browser.visible("#main"));
     assertFalse(browser.visible("#login"));
-    assertEquals(TOKEN, browser.driver.executeScript("return sessionStorage.getItem('syncnode.token');"));
+    assertEquals(TOKEN, browser.script("return sessionStorage.getItem('syncnode.token');"));
   }
 }
