@@ -86,7 +86,7 @@ async function fleet() {
   return {
     clusterOff: nodes === null,
     nodes: nodes || [],
-    spiders: ((spiders && spiders.spiders) || []).map((s) => (typeof s === 'string' ? { spiderId: s } : s)),
+    spiders: ((spiders && (spiders.details || spiders.spiders)) || []).map((s) => (typeof s === 'string' ? { spiderId: s } : s)),
     recentSyncs: [],
   };
 }

@@ -1,6 +1,7 @@
 package dev.syncnode.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
@@ -87,6 +88,16 @@ class DashboardRoutesTest {
       assertEquals(404, r.status(), m + " /");
     }
     assertEquals(200, Cluster.await(master.requestAsync(HttpMethod.HEAD, "/", Map.of())).status());
+  }
+
+  @Test
+  void theScriptOnlyReads() throws Exception {
+    String js = master.get("/assets/dashboard.js").text();
+    assertEquals(1, js.split("fetch\\(", -1).length - 1, "one place talks to the master");
+    for (String write : new String[] {"method", "POST", "PUT", "DELETE", "PATCH", "XMLHttpRequest", "sendBeacon",
+        "innerHTML", "eval("}) {
+      assertFalse(js.contains(write), "dashboard.js contains " + write);
+    }
   }
 
   @Test
