@@ -14,6 +14,8 @@
  *   <li>Tasks: a master accepts {@code POST /api/tasks}, sends each task over the clustered event bus
  *       to a worker ({@link dev.syncnode.cluster.TaskManagerVerticle}); the worker runs its normal sync
  *       and replies with the report ({@link dev.syncnode.cluster.WorkerTaskVerticle}).
+ *   <li>Fleet view: which digest of each spider every worker holds, and workers re-syncing a spider
+ *       they hold when the master announces a change ({@link dev.syncnode.cluster.fleet}).
  * </ul>
  *
  * <p>Messages that cross nodes are records with explicit JSON codecs

@@ -231,6 +231,17 @@ class MasterHttpApiTest {
   }
 
   @Test
+  void fleetRoutesAnswer404WithoutClusterModeAndTheListStaysAsItWas() throws Exception {
+    start(c -> c);
+    for (String uri : List.of("/api/spiders/spider1/nodes", "/api/fleet")) {
+      HttpProbe.Reply r = http.get(uri);
+      assertEquals(404, r.status(), uri + " -> " + r.text());
+      assertTrue(r.json().getString("error").startsWith("cluster mode is off"), r.text());
+    }
+    assertEquals(Set.of("spiders"), http.get("/api/spiders").json().fieldNames());
+  }
+
+  @Test
   void apiNeedsTheTokenHealthDoesNot() throws Exception {
     start(c -> c.withAuth(new NodeConfig.Auth("s3cret")));
     assertEquals(200, http.get("/health").status());

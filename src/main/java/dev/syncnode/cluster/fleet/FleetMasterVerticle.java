@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,12 +43,16 @@ public final class FleetMasterVerticle extends VerticleBase {
   static final long RECONCILE_MS = 2000;
   /** The transport label of the fleet's own scan requests. */
   static final String SCAN_LABEL = "fleet";
+  /** Scans of spiders whose digest the master does not know yet, at once. */
+  static final int MAX_BACKGROUND_SCANS = 2;
 
   private final ConfigHolder config;
   private final FleetTable table = new FleetTable();
   private final Map<String, String> keyOfNode = new HashMap<>();
   private final Map<String, Long> settling = new HashMap<>();
   private final Set<String> scanning = new HashSet<>();
+  private final LinkedHashSet<String> backlog = new LinkedHashSet<>();
+  private int background;
   private NodeRegistry registry;
   private MasterService masterService;
   private MembershipWatch watch;
@@ -146,7 +151,7 @@ public final class FleetMasterVerticle extends VerticleBase {
       if (v != null) {
         valid.add(v);
         if (table.master(v.spiderId()) == null) {
-          rescan(v.spiderId(), false);
+          learn(v.spiderId());
         }
       }
     }
@@ -181,43 +186,71 @@ public final class FleetMasterVerticle extends VerticleBase {
 
   /**
    * Asks the scan cache for the spider's manifest (a cached one when nothing changed) and records
-   * its digest; a new digest is announced when {@code announce}.
+   * it; {@code changed}: the spider watch saw a change, so a digest the master did not know before is
+   * announced too. Completes when done (at once when a scan of the spider runs already).
    */
-  private void rescan(String spiderId, boolean announce) {
+  private Future<Void> rescan(String spiderId, boolean changed) {
     if (!scanning.add(spiderId)) {
-      if (announce) {
+      if (changed) {
         changed(spiderId); // a scan runs: look again once it is done and the spider still quiet
       }
-      return;
+      return Future.succeededFuture();
     }
-    manifest(spiderId)
+    return manifest(spiderId)
         .onComplete(ar -> scanning.remove(spiderId))
-        .onSuccess(m -> {
-          boolean changed = record(m);
-          if (changed && announce) {
-            LOG.debug("fleet: {} is now {}", spiderId, m.digest());
-            vertx.eventBus().publish(FleetAddresses.ANNOUNCE, new DigestAnnouncement(spiderId, m.digest()));
-          }
-        })
+        .onSuccess(m -> record(m, changed))
         .onFailure(err -> {
           if (err instanceof ScanException se && se.kind() == ScanException.Kind.NOT_FOUND) {
             table.forgetMaster(spiderId);
           } else {
             LOG.debug("fleet: cannot scan {}: {}", spiderId, err.getMessage());
           }
+        })
+        .<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /**
+   * The master's digest of a spider is not known yet: look it up in the background, at most
+   * {@link #MAX_BACKGROUND_SCANS} at a time (a dashboard's first look at a big workspace must not
+   * start a walk of every spider at once).
+   */
+  private void learn(String spiderId) {
+    if (spiderId != null && !scanning.contains(spiderId) && backlog.size() < FleetTable.MAX_SPIDERS) {
+      backlog.add(spiderId);
+    }
+    while (background < MAX_BACKGROUND_SCANS && !backlog.isEmpty()) {
+      String next = backlog.iterator().next();
+      backlog.remove(next);
+      if (table.master(next) == null && !scanning.contains(next)) {
+        background++;
+        rescan(next, false).onComplete(ar -> {
+          background--;
+          learn(null);
         });
+      }
+    }
   }
 
   private Future<Manifest> manifest(String spiderId) {
     return masterService.scan(new ScanRequest(spiderId, "", SCAN_LABEL)).map(r -> r.manifest());
   }
 
-  private boolean record(Manifest m) {
+  /**
+   * Records the master's manifest of a spider and announces its digest when it differs from the one
+   * known before (whoever's scan found it: a query may see a change before the settle timer does),
+   * or when none was known and {@code announceNew}.
+   */
+  private void record(Manifest m, boolean announceNew) {
     long bytes = 0;
     for (FileEntry e : m.entries()) {
       bytes += e.isFile() ? e.size() : 0;
     }
-    return table.master(m.spiderId(), m.digest(), m.fileCount(), bytes, System.currentTimeMillis());
+    boolean known = table.master(m.spiderId()) != null;
+    boolean changed = table.master(m.spiderId(), m.digest(), m.fileCount(), bytes, System.currentTimeMillis());
+    if (changed && (known || announceNew)) {
+      LOG.debug("fleet: {} is now {}", m.spiderId(), m.digest());
+      vertx.eventBus().publish(FleetAddresses.ANNOUNCE, new DigestAnnouncement(m.spiderId(), m.digest()));
+    }
   }
 
   // ---- queries ----
@@ -225,7 +258,7 @@ public final class FleetMasterVerticle extends VerticleBase {
   private void onSpider(Message<String> msg) {
     String spiderId = msg.body();
     manifest(spiderId).onSuccess(m -> {
-      record(m);
+      record(m, false);
       msg.reply(table.spiderJson(spiderId).put("nodes", table.nodesJson(spiderId)));
     }).onFailure(err -> {
       if (err instanceof ScanException se) {
@@ -244,7 +277,7 @@ public final class FleetMasterVerticle extends VerticleBase {
     JsonArray out = new JsonArray();
     for (String id : ids) {
       if (table.master(id) == null) {
-        rescan(id, false);
+        learn(id);
       }
       out.add(table.spiderJson(id).put("nodesInSync", table.inSync(id)).put("nodes", table.nodeCount(id)));
     }
@@ -271,7 +304,7 @@ public final class FleetMasterVerticle extends VerticleBase {
       JsonArray ss = new JsonArray();
       for (String id : spiders.result().ids()) {
         if (table.master(id) == null) {
-          rescan(id, false);
+          learn(id);
         }
         ss.add(table.spiderJson(id).put("nodesInSync", table.inSync(id)).put("nodes", table.nodesJson(id)));
       }

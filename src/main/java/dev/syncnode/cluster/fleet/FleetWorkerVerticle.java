@@ -49,6 +49,8 @@ public final class FleetWorkerVerticle extends VerticleBase {
   private final ConfigHolder config;
   /** Spider -> digest this worker holds (null: held, digest unknown); bounded by {@link FleetTable#MAX_SPIDERS}. */
   private final Map<String, String> held = new HashMap<>();
+  /** Start times of the syncs running now (one per destination), for a failed sync's duration. */
+  private final Map<String, Long> startedAt = new HashMap<>();
   private String nodeKey;
   private Path workspace;
   private Prefetcher prefetcher;
@@ -130,10 +132,19 @@ public final class FleetWorkerVerticle extends VerticleBase {
       return; // a destination a caller named is not this worker's copy of the spider
     }
     switch (e.phase()) {
-      case STARTED -> report(false, List.of(new Row(e.spiderId(), held.get(e.spiderId()), Phase.SYNCING, e.at(), 0,
-          null, null)));
-      case FAILED -> report(false, List.of(new Row(e.spiderId(), null, Phase.FAILED, e.at(), 0, null, e.error())));
-      case SUCCEEDED -> succeeded(e);
+      case STARTED -> {
+        startedAt.put(e.spiderId(), e.at());
+        report(false, List.of(new Row(e.spiderId(), held.get(e.spiderId()), Phase.SYNCING, e.at(), 0, null, null)));
+      }
+      case FAILED -> {
+        Long start = startedAt.remove(e.spiderId());
+        long took = start == null ? 0 : Math.max(0, e.at() - start);
+        report(false, List.of(new Row(e.spiderId(), null, Phase.FAILED, e.at(), took, null, e.error())));
+      }
+      case SUCCEEDED -> {
+        startedAt.remove(e.spiderId());
+        succeeded(e);
+      }
     }
   }
 
