@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's HTTP port: {@code /health} and {@code /metrics} on every node (open); everything under
  * {@code /api/} passes the {@link ApiGuard} (raw-path check, bearer token). On a master the sync
- * fallback API ({@link MasterHttpRoutes}) and the cluster API; on a worker {@link WorkerRoutes}. Errors are
+ * fallback API ({@link MasterHttpRoutes}), the cluster API and the read-only {@link Dashboard} at
+ * {@code /}; on a worker {@link WorkerRoutes}. Errors are
  * JSON {@code {"error": "..."}}. One instance per node: the throttle's counters live on its event
  * loop.
  */
@@ -84,6 +85,7 @@ public final class HttpEndpointVerticle extends VerticleBase {
       masterRoutes = new MasterHttpRoutes(vertx, config, metrics);
       masterRoutes.mount(router);
       ClusterRoutes.mount(router, vertx, config);
+      Dashboard.mount(router);
     }
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(this::failure);
