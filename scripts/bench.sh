@@ -140,7 +140,9 @@ rs_sync() {
   awk '/^Total bytes (sent|received):/ {gsub(",", "", $4); s += $4} END {printf "%.0f\n", s}' "$2.stats" >>"$WORK/rsync.bytes"
 }
 
-declare -a SN_MS SN_B RS_MS RS_B
+declare -a SN_MS SN_B RS_MS RS_B SN_CPU
+# CPU ms (user + system) of the first worker node, which runs every single-worker sync
+w1_ms() { awk -v t="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / t)}' "/proc/${PIDS[1]}/stat"; }
 CASES=()
 
 # measure NAME SN_CMD RS_CMD [PREP_CMD [FLOOR_CMD]]: REPEAT rounds of PREP (unmeasured) then both
@@ -151,13 +153,13 @@ CASES=()
 # before both tools in odd rounds and after them in even ones; its median goes to FLOOR_MS.
 measure() {
   local name="$1" sn="$2" rs="$3" prep="${4:-true}" floor="${5:-}" r
-  local -a sn_runs=() rs_runs=() fl_runs=()
+  local -a sn_runs=() rs_runs=() fl_runs=() sn_cpu=()
   local k=${#CASES[@]}
   CASES+=("$name")
   for r in $(seq 1 "$REPEAT"); do
     ROUND=$r; eval "$prep"
     sleep 0.5 # let the master's watcher see the change (a sync right after a change may not yet)
-    local b0 t0 t1 b1 first fl=""
+    local b0 t0 t1 b1 c0 first fl=""
     if [[ -n "$floor" && $((r % 2)) == 1 ]]; then
       t0=$(now_ms); eval "$floor"; t1=$(now_ms)
       fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
@@ -165,9 +167,9 @@ measure() {
     for first in sn rs; do
       if [[ $((r % 2)) == 1 && $first == sn || $((r % 2)) == 0 && $first == rs ]]; then
         eval "${SN_PRE:-}"
-        b0=$(wire_bytes); t0=$(now_ms)
+        c0=$(w1_ms); b0=$(wire_bytes); t0=$(now_ms)
         eval "$sn"
-        t1=$(now_ms); b1=$(wire_bytes)
+        t1=$(now_ms); b1=$(wire_bytes); sn_cpu+=("$(( $(w1_ms) - c0 ))")
         eval "${SN_POST:-}"
         sn_runs+=("$((t1 - t0)) $((b1 - b0))")
       fi
@@ -185,13 +187,14 @@ measure() {
       t0=$(now_ms); eval "$floor"; t1=$(now_ms)
       fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
     fi
-    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)$fl" >&2
+    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)  worker 1 CPU ${sn_cpu[-1]} ms$fl" >&2
   done
   local mid=$(( (REPEAT + 1) / 2 ))
   SN_MS[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
   SN_B[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
   RS_MS[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
   RS_B[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
+  SN_CPU[$k]=$(printf '%s\n' "${sn_cpu[@]}" | sort -n | sed -n "${mid}p")
   [[ -z "$floor" ]] || FLOOR_MS=$(printf '%s\n' "${fl_runs[@]}" | sort -n | sed -n "${mid}p")
 }
 
@@ -238,6 +241,10 @@ fi
 
 if want 4; then
 echo "== 4. 64 KiB changed inside the 50 MiB file" >&2
+if ! want 3; then # both copies of the spider exist before measuring (case 3 makes them when it runs)
+  sn_sync 0 full
+  rs_sync full "$WORK/r1/full"
+fi
 measure "4 re-sync after 64 KiB changed in a 50 MiB file" \
   'sn_sync 0 full' 'rs_sync full "$WORK/r1/full"' \
   '$GEN patch "$M/full/data/blob5.bin" $((20000000 + ROUND * 1000003)) 65536 $((200 + ROUND))'
@@ -343,6 +350,9 @@ for k in "${!CASES[@]}"; do
     "$(ratio "${SN_MS[$k]}" "${RS_MS[$k]}")" "$(human "${SN_B[$k]}")" "$(human "${RS_B[$k]}")" \
     "$(ratio "${SN_B[$k]}" "${RS_B[$k]}")"
 done
+echo
+printf 'worker 1 CPU (user + system, median ms, JIT threads included):'
+for k in "${!CASES[@]}"; do printf ' case %s %s;' "${CASES[$k]%% *}" "${SN_CPU[$k]}"; done
 echo
 med() { sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
 want 5 && echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnode master $(cut -d' ' -f1 "$WORK/cpu5.sn" | med) ms," \

@@ -98,9 +98,25 @@ public record BlockIndex(long fileSize, String fileHash, int blockSize, int grou
     }
   }
 
+  /**
+   * Block and group hashes of a local file without the whole file's SHA-256 ({@link #fileHash()} is
+   * empty): what a worker matches its old copy with. Its whole hash is already known from its scan,
+   * and hashing the file once more would cost a full pass for nothing.
+   */
+  public static BlockIndex blocksOnly(Path file, int blockSize, int groupSize) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return compute(ch, ch.size(), blockSize, groupSize, false, false);
+    }
+  }
+
   /** Indexes the first {@code size} bytes of {@code ch}; fails if the file is shorter. */
   public static BlockIndex compute(FileChannel ch, long size, int blockSize, int groupSize, boolean withWeak)
       throws IOException {
+    return compute(ch, size, blockSize, groupSize, withWeak, true);
+  }
+
+  private static BlockIndex compute(FileChannel ch, long size, int blockSize, int groupSize, boolean withWeak,
+      boolean withWhole) throws IOException {
     if (blockSize <= 0 || blockSize > MAX_BLOCK_SIZE || groupSize <= 0) {
       throw new IllegalArgumentException("bad block geometry " + blockSize + "/" + groupSize);
     }
@@ -109,7 +125,7 @@ public record BlockIndex(long fileSize, String fileHash, int blockSize, int grou
     long[] strong = new long[blocks];
     int[] weak = withWeak ? new int[blocks] : null;
     long[] groupHashes = new long[groups];
-    MessageDigest whole = ManifestDigest.sha256();
+    MessageDigest whole = withWhole ? ManifestDigest.sha256() : null;
     MessageDigest block = ManifestDigest.sha256();
     MessageDigest group = ManifestDigest.sha256();
     byte[] buf = blockSize <= READ_BUFFER ? BUFFER.get() : new byte[blockSize];
@@ -119,7 +135,9 @@ public record BlockIndex(long fileSize, String fileHash, int blockSize, int grou
     while (pos < size) {
       int want = (int) Math.min(perRead, size - pos);
       readFully(ch, buf, want, pos);
-      whole.update(buf, 0, want);
+      if (whole != null) {
+        whole.update(buf, 0, want);
+      }
       for (int off = 0; off < want; off += blockSize) {
         int len = Math.min(blockSize, want - off);
         block.update(buf, off, len);
@@ -136,7 +154,7 @@ public record BlockIndex(long fileSize, String fileHash, int blockSize, int grou
       }
       pos += want;
     }
-    return new BlockIndex(size, HexFormat.of().formatHex(whole.digest()), blockSize, groupSize, strong, weak,
+    return new BlockIndex(size, whole == null ? "" : HexFormat.of().formatHex(whole.digest()), blockSize, groupSize, strong, weak,
         groupHashes);
   }
 

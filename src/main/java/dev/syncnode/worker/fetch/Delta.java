@@ -64,7 +64,7 @@ final class Delta {
           + " do not fit the file: " + bad.getMessage()));
     }
     return staging.blocking(() -> {
-          BlockIndex local = BlockIndex.compute(oldPath, top.blockSize(), top.groupSize(), false);
+          BlockIndex local = BlockIndex.blocksOnly(oldPath, top.blockSize(), top.groupSize());
           DeltaPlan plan = new DeltaPlan(f.size(), top.blockSize(), top.groupSize(), local);
           return new Planned(plan, plan.differingGroups(top.groupHashes()), local);
         })
