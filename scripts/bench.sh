@@ -267,9 +267,20 @@ jit_ms() {
   done
   echo $((s * 1000 / TCK))
 }
+# CPU ms of the garbage collector's threads (and the VM thread that runs its pauses) of processes
+gc_ms() {
+  local s=0 p t c
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*; do
+      read -r c <"$t/comm" || continue
+      [[ "$c" == GC\ Thread* || "$c" == G1\ * || "$c" == VM\ Thread ]] && s=$((s + $(awk '{print $14 + $15}' "$t/stat")))
+    done
+  done
+  echo $((s * 1000 / TCK))
+}
 cpu_mark() { # cpu_mark: CPU counters of the master and the workers (user+system, system, JIT) before a run
   M0=$(proc_ms "${PIDS[0]}"); W0=$(proc_ms "${PIDS[@]:1}"); MS0=$(sys_ms "${PIDS[0]}"); WS0=$(sys_ms "${PIDS[@]:1}")
-  WJ0=$(jit_ms "${PIDS[@]:1}")
+  WJ0=$(jit_ms "${PIDS[@]:1}"); MJ0=$(jit_ms "${PIDS[0]}"); MG0=$(gc_ms "${PIDS[0]}")
 }
 # kB of a /proc/PID/status field (VmRSS: resident now, VmHWM: the peak since the process started)
 status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
@@ -279,7 +290,7 @@ cpu_note() {
   echo "$mc $(( $(proc_ms "${PIDS[@]:1}") - W0 )) $(( $(sys_ms "${PIDS[0]}") - MS0 ))" \
     "$(( $(sys_ms "${PIDS[@]:1}") - WS0 )) $(( $(jit_ms "${PIDS[@]:1}") - WJ0 ))" \
     "$(( $(status_kb "${PIDS[0]}" VmRSS) / 1024 )) $(( $(status_kb "${PIDS[0]}" VmHWM) / 1024 ))" >>"$WORK/cpu5.sn"
-  echo "   case 5 run $ROUND: master $mc CPU-ms, RSS $(( $(status_kb "${PIDS[0]}" VmRSS) / 1024 )) MB (peak $(( $(status_kb "${PIDS[0]}" VmHWM) / 1024 )) MB)" >&2
+  echo "   case 5 run $ROUND: master $mc CPU-ms (JIT compiler $(( $(jit_ms "${PIDS[0]}") - MJ0 )), GC $(( $(gc_ms "${PIDS[0]}") - MG0 ))), RSS $(( $(status_kb "${PIDS[0]}" VmRSS) / 1024 )) MB (peak $(( $(status_kb "${PIDS[0]}" VmHWM) / 1024 )) MB)" >&2
 }
 perf_start() { # perf_start NAME: with BENCH_PERF=FILE, a system-wide perf profile of the run into FILE.NAME.ROUND
   PERF_PID=""
