@@ -274,13 +274,30 @@ jit_ms() {
   done
   echo $((s * 1000 / TCK))
 }
+# CPU ms of the garbage collector's threads (and the VM thread that runs its pauses) of processes
+gc_ms() {
+  local s=0 p t c
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*; do
+      read -r c <"$t/comm" || continue
+      [[ "$c" == GC\ Thread* || "$c" == G1\ * || "$c" == VM\ Thread ]] && s=$((s + $(awk '{print $14 + $15}' "$t/stat")))
+    done
+  done
+  echo $((s * 1000 / TCK))
+}
 cpu_mark() { # cpu_mark: CPU counters of the master and the workers (user+system, system, JIT) before a run
   M0=$(proc_ms "${PIDS[0]}"); W0=$(proc_ms "${PIDS[@]:1}"); MS0=$(sys_ms "${PIDS[0]}"); WS0=$(sys_ms "${PIDS[@]:1}")
-  WJ0=$(jit_ms "${PIDS[@]:1}")
+  WJ0=$(jit_ms "${PIDS[@]:1}"); MJ0=$(jit_ms "${PIDS[0]}"); MG0=$(gc_ms "${PIDS[0]}")
 }
+# kB of a /proc/PID/status field (VmRSS: resident now, VmHWM: the peak since the process started)
+status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 cpu_note() {
-  echo "$(( $(proc_ms "${PIDS[0]}") - M0 )) $(( $(proc_ms "${PIDS[@]:1}") - W0 )) $(( $(sys_ms "${PIDS[0]}") - MS0 ))" \
-    "$(( $(sys_ms "${PIDS[@]:1}") - WS0 )) $(( $(jit_ms "${PIDS[@]:1}") - WJ0 ))" >>"$WORK/cpu5.sn"
+  local mc
+  mc=$(( $(proc_ms "${PIDS[0]}") - M0 ))
+  echo "$mc $(( $(proc_ms "${PIDS[@]:1}") - W0 )) $(( $(sys_ms "${PIDS[0]}") - MS0 ))" \
+    "$(( $(sys_ms "${PIDS[@]:1}") - WS0 )) $(( $(jit_ms "${PIDS[@]:1}") - WJ0 ))" \
+    "$(( $(status_kb "${PIDS[0]}" VmRSS) / 1024 )) $(( $(status_kb "${PIDS[0]}" VmHWM) / 1024 ))" >>"$WORK/cpu5.sn"
+  echo "   case 5 run $ROUND: master $mc CPU-ms (JIT compiler $(( $(jit_ms "${PIDS[0]}") - MJ0 )), GC $(( $(gc_ms "${PIDS[0]}") - MG0 ))), RSS $(( $(status_kb "${PIDS[0]}" VmRSS) / 1024 )) MB (peak $(( $(status_kb "${PIDS[0]}" VmHWM) / 1024 )) MB)" >&2
 }
 perf_start() { # perf_start NAME: with BENCH_PERF=FILE, a system-wide perf profile of the run into FILE.NAME.ROUND
   PERF_PID=""
@@ -293,6 +310,7 @@ tree_sys_ms() { echo $(( $(awk '{print $15 + $17}' "/proc/$1/stat") * 1000 / TCK
 rs_mark() { RD0=$(tree_ms "$RSYNCD_PID"); RDS0=$(tree_sys_ms "$RSYNCD_PID"); kids_ms; RC0=$KIDS_MS; RCS0=$KIDS_SYS; }
 rs_note() {
   kids_ms
+  echo "   rsync daemon $(( $(tree_ms "$RSYNCD_PID") - RD0 )) CPU-ms (children included)" >&2
   echo "$(( $(tree_ms "$RSYNCD_PID") - RD0 )) $(( KIDS_MS - RC0 )) $(( $(tree_sys_ms "$RSYNCD_PID") - RDS0 )) $(( KIDS_SYS - RCS0 ))" >>"$WORK/cpu5.rs"
 }
 fan_sn() {
@@ -360,6 +378,8 @@ want 5 && echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnod
   "workers' JIT compiler threads $(cut -d' ' -f5 "$WORK/cpu5.sn" | med) ms); rsync daemon $(cut -d' ' -f1 "$WORK/cpu5.rs" | med) ms," \
   "$WORKERS rsync clients $(cut -d' ' -f2 "$WORK/cpu5.rs" | med) ms (system part: daemon $(cut -d' ' -f3 "$WORK/cpu5.rs" | med) ms," \
   "clients $(cut -d' ' -f4 "$WORK/cpu5.rs" | med) ms)"
+want 5 && echo "case 5 master memory after the runs: resident $(cut -d' ' -f6 "$WORK/cpu5.sn" | tail -1) MB, peak (VmHWM) $(cut -d' ' -f7 "$WORK/cpu5.sn" | tail -1) MB" \
+  "(master JVM options: ${BENCH_JAVA_OPTS:--Xmx1g})"
 want 5 && echo "case 5 floor: $WORKERS local 'cp -a' copies of the tree at once (no network, no checksums) took ${FLOOR_MS} ms" \
   "(median) = $(ratio "$FLOOR_MS" "${RS_MS[$K5]}") x rsync's time, on the same $(nproc) CPUs that run every node and client."
 echo "total bench time: $(( $(date +%s) - START )) s"

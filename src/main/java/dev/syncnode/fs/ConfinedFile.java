@@ -106,11 +106,20 @@ public final class ConfinedFile implements AutoCloseable {
     FileChannel channel = null;
     try {
       Path magic = FD_DIR.resolve(Integer.toString(fd));
-      BasicFileAttributes attrs = Files.readAttributes(magic, BasicFileAttributes.class); // fstat
+      boolean fstat = NativeOpen.fstatAvailable();
+      BasicFileAttributes attrs = fstat ? NativeOpen.fstat(fd, file)
+          : Files.readAttributes(magic, BasicFileAttributes.class); // /proc/self/fd/N is followed to the file
       if (!attrs.isRegularFile()) {
         throw new FileSystemException(file.toString(), null, "not a regular file");
       }
-      refuseHardLink(file, magic, allowHardLinks); // fstat again: /proc/self/fd/N is followed to the file
+      if (fstat) {
+        int n = allowHardLinks ? 1 : NativeOpen.links(attrs);
+        if (n > 1) {
+          throw new FileSystemException(file.toString(), null, "a hard link (" + n + " links)");
+        }
+      } else {
+        refuseHardLink(file, magic, allowHardLinks);
+      }
       Path real = Files.readSymbolicLink(magic);
       if (!real.startsWith(realRoot)) {
         throw new FileSystemException(file.toString(), null, "outside the root " + realRoot);
@@ -166,8 +175,11 @@ public final class ConfinedFile implements AutoCloseable {
     if (closed) {
       throw new IOException("closed: " + realPath);
     }
-    return fd >= 0 ? Files.readAttributes(servePath(), BasicFileAttributes.class)
-        : Files.readAttributes(realPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (fd >= 0) {
+      return NativeOpen.fstatAvailable() ? NativeOpen.fstat(fd, realPath)
+          : Files.readAttributes(servePath(), BasicFileAttributes.class);
+    }
+    return Files.readAttributes(realPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
   }
 
   /**

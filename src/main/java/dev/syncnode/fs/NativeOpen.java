@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
@@ -35,6 +36,10 @@ final class NativeOpen {
   private static final Class<?> UNIX_EXCEPTION;
   /** Null when usable, else why not. */
   static final String UNAVAILABLE;
+  /** (int fd) -> UnixFileAttributes (fstat), as BasicFileAttributes; null where the JDK has no such method. */
+  private static final MethodHandle FSTAT;
+  /** (BasicFileAttributes of FSTAT) -> int link count. */
+  private static final MethodHandle NLINK;
 
   static {
     MethodHandle open = null;
@@ -64,6 +69,9 @@ final class NativeOpen {
         why = "the JDK's sun.nio.fs is not accessible (run with --add-opens java.base/sun.nio.fs=ALL-UNNAMED): " + e;
       }
     }
+    MethodHandle[] stat = open == null ? null : fstatHandles();
+    FSTAT = stat == null ? null : stat[0];
+    NLINK = stat == null ? null : stat[1];
     OPEN = open;
     CLOSE = close;
     AS_IO_EXCEPTION = asIo;
@@ -84,6 +92,65 @@ final class NativeOpen {
       Function<Object, Throwable> ignore = x -> new IllegalStateException("close failed: " + x);
       return MethodHandles.insertArguments(withMapper, 1, ignore);
     }
+  }
+
+  /**
+   * fstat(2) of a descriptor through {@code UnixFileAttributes.get(int)}: one system call that also
+   * yields the link count, where stat of {@code /proc/self/fd/N} resolves that link first, and the
+   * link count took a second stat. Null when this JDK lacks those methods (callers stat the path).
+   */
+  private static MethodHandle[] fstatHandles() {
+    try {
+      Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(attrs, MethodHandles.lookup());
+      MethodHandle get = lookup.findStatic(attrs, "get", MethodType.methodType(attrs, int.class))
+          .asType(MethodType.methodType(BasicFileAttributes.class, int.class));
+      MethodHandle nlink = lookup.findVirtual(attrs, "nlink", MethodType.methodType(int.class))
+          .asType(MethodType.methodType(int.class, BasicFileAttributes.class));
+      return new MethodHandle[] {get, nlink};
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether {@link #fstat} and {@link #links} work here. */
+  static boolean fstatAvailable() {
+    return FSTAT != null;
+  }
+
+  /** fstat(2) of an open descriptor; requires {@link #fstatAvailable()}. */
+  static BasicFileAttributes fstat(int fd, Path nameForErrors) throws IOException {
+    try {
+      return (BasicFileAttributes) FSTAT.invokeExact(fd);
+    } catch (Throwable t) {
+      throw asIo(t, nameForErrors);
+    }
+  }
+
+  /** The link count of attributes returned by {@link #fstat}. */
+  static int links(BasicFileAttributes fstat) {
+    try {
+      return (int) NLINK.invokeExact(fstat);
+    } catch (Throwable t) {
+      throw new IllegalStateException("no link count in " + fstat, t);
+    }
+  }
+
+  private static IOException asIo(Throwable t, Path file) {
+    if (UNIX_EXCEPTION.isInstance(t)) {
+      try {
+        return (IOException) AS_IO_EXCEPTION.invokeExact(t, file);
+      } catch (Throwable other) {
+        return new IOException(file + ": " + t.getMessage(), t);
+      }
+    }
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IOException(file + ": " + t, t);
   }
 
   /** Opens {@code file} read-only, never following a final symlink (ELOOP) and never blocking. */

@@ -8,12 +8,14 @@ import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.master.scan.ScanReply;
 import dev.syncnode.master.scan.ScanRequest;
 import dev.syncnode.master.scan.ServedFile;
+import dev.syncnode.master.scan.ServedFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -63,9 +65,9 @@ final class EventBusMasterService implements MasterService {
   }
 
   @Override
-  public Future<Void> served(ServedFile file) {
+  public Future<Void> served(List<ServedFile> files) {
     // a request, not a send: the caller may wait until the cache is up to date before it ends a download
-    return request(Addresses.CACHE_SERVED, file, NOTICE).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+    return request(Addresses.CACHE_SERVED, new ServedFiles(files), NOTICE).<Void>mapEmpty().recover(err -> Future.succeededFuture());
   }
 
   private <T> Future<T> request(String address, Object body, DeliveryOptions options) {

@@ -7,6 +7,7 @@ import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ScanReply;
 import dev.syncnode.master.scan.ScanRequest;
 import dev.syncnode.master.scan.ServedFile;
+import dev.syncnode.master.scan.ServedFiles;
 import dev.syncnode.piece.PieceCodec.Codec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ public interface MasterService {
   /** The types carried by the requests and replies above, for {@link dev.syncnode.bus.Codecs}. */
   List<Class<?>> MESSAGE_TYPES = List.of(SpiderList.class, FileRequest.class, OpenedFile.class, PieceRequest.class,
       PieceReader.class, BlockHashRequest.class, BlockIndex.class, ScanRequest.class, ScanReply.class,
-      ServedFile.class);
+      ServedFile.class, ServedFiles.class);
 
   Future<ScanReply> scan(ScanRequest request);
 
@@ -66,7 +67,12 @@ public interface MasterService {
   Future<BlockIndex> blockHashes(BlockHashRequest request);
 
   /** Tells the scan cache, which drops a manifest the file contradicts. Never fails. */
-  Future<Void> served(ServedFile file);
+  default Future<Void> served(ServedFile file) {
+    return served(List.of(file));
+  }
+
+  /** {@link #served(ServedFile)} for several files in one message (a download's round). Never fails. */
+  Future<Void> served(List<ServedFile> files);
 
   /** The service over this Vert.x instance's event bus; scans time out after {@code scanTimeoutMs}. */
   static MasterService onEventBus(Vertx vertx, LongSupplier scanTimeoutMs) {

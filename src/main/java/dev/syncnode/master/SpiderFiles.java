@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Opens the regular files of one spider for one request, with the verdicts of {@link SpiderPaths#file}.
@@ -27,9 +29,13 @@ import java.nio.file.Path;
  * <p>Blocking; used by one thread at a time; {@link #close} it when the request ends.
  */
 public final class SpiderFiles implements AutoCloseable {
+  /** Directory verdicts kept per request at most. */
+  static final int MAX_DIR_VERDICTS = 1024;
   private final SpiderPaths paths;
   private final String spiderId;
   private final IgnoreRules ignore;
+  /** Directories of this request's files, and whether the ignore rules hide them (or one above them). */
+  private final Map<String, Boolean> dirVerdicts = new HashMap<>();
   private Path realRoot;
   private boolean rootTried;
 
@@ -53,7 +59,7 @@ public final class SpiderFiles implements AutoCloseable {
   private ConfinedFile openChecked(String relPath) {
     Path real = paths.file(spiderId, relPath, ignore);
     String norm = PathRules.normalize(relPath); // valid: the check above passed
-    ConfinedFile f = root() == null ? null : confined(real);
+    ConfinedFile f = root() == null ? null : confined(real, null);
     if (f == null) {
       throw ScanException.notFound("no such file in spider " + spiderId + ": " + norm + " (changed while opened)");
     }
@@ -68,25 +74,53 @@ public final class SpiderFiles implements AutoCloseable {
     } catch (PathViolation e) {
       return null;
     }
-    if (norm.isEmpty() || SpiderPaths.hidden(norm, false, ignore) || root() == null) {
+    if (norm.isEmpty() || hidden(norm) || root() == null) {
       return null;
     }
-    return confined(realRoot.resolve(norm));
+    return confined(realRoot.resolve(norm), norm);
   }
 
-  /** {@code file} opened and checked (inside the root, not hidden), or null. */
-  private ConfinedFile confined(Path file) {
+  /**
+   * {@code file} opened and checked (inside the root, not hidden), or null. {@code checked}: the
+   * relative path already found not hidden (null if none), so a file opened where it was asked for
+   * is not judged twice.
+   */
+  private ConfinedFile confined(Path file, String checked) {
     ConfinedFile f;
     try {
       f = ConfinedFile.open(file, realRoot);
     } catch (IOException e) {
       return null; // gone, a symlink, a FIFO, a directory, outside...
     }
-    if (SpiderPaths.hidden(PathRules.relative(realRoot, f.realPath()), false, ignore)) {
+    String realRel = PathRules.relative(realRoot, f.realPath());
+    if (!realRel.equals(checked) && hidden(realRel)) {
       closeQuietly(f); // e.g. "dir-link/config" where dir-link -> .git
       return null;
     }
     return f;
+  }
+
+  /**
+   * {@link SpiderPaths#hidden} of a file: the verdict on its directory (ignored itself or below an
+   * ignored one) is kept for the request, so the files of one directory cost one match of the rules
+   * against their own name each, not one per directory above them as well.
+   */
+  private boolean hidden(String norm) {
+    int slash = norm.lastIndexOf('/');
+    return slash > 0 && dirHidden(norm.substring(0, slash)) || ignore.isIgnored(norm, false)
+        || PathRules.isReserved(norm);
+  }
+
+  private boolean dirHidden(String dir) {
+    Boolean v = dirVerdicts.get(dir);
+    if (v == null) {
+      if (dirVerdicts.size() >= MAX_DIR_VERDICTS) {
+        dirVerdicts.clear(); // a request naming that many directories only loses the shortcut
+      }
+      v = ignore.isIgnoredWithParents(dir, true);
+      dirVerdicts.put(dir, v);
+    }
+    return v;
   }
 
   /** The spider's real root, resolved on the first call; null when it cannot be (the full check says why). */

@@ -49,7 +49,7 @@ public final class ScanCacheVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx, List.of(ScanRequest.class, ScanReply.class, CacheStats.class,
-        ScanJob.class, Scanner.Result.class, ServedFile.class));
+        ScanJob.class, Scanner.Result.class, ServedFile.class, ServedFiles.class));
     metrics.gauge("syncnode.cache.size", Map.of(), cache::size);
     metrics.gauge("syncnode.scans.inflight", Map.of(), inFlight::size);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> evictExpired());
@@ -58,7 +58,7 @@ public final class ScanCacheVerticle extends VerticleBase {
         vertx.eventBus().localConsumer(Addresses.CACHE_STATS,
             m -> m.reply(new CacheStats(cache.size(), inFlight.size(), generations.size()))).completion(),
         vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
-        vertx.eventBus().<ServedFile>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
+        vertx.eventBus().<ServedFiles>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
   }
 
   @Override
@@ -151,13 +151,14 @@ public final class ScanCacheVerticle extends VerticleBase {
     return false;
   }
 
-  /** A file was served whose size or mtime differs from a cached entry: the scan is stale, drop it. */
-  private void onServed(Message<ServedFile> msg) {
-    ServedFile f = msg.body();
-    boolean stale = cache.entrySet().stream().anyMatch(e -> e.getKey().spiderId().equals(f.spiderId())
-        && f.contradicts(e.getValue().reply.manifest(), e.getKey().path()));
-    if (stale) {
-      cache.keySet().removeIf(k -> k.spiderId().equals(f.spiderId()));
+  /** Files were served: a spider's scans are stale, and dropped, where one differs in size or mtime. */
+  private void onServed(Message<ServedFiles> msg) {
+    for (ServedFile f : msg.body().files()) {
+      boolean stale = cache.entrySet().stream().anyMatch(e -> e.getKey().spiderId().equals(f.spiderId())
+          && f.contradicts(e.getValue().reply.manifest(), e.getKey().path()));
+      if (stale) {
+        cache.keySet().removeIf(k -> k.spiderId().equals(f.spiderId()));
+      }
     }
     msg.reply(null);
   }

@@ -2,7 +2,6 @@ package dev.syncnode.transport.grpc.server;
 
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
-import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.master.MasterService;
 import dev.syncnode.master.UnexpectedFailure;
@@ -29,7 +28,6 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +47,8 @@ public final class GrpcEndpointVerticle extends VerticleBase {
   private ConnectionGuard guard;
   private TransferService transfers;
   private MasterService master;
+  /** Encoded manifest chunks shared by the workers asking for the same manifest (event loop only). */
+  private final ManifestChunks manifests = new ManifestChunks();
 
   public GrpcEndpointVerticle(ConfigHolder config, SyncMetrics metrics) {
     this.config = config;
@@ -129,39 +129,29 @@ public final class GrpcEndpointVerticle extends VerticleBase {
             return resp.end(ProtoMapping.withSkipped(ProtoMapping.chunk(0, m.total(), m.digest(), true), m)
                 .setUnchanged(true).build());
           }
-          if (resp.acceptedEncodings().contains("gzip")) {
+          boolean gzip = resp.acceptedEncodings().contains("gzip");
+          if (gzip) {
             resp.encoding("gzip");
           }
           Promise<Void> done = Promise.promise();
-          writeChunks(resp, m, chunkSize, 0, done);
+          writeChunks(resp, manifests.of(m, chunkSize, gzip), 0, done);
           return done.future();
         })
         .onFailure(err -> fail(resp, err));
   }
 
-  /** Writes chunks from entry {@code start} on, pausing while the window is full (an empty manifest: one chunk). */
-  private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, Manifest m, int chunkSize, int start,
+  /** Writes chunks from {@code from} on, pausing while the window is full (an empty manifest: one chunk). */
+  private void writeChunks(GrpcServerResponse<?, FileScanChunk> resp, ManifestChunks.Encoded m, int from,
       Promise<Void> done) {
-    List<FileEntry> entries = m.entries();
-    for (int from = start; ; ) {
-      int end = Math.min(entries.size(), from + chunkSize);
-      boolean last = end == entries.size();
-      FileScanChunk.Builder chunk = ProtoMapping.chunk(from / chunkSize, entries.size(), m.digest(), last);
-      if (from == 0) {
-        ProtoMapping.withSkipped(chunk, m);
-      }
-      for (int i = from; i < end; i++) {
-        chunk.addEntries(ProtoMapping.toProto(entries.get(i)));
-      }
-      if (last) {
-        resp.end(chunk.build()).onComplete(done);
+    for (int i = from; i < m.count(); i++) {
+      if (i == m.count() - 1) {
+        resp.endMessage(manifests.chunk(m, i)).onComplete(done);
         return;
       }
-      resp.write(chunk.build());
-      from = end;
+      resp.writeMessage(manifests.chunk(m, i));
       if (resp.writeQueueFull()) {
-        int next = from;
-        resp.drainHandler(v -> writeChunks(resp, m, chunkSize, next, done));
+        int next = i + 1;
+        resp.drainHandler(v -> writeChunks(resp, m, next, done));
         return;
       }
     }

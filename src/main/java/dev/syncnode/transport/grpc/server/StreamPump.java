@@ -6,7 +6,9 @@ import dev.syncnode.metrics.SyncMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -20,7 +22,7 @@ import java.util.function.LongSupplier;
  * {@code sync.grpc.stallTimeout}. The reader is released by the round that finishes or fails, or,
  * when the stream ends between rounds (waiting for budget or to drain), right then.
  */
-final class StreamPump<T> {
+final class StreamPump {
   /** How long a stalled stream may keep its budget while other streams wait for some. */
   static final long CONTENDED_STALL_MS = 5_000;
 
@@ -31,10 +33,10 @@ final class StreamPump<T> {
   /** Whether other streams wait for budget or were just refused a slot. */
   private final BooleanSupplier contended;
   /** Where "this file was just served" goes (the master's scan cache). */
-  private final Consumer<ServedFile> served;
-  private final GrpcServerResponse<?, T> resp;
+  private final Consumer<List<ServedFile>> served;
+  private final GrpcServerResponse<?, ?> resp;
   private final PieceReader reader;
-  private final Function<PieceReader.Piece, T> toMessage;
+  private final Function<PieceReader.Piece, GrpcMessage> toMessage;
   private final Promise<Void> done = Promise.promise();
   /** Whether a round is being read on a worker thread (which then releases a cancelled reader). */
   private boolean reading;
@@ -43,8 +45,8 @@ final class StreamPump<T> {
   private long stallTimer = -1;
 
   StreamPump(Vertx vertx, SendBudget budget, SyncMetrics metrics, LongSupplier stallMs,
-      BooleanSupplier contended, Consumer<ServedFile> served, GrpcServerResponse<?, T> resp, PieceReader reader,
-      Function<PieceReader.Piece, T> toMessage) {
+      BooleanSupplier contended, Consumer<List<ServedFile>> served, GrpcServerResponse<?, ?> resp, PieceReader reader,
+      Function<PieceReader.Piece, GrpcMessage> toMessage) {
     this.vertx = vertx;
     this.budget = budget;
     this.metrics = metrics;
@@ -111,14 +113,14 @@ final class StreamPump<T> {
         reader.close();
         return;
       }
-      for (ServedFile f : ar.result().served()) {
+      if (!ar.result().served().isEmpty()) {
         // not awaited: queued to the scan cache before anything the worker can send after this stream ends
-        served.accept(f);
+        served.accept(ar.result().served());
       }
       long sent = 0;
       try {
         for (PieceReader.Piece p : ar.result().pieces()) {
-          resp.write(toMessage.apply(p));
+          resp.writeMessage(toMessage.apply(p));
           sent += p.data().length;
         }
       } catch (IllegalStateException closed) {

@@ -1,6 +1,5 @@
 package dev.syncnode.transport.grpc.server;
 
-import com.google.protobuf.UnsafeByteOperations;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.config.NodeConfig;
 import dev.syncnode.delta.BlockIndex;
@@ -8,17 +7,16 @@ import dev.syncnode.master.MasterService;
 import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.master.scan.ScanException;
 import dev.syncnode.metrics.SyncMetrics;
-import dev.syncnode.piece.PieceCodec.Codec;
 import dev.syncnode.piece.PieceCodec;
 import dev.syncnode.proto.BlockHashesChunk;
 import dev.syncnode.proto.BlockHashesRequest;
-import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileData;
 import dev.syncnode.proto.FileDownloadChunk;
 import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FilesRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -113,13 +111,7 @@ final class TransferService {
     admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> master.pieces(new MasterService.PieceRequest(r.getSpiderId(), List.of(r.getPath()),
             r.getOffset(), r.getLength(), PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()))))
-        .compose(reader -> pump(resp, reader, p -> FileDownloadChunk.newBuilder()
-              .setData(UnsafeByteOperations.unsafeWrap(p.data()))
-              .setOffset(p.offset())
-              .setSize(p.fileSize())
-              .setCompression(wire(p.codec()))
-              .setRawSize(p.rawSize())
-              .build())));
+        .compose(reader -> pump(resp, reader, PieceFrames::downloadChunk)));
   }
 
   // ---- StreamFiles ----
@@ -129,23 +121,7 @@ final class TransferService {
     admit(req, resp, () -> req.last().recover(GrpcEndpointVerticle::badRequestMessage)
         .compose(r -> master.pieces(new MasterService.PieceRequest(r.getSpiderId(), List.copyOf(r.getPathsList()),
             0, 0, PieceCodec.negotiate(r.getAcceptZstd(), r.getAcceptDeflate()))))
-        .compose(reader -> pump(resp, reader, p -> FileData.newBuilder()
-              .setIndex(p.index())
-              .setOffset(p.offset())
-              .setData(UnsafeByteOperations.unsafeWrap(p.data()))
-              .setCompression(wire(p.codec()))
-              .setRawSize(p.rawSize())
-              .setSize(p.fileSize())
-              .setEof(p.eof())
-              .build())));
-  }
-
-  private static Compression wire(Codec codec) {
-    return switch (codec) {
-      case NONE -> Compression.NONE;
-      case DEFLATE -> Compression.DEFLATE;
-      case ZSTD -> Compression.ZSTD;
-    };
+        .compose(reader -> pump(resp, reader, PieceFrames::fileData)));
   }
 
   /** Whether other streams wait for budget or one was refused a slot a moment ago. */
@@ -154,9 +130,9 @@ final class TransferService {
   }
 
   /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */
-  private <T> Future<Void> pump(GrpcServerResponse<?, T> resp, PieceReader reader,
-      Function<PieceReader.Piece, T> toMessage) {
-    return new StreamPump<>(vertx, budget, metrics, () -> config.get().sync().grpc().stallTimeout().toMillis(),
+  private Future<Void> pump(GrpcServerResponse<?, ?> resp, PieceReader reader,
+      Function<PieceReader.Piece, GrpcMessage> toMessage) {
+    return new StreamPump(vertx, budget, metrics, () -> config.get().sync().grpc().stallTimeout().toMillis(),
         this::contended, master::served, resp, reader, toMessage).start();
   }
 
