@@ -140,9 +140,12 @@ rs_sync() {
   awk '/^Total bytes (sent|received):/ {gsub(",", "", $4); s += $4} END {printf "%.0f\n", s}' "$2.stats" >>"$WORK/rsync.bytes"
 }
 
-declare -a SN_MS SN_B RS_MS RS_B SN_CPU
+declare -a SN_MS SN_B RS_MS RS_B SN_CPU M_CPU D_CPU
 # CPU ms (user + system) of the first worker node, which runs every single-worker sync
 w1_ms() { awk -v t="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / t)}' "/proc/${PIDS[1]}/stat"; }
+# CPU ms of the master, and of the rsync daemon with the children it forked per connection and reaped
+master_ms() { awk -v t="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / t)}' "/proc/${PIDS[0]}/stat"; }
+daemon_ms() { awk -v t="$(getconf CLK_TCK)" '{print int(($14 + $15 + $16 + $17) * 1000 / t)}' "/proc/$RSYNCD_PID/stat"; }
 CASES=()
 
 # measure NAME SN_CMD RS_CMD [PREP_CMD [FLOOR_CMD]]: REPEAT rounds of PREP (unmeasured) then both
@@ -153,13 +156,13 @@ CASES=()
 # before both tools in odd rounds and after them in even ones; its median goes to FLOOR_MS.
 measure() {
   local name="$1" sn="$2" rs="$3" prep="${4:-true}" floor="${5:-}" r
-  local -a sn_runs=() rs_runs=() fl_runs=() sn_cpu=()
+  local -a sn_runs=() rs_runs=() fl_runs=() sn_cpu=() m_cpu=() d_cpu=()
   local k=${#CASES[@]}
   CASES+=("$name")
   for r in $(seq 1 "$REPEAT"); do
     ROUND=$r; eval "$prep"
     sleep 0.5 # let the master's watcher see the change (a sync right after a change may not yet)
-    local b0 t0 t1 b1 c0 first fl=""
+    local b0 t0 t1 b1 c0 m0 d0 first fl=""
     if [[ -n "$floor" && $((r % 2)) == 1 ]]; then
       t0=$(now_ms); eval "$floor"; t1=$(now_ms)
       fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
@@ -167,18 +170,20 @@ measure() {
     for first in sn rs; do
       if [[ $((r % 2)) == 1 && $first == sn || $((r % 2)) == 0 && $first == rs ]]; then
         eval "${SN_PRE:-}"
-        c0=$(w1_ms); b0=$(wire_bytes); t0=$(now_ms)
+        c0=$(w1_ms); m0=$(master_ms); b0=$(wire_bytes); t0=$(now_ms)
         eval "$sn"
-        t1=$(now_ms); b1=$(wire_bytes); sn_cpu+=("$(( $(w1_ms) - c0 ))")
+        t1=$(now_ms); b1=$(wire_bytes); sn_cpu+=("$(( $(w1_ms) - c0 ))"); m_cpu+=("$(( $(master_ms) - m0 ))")
         eval "${SN_POST:-}"
         sn_runs+=("$((t1 - t0)) $((b1 - b0))")
       fi
       if [[ $((r % 2)) == 1 && $first == rs || $((r % 2)) == 0 && $first == sn ]]; then
         : >"$WORK/rsync.bytes"
         eval "${RS_PRE:-}"
-        t0=$(now_ms)
+        d0=$(daemon_ms); t0=$(now_ms)
         eval "$rs"
         t1=$(now_ms)
+        sleep 0.05 # the daemon reaps its last child just after the client exits
+        d_cpu+=("$(( $(daemon_ms) - d0 ))")
         eval "${RS_POST:-}"
         rs_runs+=("$((t1 - t0)) $(awk '{s += $1} END {printf "%.0f\n", s}' "$WORK/rsync.bytes")")
       fi
@@ -187,7 +192,8 @@ measure() {
       t0=$(now_ms); eval "$floor"; t1=$(now_ms)
       fl_runs+=("$((t1 - t0))"); fl="  floor $((t1 - t0))"
     fi
-    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)  worker 1 CPU ${sn_cpu[-1]} ms$fl" >&2
+    echo "   $name run $r: syncnode ${sn_runs[-1]}  rsync ${rs_runs[-1]}  (ms bytes)  worker 1 CPU ${sn_cpu[-1]} ms" \
+      " master CPU ${m_cpu[-1]} ms  rsync daemon CPU ${d_cpu[-1]} ms$fl" >&2
   done
   local mid=$(( (REPEAT + 1) / 2 ))
   SN_MS[$k]=$(printf '%s\n' "${sn_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
@@ -195,6 +201,8 @@ measure() {
   RS_MS[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $1}' | sort -n | sed -n "${mid}p")
   RS_B[$k]=$(printf '%s\n' "${rs_runs[@]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
   SN_CPU[$k]=$(printf '%s\n' "${sn_cpu[@]}" | sort -n | sed -n "${mid}p")
+  M_CPU[$k]=$(printf '%s\n' "${m_cpu[@]}" | sort -n | sed -n "${mid}p")
+  D_CPU[$k]=$(printf '%s\n' "${d_cpu[@]}" | sort -n | sed -n "${mid}p")
   [[ -z "$floor" ]] || FLOOR_MS=$(printf '%s\n' "${fl_runs[@]}" | sort -n | sed -n "${mid}p")
 }
 
@@ -367,6 +375,16 @@ for k in "${!CASES[@]}"; do
   printf '| %-58s | %9s | %9s | %6s | %10s | %10s | %6s |\n' "${CASES[$k]}" "${SN_MS[$k]}" "${RS_MS[$k]}" \
     "$(ratio "${SN_MS[$k]}" "${RS_MS[$k]}")" "$(human "${SN_B[$k]}")" "$(human "${RS_B[$k]}")" \
     "$(ratio "${SN_B[$k]}" "${RS_B[$k]}")"
+done
+echo
+echo "Serving side: the master's CPU (user + system, JIT and GC threads included) against the rsync daemon's"
+echo "(its forked children included), median CPU-ms per sync (case 5: all the workers' syncs of a round):"
+echo
+printf '| %-58s | %9s | %9s | %6s |\n' "case" "master" "daemon" "CPU"
+printf '| %-58s | %9s | %9s | %6s |\n' "" "CPU-ms" "CPU-ms" "ratio"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "-----------" "-----------" "--------"
+for k in "${!CASES[@]}"; do
+  printf '| %-58s | %9s | %9s | %6s |\n' "${CASES[$k]}" "${M_CPU[$k]}" "${D_CPU[$k]}" "$(ratio "${M_CPU[$k]}" "${D_CPU[$k]}")"
 done
 echo
 printf 'worker 1 CPU (user + system, median ms, JIT threads included):'
