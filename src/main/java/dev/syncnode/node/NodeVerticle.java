@@ -108,14 +108,20 @@ public class NodeVerticle extends VerticleBase {
           return null;
         }, false)
         // these four meet only over the event bus, so they start side by side (each on its own event loop);
-        // the endpoints listen once all four answer
+        // the endpoints listen once all four answer (/health stays 503 until the gRPC port answers too)
         .compose(v -> Future.all(
             vertx.deployVerticle(new ScannerVerticle(config, metrics)),
             vertx.deployVerticle(new ScanCacheVerticle(config, metrics)),
             vertx.deployVerticle(new SpiderWatchVerticle(config)),
             vertx.deployVerticle(content = new ContentVerticle(config))))
-        .compose(all -> vertx.deployVerticle(grpc))
-        .compose(id -> vertx.deployVerticle(http));
+        .compose(all -> endpoints());
+  }
+
+  /** Both endpoints listen side by side; when both fail, the gRPC port's failure is the one reported. */
+  private Future<String> endpoints() {
+    Future<String> g = vertx.deployVerticle(grpc);
+    Future<String> h = vertx.deployVerticle(http);
+    return Future.join(g, h).transform(done -> g.failed() ? g : h);
   }
 
   private Future<String> deployWorker() {

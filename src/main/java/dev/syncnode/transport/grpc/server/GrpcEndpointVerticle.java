@@ -43,7 +43,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
 
   private final ConfigHolder config;
   private final SyncMetrics metrics;
-  private HttpServer server;
+  private volatile HttpServer server; // read by the HTTP endpoint's /health probe
   private ConnectionGuard guard;
   private TransferService transfers;
   private MasterService master;
@@ -57,7 +57,7 @@ public final class GrpcEndpointVerticle extends VerticleBase {
 
   /** The bound port (useful when configured with port 0). */
   public int actualPort() {
-    return server.actualPort();
+    return server == null ? 0 : server.actualPort(); // 0 until it started (a /health probe may ask first)
   }
 
   /** Bytes read for download streams and not yet taken by their clients (at most {@code sync.grpc.sendBudget}). */
