@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  */
 public final class ContentCache {
   static final int MAX_HASHES = 4096;
-  static final long PIECE_BYTES = 64L * 1024 * 1024;
-  static final long INDEX_BYTES = 64L * 1024 * 1024;
+  /** Compressed pieces and block indexes each hold at most this much, less on a small heap ({@link #budget}). */
+  static final long MAX_BYTES = 64L * 1024 * 1024;
   /** Marker: this piece (or, at offset -1, this file) does not compress with the key's codec. */
   static final byte[] RAW = new byte[0];
   /** Bookkeeping counted per cached piece beside its bytes. */
@@ -40,7 +40,12 @@ public final class ContentCache {
   private final Memo<PieceKey, byte[]> pieces;
 
   public ContentCache() {
-    this(PIECE_BYTES, INDEX_BYTES);
+    this(budget(Runtime.getRuntime().maxMemory()), budget(Runtime.getRuntime().maxMemory()));
+  }
+
+  /** {@link #MAX_BYTES}, or an eighth of the heap when that is less: a master on a small heap keeps room to serve. */
+  static long budget(long maxHeap) {
+    return Math.min(MAX_BYTES, maxHeap / 8);
   }
 
   ContentCache(long pieceBytes, long indexBytes) {

@@ -35,6 +35,13 @@ class ContentCacheTest {
   }
 
   @Test
+  void eachByteBoundIs64MiBOrAnEighthOfASmallerHeap() {
+    assertEquals(64L << 20, ContentCache.budget(1L << 30));
+    assertEquals(64L << 20, ContentCache.budget(512L << 20));
+    assertEquals(20L << 20, ContentCache.budget(160L << 20));
+  }
+
+  @Test
   void concurrentRequestsShareOneComputation() throws Exception {
     ContentCache cache = new ContentCache();
     FileIdentity id = identity(file("a.bin", 100));

@@ -25,8 +25,8 @@ import java.util.zip.GZIPOutputStream;
  * Used on the gRPC endpoint's event loop only (no locks).
  */
 final class ManifestChunks {
-  /** Encoded chunk bytes kept at most, for all manifests. */
-  static final long MAX_BYTES = 16L * 1024 * 1024;
+  /** Encoded chunk bytes kept at most, for all manifests: 16 MiB, or a sixteenth of a smaller heap. */
+  static final long MAX_BYTES = Math.min(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
   /** Manifests kept at most. */
   static final int MAX_MANIFESTS = 16;
 
