@@ -49,4 +49,9 @@ public record Manifest(String spiderId, String path, List<FileEntry> entries, St
   public long fileCount() {
     return entries.stream().filter(FileEntry::isFile).count();
   }
+
+  /** The sizes of the files added up (directories and links count 0). */
+  public long fileBytes() {
+    return entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum();
+  }
 }

@@ -101,6 +101,7 @@ class ScannerTest {
     assertEquals(Files.getLastModifiedTime(root.resolve("main.py")).toMillis(), e.get("main.py").mtime());
     assertEquals("", e.get("pkg").hash());
     assertEquals(4, m.fileCount());
+    assertEquals(12 + 6 + 0 + 10, m.fileBytes());
     assertEquals(m.entries().stream().sorted(Manifest.BY_PATH).toList(), m.entries(), "sorted by path");
     assertEquals(ManifestDigest.of(m.entries()), m.digest());
   }

@@ -7,7 +7,6 @@ import dev.syncnode.cluster.NodeInfo;
 import dev.syncnode.cluster.NodeRegistry;
 import dev.syncnode.cluster.fleet.FleetReport.Row;
 import dev.syncnode.config.ConfigHolder;
-import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.Manifest;
 import dev.syncnode.master.MasterService;
 import dev.syncnode.master.scan.ScanException;
@@ -290,12 +289,8 @@ public final class FleetMasterVerticle extends VerticleBase {
    * or when none was known and {@code announceNew}.
    */
   private void record(Manifest m, boolean announceNew) {
-    long bytes = 0;
-    for (FileEntry e : m.entries()) {
-      bytes += e.isFile() ? e.size() : 0;
-    }
     boolean known = table.master(m.spiderId()) != null;
-    boolean changed = table.master(m.spiderId(), m.digest(), m.fileCount(), bytes, System.currentTimeMillis());
+    boolean changed = table.master(m.spiderId(), m.digest(), m.fileCount(), m.fileBytes(), System.currentTimeMillis());
     if (changed && (known || announceNew)) {
       LOG.debug("fleet: {} is now {}", m.spiderId(), m.digest());
       vertx.eventBus().publish(FleetAddresses.ANNOUNCE, new DigestAnnouncement(m.spiderId(), m.digest()));
