@@ -15,6 +15,11 @@ public final class Addresses {
    * just served); manifests of that spider that list the file differently are dropped. Replies null.
    */
   public static final String CACHE_SERVED = "syncnode.cache.served";
+  /**
+   * Scan cache verticle: a spider id (String) -> its cached, unexpired whole-spider {@code Manifest},
+   * or null; never scans.
+   */
+  public static final String CACHE_PEEK = "syncnode.cache.peek";
   /** Master content verticle: any body -> {@code MasterService.SpiderList}. */
   public static final String MASTER_SPIDERS = "syncnode.master.spiders";
   /** Master content verticle: {@code MasterService.FileRequest} -> {@code MasterService.OpenedFile}. */

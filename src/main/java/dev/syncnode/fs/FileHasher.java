@@ -32,4 +32,11 @@ public final class FileHasher {
     }
     return HexFormat.of().formatHex(md.digest());
   }
+
+  /** Hex SHA-256 of bytes already in memory (the same digest as {@link #sha256(FileChannel)} of a file holding them). */
+  public static String sha256(byte[] data) {
+    MessageDigest md = DIGEST.get();
+    md.reset();
+    return HexFormat.of().formatHex(md.digest(data));
+  }
 }

@@ -50,6 +50,24 @@ public record Manifest(String spiderId, String path, List<FileEntry> entries, St
     return entries.stream().filter(FileEntry::isFile).count();
   }
 
+  /** The entry at {@code path} (normalised), or null: entries are sorted by path, so this is a binary search. */
+  public FileEntry entry(String path) {
+    int lo = 0;
+    int hi = entries.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = entries.get(mid).path().compareTo(path);
+      if (c == 0) {
+        return entries.get(mid);
+      } else if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return null;
+  }
+
   /** The sizes of the files added up (directories and links count 0). */
   public long fileBytes() {
     return entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum();

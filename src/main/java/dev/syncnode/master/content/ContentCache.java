@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * The master's one cache of what is derived from file content, all keyed by {@link FileIdentity}:
+ * The master's one cache of what is derived from file content, keyed by {@link FileIdentity} (and,
+ * for whole small files, by their SHA-256):
  * whole-file SHA-256 (download ETags, at most {@link #MAX_HASHES}), block indexes (delta transfer,
  * bounded by the memory they hold) and compressed pieces with "does not compress" verdicts, per
  * codec (a piece is only ever served in the codec it was compressed with; bounded by bytes). Each
@@ -30,6 +31,12 @@ public final class ContentCache {
   /** A piece of one file version, or at offset -1 its verdict, in one codec. */
   record PieceKey(FileIdentity file, long offset, int length, Codec codec) {}
 
+  /** A whole small file by its content: its SHA-256 (hex), in one codec. */
+  record ContentKey(String sha256, Codec codec) {}
+
+  /** A whole small file ready for the wire: its bytes in {@code codec} (NONE when they do not shrink). */
+  record Whole(byte[] data, Codec codec) {}
+
   /** Blocking computation of a piece. */
   interface Compute {
     byte[] get() throws IOException;
@@ -38,6 +45,7 @@ public final class ContentCache {
   private final Memo<FileIdentity, String> hashes = new Memo<>(MAX_HASHES, h -> 1);
   private final Memo<FileIdentity, BlockIndex> indexes;
   private final Memo<PieceKey, byte[]> pieces;
+  private final Memo<ContentKey, Whole> wholes;
 
   public ContentCache() {
     this(budget(Runtime.getRuntime().maxMemory()), budget(Runtime.getRuntime().maxMemory()));
@@ -51,6 +59,7 @@ public final class ContentCache {
   ContentCache(long pieceBytes, long indexBytes) {
     this.pieces = new Memo<>(pieceBytes, p -> p.length + PIECE_OVERHEAD);
     this.indexes = new Memo<>(indexBytes, BlockIndex::footprint);
+    this.wholes = new Memo<>(pieceBytes, w -> w.data().length + PIECE_OVERHEAD);
   }
 
   /** The SHA-256 of {@code file}, kept when {@code unchanged} holds once it is computed. */
@@ -100,6 +109,19 @@ public final class ContentCache {
     } catch (CompletionException | CancellationException e) {
       return compute.get(); // the other reader failed: do it here
     }
+  }
+
+  /**
+   * A small file's wire bytes by content, or null. They were cached only after the bytes read through a
+   * confined descriptor hashed to the key, so a file the current manifest lists with this hash has
+   * exactly this content: serving it needs no open, no stat and no read.
+   */
+  Whole whole(ContentKey key) {
+    return wholes.cached(key);
+  }
+
+  void putWhole(ContentKey key, Whole whole) {
+    wholes.put(key, whole);
   }
 
   /** Drops everything cached for this version of a file: it changed while it was read. */

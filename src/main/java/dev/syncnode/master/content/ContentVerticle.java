@@ -8,6 +8,7 @@ import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.fs.FileHasher;
 import dev.syncnode.fs.FileIdentity;
 import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.Manifest;
 import dev.syncnode.master.MasterService.BlockHashRequest;
 import dev.syncnode.master.MasterService.FileRequest;
 import dev.syncnode.master.MasterService.OpenedFile;
@@ -140,8 +141,13 @@ public final class ContentVerticle extends VerticleBase {
       return Future.failedFuture(ScanException.invalid("too many paths in one request: " + r.paths().size()
           + " (at most " + MAX_FILES + ")"));
     }
-    return Future.succeededFuture(new PieceReader(paths(), ignore(), r.spiderId(), r.paths(), r.offset(),
-        r.length(), r.codec(), cache));
+    SpiderPaths paths = paths();
+    IgnoreRules ignore = ignore();
+    return vertx.eventBus().<Manifest>request(Addresses.CACHE_PEEK, r.spiderId())
+        .map(Message::body)
+        .otherwiseEmpty() // no scan cache answering: every file is opened, as it is anyway without a manifest
+        .map(known -> new PieceReader(paths, ignore, r.spiderId(), r.paths(), r.offset(), r.length(), r.codec(),
+            cache, known));
   }
 
   private Future<BlockIndex> blockHashes(BlockHashRequest r) {

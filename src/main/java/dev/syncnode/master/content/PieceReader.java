@@ -1,9 +1,13 @@
 package dev.syncnode.master.content;
 
 import dev.syncnode.fs.ConfinedFile;
+import dev.syncnode.fs.FileHasher;
 import dev.syncnode.fs.FileIdentity;
+import dev.syncnode.manifest.FileEntry;
 import dev.syncnode.manifest.IgnoreRules;
+import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.PathRules;
+import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.master.SpiderFiles;
 import dev.syncnode.master.SpiderPaths;
 import dev.syncnode.master.scan.ScanException;
@@ -26,6 +30,10 @@ import java.util.List;
  * through the {@link ContentCache}.
  * Files are opened through one {@link SpiderFiles} per request, and each open file is stat'ed once
  * when it is finished (and at the end of a round that cached some of it), not once per piece.
+ * A whole file of at most one piece that the spider's current manifest lists is served by its
+ * content hash from the cache when it is there (no open at all: ten workers asking for the same
+ * thousand small files cost one open and one read of each), and cached by content after it was read
+ * and its bytes hashed to what the manifest says.
  */
 public final class PieceReader {
   /**
@@ -49,6 +57,8 @@ public final class PieceReader {
   private final long firstLength;
   private final Codec codec;
   private final ContentCache cache;
+  /** The spider's current manifest from the scan cache, or null: which small files may come by content. */
+  private final Manifest known;
   private volatile boolean cancelled;
 
   private int fileIdx;
@@ -62,14 +72,17 @@ public final class PieceReader {
   private boolean firstPiece;
   /** Whether this reader cached anything of the open file since it last checked the file. */
   private boolean cachedUnchecked;
+  /** The manifest's entry of the open file when it is read whole, to be cached by content; else null. */
+  private FileEntry whole;
 
   /**
    * @param firstOffset offset into the first file (single-file range requests), else 0
    * @param firstLength bytes of the first file from the offset, 0 for all
    * @param codec the codec negotiated with the worker ({@link PieceCodec#negotiate})
+   * @param known the spider's whole manifest as the scan cache holds it now, or null
    */
   public PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
-      long firstLength, Codec codec, ContentCache cache) {
+      long firstLength, Codec codec, ContentCache cache, Manifest known) {
     this.spider = new SpiderFiles(paths, spiderId, ignore);
     this.spiderId = spiderId;
     this.files = files;
@@ -77,6 +90,7 @@ public final class PieceReader {
     this.firstLength = firstLength;
     this.codec = codec;
     this.cache = cache;
+    this.known = known;
   }
 
   public boolean finished() {
@@ -102,9 +116,18 @@ public final class PieceReader {
     try {
       while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
         if (file == null) {
+          FileEntry listed = listedWhole();
+          Piece hit = listed == null ? null : cachedWhole(listed);
+          if (hit != null) {
+            out.add(hit);
+            bytes += hit.rawSize();
+            fileIdx++;
+            continue;
+          }
           open();
+          whole = listed != null && listed.size() == size && pos == 0 && end == size ? listed : null;
         }
-        Piece p = next();
+        Piece p = whole != null ? readWhole(whole) : next();
         out.add(p);
         bytes += p.rawSize();
         if (p.eof()) {
@@ -228,7 +251,45 @@ public final class PieceReader {
     return buf;
   }
 
+  /** The manifest's entry for the next file when all of it is asked for and it fits one piece; else null. */
+  private FileEntry listedWhole() {
+    if (known == null || fileIdx == 0 && (firstOffset != 0 || firstLength != 0)) {
+      return null;
+    }
+    FileEntry e;
+    try {
+      e = known.entry(PathRules.normalize(files.get(fileIdx)));
+    } catch (PathViolation invalid) {
+      return null; // opening it reports the error
+    }
+    return e != null && e.isFile() && e.size() <= PIECE ? e : null;
+  }
+
+  private Piece cachedWhole(FileEntry e) {
+    ContentCache.Whole w = cache.whole(new ContentCache.ContentKey(e.hash(), codec));
+    return w == null ? null : new Piece(fileIdx, 0, w.data(), w.codec(), (int) e.size(), e.size(), true);
+  }
+
+  /** The open file in one piece; cached by content when what was read is what the manifest lists. */
+  private Piece readWhole(FileEntry e) throws IOException {
+    int len = (int) size;
+    byte[] raw = read(0, len);
+    ContentCache.Whole w = new ContentCache.Whole(raw, Codec.NONE);
+    if (codec != Codec.NONE && len > 0 && !PieceCodec.knownCompressed(files.get(fileIdx))) {
+      byte[] packed = PieceCodec.compress(codec, raw, 0, len);
+      if (packed != null) {
+        w = new ContentCache.Whole(packed, codec);
+      }
+    }
+    if (FileHasher.sha256(raw).equals(e.hash())) {
+      cache.putWhole(new ContentCache.ContentKey(e.hash(), codec), w);
+    }
+    pos = size;
+    return new Piece(fileIdx, 0, w.data(), w.codec(), len, size, true);
+  }
+
   private void closeFile() {
+    whole = null;
     if (file != null) {
       SpiderFiles.closeQuietly(file);
       file = null;

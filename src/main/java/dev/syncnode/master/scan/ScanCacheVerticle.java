@@ -4,6 +4,7 @@ import dev.syncnode.bus.Addresses;
 import dev.syncnode.bus.Codecs;
 import dev.syncnode.config.ConfigHolder;
 import dev.syncnode.fs.Scanner;
+import dev.syncnode.manifest.Manifest;
 import dev.syncnode.manifest.PathRules;
 import dev.syncnode.manifest.PathViolation;
 import dev.syncnode.metrics.SyncMetrics;
@@ -49,7 +50,7 @@ public final class ScanCacheVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx, List.of(ScanRequest.class, ScanReply.class, CacheStats.class,
-        ScanJob.class, Scanner.Result.class, ServedFile.class, ServedFiles.class));
+        ScanJob.class, Scanner.Result.class, ServedFile.class, ServedFiles.class, Manifest.class));
     metrics.gauge("syncnode.cache.size", Map.of(), cache::size);
     metrics.gauge("syncnode.scans.inflight", Map.of(), inFlight::size);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> evictExpired());
@@ -58,6 +59,7 @@ public final class ScanCacheVerticle extends VerticleBase {
         vertx.eventBus().localConsumer(Addresses.CACHE_STATS,
             m -> m.reply(new CacheStats(cache.size(), inFlight.size(), generations.size()))).completion(),
         vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
+        vertx.eventBus().<String>localConsumer(Addresses.CACHE_PEEK, this::onPeek).completion(),
         vertx.eventBus().<ServedFiles>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
   }
 
@@ -99,6 +101,12 @@ public final class ScanCacheVerticle extends VerticleBase {
         msg.fail(code, err.getMessage());
       }
     });
+  }
+
+  /** The spider's cached whole manifest, current as far as the watcher knows, or null. Counted as no request. */
+  private void onPeek(Message<String> msg) {
+    Cached hit = cache.get(new Key(msg.body(), ""));
+    msg.reply(hit == null || expired(hit) ? null : hit.reply.manifest());
   }
 
   private Future<Scanner.Result> startScan(Key key) {

@@ -38,6 +38,12 @@ final class SendBudget {
     }
   }
 
+  /**
+   * The most any configured budget can hold: a quarter of the heap, so a master started with a small
+   * heap (as the launcher does) cannot be told to hold more unsent bytes than it can spare.
+   */
+  static final long HEAP_SHARE = Runtime.getRuntime().maxMemory() / 4;
+
   private final LongSupplier limit;
   private final ArrayDeque<Reservation> waiting = new ArrayDeque<>();
   private volatile long held;

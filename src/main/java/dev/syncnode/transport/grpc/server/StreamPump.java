@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -118,11 +119,14 @@ final class StreamPump {
         served.accept(ar.result().served());
       }
       long sent = 0;
+      Future<Void> written;
       try {
+        List<GrpcMessage> messages = new ArrayList<>(ar.result().pieces().size());
         for (PieceReader.Piece p : ar.result().pieces()) {
-          resp.writeMessage(toMessage.apply(p));
+          messages.add(toMessage.apply(p));
           sent += p.data().length;
         }
+        written = BatchedWrites.write(resp, messages);
       } catch (IllegalStateException closed) {
         reader.close();
         done.tryFail(closed);
@@ -131,17 +135,26 @@ final class StreamPump {
       metrics.bytesSent("grpc", sent);
       budget.release(held - sent); // what the round reserved beyond what it read
       held = sent;
-      if (resp.writeQueueFull()) {
-        watchStall(System.nanoTime());
-        resp.drainHandler(v -> {
-          vertx.cancelTimer(stallTimer);
-          stallTimer = -1;
-          next();
-        });
-      } else {
+      if (written.isComplete() && !resp.writeQueueFull()) {
         next();
+        return;
       }
+      watchStall(System.nanoTime());
+      // a round written as one buffer leaves the write queue short: its own write is the one to wait for
+      written.onComplete(w -> {
+        if (resp.writeQueueFull()) {
+          resp.drainHandler(v -> drained());
+        } else {
+          drained();
+        }
+      });
     });
+  }
+
+  private void drained() {
+    vertx.cancelTimer(stallTimer);
+    stallTimer = -1;
+    next();
   }
 
   /**

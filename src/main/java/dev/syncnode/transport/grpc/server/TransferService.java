@@ -63,7 +63,7 @@ final class TransferService {
     this.config = config;
     this.metrics = metrics;
     this.fail = fail;
-    this.budget = new SendBudget(() -> config.get().sync().grpc().sendBudget());
+    this.budget = new SendBudget(() -> Math.min(config.get().sync().grpc().sendBudget(), SendBudget.HEAP_SHARE));
   }
 
   /** The shared budget of read-but-unsent bytes (gauges and tests). */
