@@ -1,7 +1,7 @@
 package dev.syncnode.transport.grpc.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes many gRPC messages of one response as one HTTP/2 write: each message gets its 5-byte
- * length prefix, and the lot goes to the response's HTTP stream in one buffer, so one flush and a
- * few {@code writev} calls carry a round instead of one of each per message. The bytes on the wire
+ * length prefix, and the lot is copied once into one pooled direct buffer that goes to the
+ * response's HTTP stream, so one flush and a few {@code writev} calls carry a round instead of one
+ * of each per message. The bytes on the wire
  * are what {@link GrpcServerResponse#writeMessage} would send (uncompressed gRPC framing), and
  * Vert.x's copy of each message into a fresh framed buffer is saved. Vert.x 5.0 keeps the HTTP
  * response of a gRPC response private, hence the reflection; without it ({@link #available}
@@ -61,14 +62,24 @@ final class BatchedWrites {
     if (!http.headWritten()) {
       resp.writeHead(); // the gRPC headers (content type), sent through the gRPC response's own state
     }
-    ByteBuf[] parts = new ByteBuf[messages.size() * 2];
-    int i = 0;
+    int total = 0;
     for (GrpcMessage m : messages) {
-      ByteBuf body = ((BufferInternal) m.payload()).getByteBuf();
-      parts[i++] = Unpooled.buffer(PREFIX, PREFIX).writeByte(0).writeInt(body.readableBytes());
-      parts[i++] = body;
+      total += PREFIX + m.payload().length();
     }
-    return http.write(BufferInternal.buffer(Unpooled.wrappedBuffer(parts.length, parts)));
+    // one copy into pooled direct memory: the socket writes from it as it is (from heap bytes, Netty
+    // and the JDK would each copy the round once more)
+    ByteBuf round = ByteBufAllocator.DEFAULT.directBuffer(total, total);
+    try {
+      for (GrpcMessage m : messages) {
+        ByteBuf body = ((BufferInternal) m.payload()).getByteBuf();
+        round.writeByte(0).writeInt(body.readableBytes()).writeBytes(body, body.readerIndex(), body.readableBytes());
+      }
+    } catch (RuntimeException e) {
+      round.release();
+      throw e;
+    }
+    // Vert.x hands Netty an unreleasable view of a pooled buffer: it is ours to release once written or failed
+    return http.write(BufferInternal.buffer(round)).onComplete(ar -> round.release());
   }
 
   private static HttpServerResponse http(GrpcServerResponse<?, ?> resp) {
