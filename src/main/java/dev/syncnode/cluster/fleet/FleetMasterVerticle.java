@@ -249,7 +249,7 @@ public final class FleetMasterVerticle extends VerticleBase {
         .onSuccess(m -> record(m, changed))
         .onFailure(err -> {
           if (err instanceof ScanException se && se.kind() == ScanException.Kind.NOT_FOUND) {
-            table.forgetMaster(spiderId);
+            table.forgetSpider(spiderId); // rows of a spider the master lacks: deleted, or made up
           } else {
             LOG.debug("fleet: cannot scan {}: {}", spiderId, err.getMessage());
           }

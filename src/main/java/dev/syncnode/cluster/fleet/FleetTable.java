@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The master's fleet state: per (spider, node key) the last row a node reported, the master's own
  * digest per spider, and a ring of recent syncs. Bounded: at most {@code maxNodes} node keys and
- * {@code maxSpiders} spiders (the one updated longest ago makes room), {@link #RECENT} recent syncs,
+ * {@code maxSpiders} spiders (the one updated longest ago makes room, but only for a spider the master has
+ * confirmed: made-up ids cannot push out real rows), {@link #RECENT} recent syncs,
  * strings cut to a few hundred characters. Not thread-safe: owned by the fleet verticle's event loop.
  */
 public final class FleetTable {
@@ -110,6 +111,9 @@ public final class FleetTable {
 
   private void put(String nodeKey, Row row) {
     if (!rows.containsKey(row.spiderId()) && rows.size() >= maxSpiders) {
+      if (!master.containsKey(row.spiderId())) {
+        return; // a spider the master has not confirmed never pushes out another's rows (a flood of made-up ids)
+      }
       removeSpider(rows.keySet().iterator().next());
     }
     if (!nodes.containsKey(nodeKey) && nodes.size() >= maxNodes) {
@@ -178,6 +182,12 @@ public final class FleetTable {
 
   public void forgetMaster(String spiderId) {
     master.remove(spiderId);
+  }
+
+  /** The master does not have this spider: its rows go with its manifest. */
+  public void forgetSpider(String spiderId) {
+    master.remove(spiderId);
+    removeSpider(spiderId);
   }
 
   /** in_sync, stale, syncing or failed: a row against the master's digest (unknown: not in sync). */

@@ -51,6 +51,8 @@ class FleetTableTest {
       t.apply("w" + n, row("s1", A, Phase.SUCCEEDED, n));
     }
     assertEquals(Set.of("w7", "w8", "w9"), t.nodeKeys());
+    t.master("s2", A, 1, 1, 1);
+    t.master("s3", A, 1, 1, 1);
     t.apply("w9", row("s2", A, Phase.SUCCEEDED, 1));
     t.apply("w9", row("s3", A, Phase.SUCCEEDED, 1));
     assertEquals(Set.of("s2", "s3"), t.spidersWithRows(), "s1 was updated longest ago");
@@ -62,6 +64,24 @@ class FleetTableTest {
     JsonArray recent = t.recentJson();
     assertEquals(FleetTable.RECENT, recent.size());
     assertEquals(FleetTable.RECENT * 3 - 1, recent.getJsonObject(0).getLong("at"), "newest first");
+  }
+
+  @Test
+  void spidersTheMasterHasNotConfirmedNeverPushOutOthersAndGoWhenItLacksThem() {
+    FleetTable t = new FleetTable(8, 2);
+    t.apply("w1", row("s1", A, Phase.SUCCEEDED, 1));
+    t.apply("w2", row("s2", A, Phase.SUCCEEDED, 1));
+    for (int i = 0; i < 100; i++) {
+      t.apply("w3", row("made-up-" + i, A, Phase.SUCCEEDED, 1));
+    }
+    assertEquals(Set.of("s1", "s2"), t.spidersWithRows(), "a full table takes no unconfirmed spider");
+    t.master("s3", B, 1, 1, 1);
+    t.apply("w3", row("s3", B, Phase.SUCCEEDED, 1));
+    assertEquals(Set.of("s2", "s3"), t.spidersWithRows(), "a confirmed one takes the oldest's place");
+    t.forgetSpider("s3");
+    assertEquals(Set.of("s2"), t.spidersWithRows());
+    assertNull(t.master("s3"));
+    assertEquals(Set.of("w2"), t.nodeKeys());
   }
 
   @Test
