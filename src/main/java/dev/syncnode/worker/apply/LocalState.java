@@ -1,5 +1,5 @@
 package dev.syncnode.worker.apply;
-
+import dev.syncnode.fs.ConfinedFile;
 import dev.syncnode.fs.Scanner;
 import dev.syncnode.manifest.IgnoreRules;
 import dev.syncnode.manifest.ManifestDigest;
@@ -43,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalState {
   static final String FILE = "state.json";
+  /** A state this large is not one a sync wrote (they are a few hundred bytes): it is not read. */
+  static final int MAX_BYTES = 64 * 1024;
   public static final int VERSION = 2;
   /** Written by releases that did not record the installed set. */
   static final int VERSION_WITHOUT_INSTALLED = 1;
@@ -82,10 +84,22 @@ public final class LocalState {
             || Files.exists(InstalledSet.file(dest), LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** The stored state, or null when there is none or it is unreadable. */
+  /**
+   * The stored state, or null when there is none or it is unreadable: not a regular file inside the
+   * destination (a link or a FIFO is not followed or waited on), or larger than {@link #MAX_BYTES}
+   * (what a crawler writes into the destination must not make every sync read it whole).
+   */
   public static State read(Path dest) {
-    try {
-      JsonObject j = new JsonObject(Files.readString(file(dest), StandardCharsets.UTF_8));
+    try (ConfinedFile f = ConfinedFile.open(file(dest), dest.toRealPath(), true)) {
+      long size = f.attributes().size();
+      if (size > MAX_BYTES) {
+        return null;
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) size);
+      while (buf.hasRemaining() && f.channel().read(buf, buf.position()) > 0) {
+        // positional reads until the size read at open
+      }
+      JsonObject j = new JsonObject(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
       int version = j.getInteger("version", 0);
       if (version != VERSION && version != VERSION_WITHOUT_INSTALLED) {
         return null;

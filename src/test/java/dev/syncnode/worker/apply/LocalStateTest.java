@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.config.NodeConfig;
+import dev.syncnode.fs.Swaps;
 import dev.syncnode.manifest.IgnoreRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,5 +78,27 @@ class LocalStateTest {
     assertNull(LocalState.read(dest));
     LocalState.delete(dest);
     assertNull(LocalState.read(dest));
+  }
+  @Test
+  void aStateThatIsALinkAFifoOrHugeIsNotRead() throws Exception {
+    LocalState.State s = new LocalState.State("spider", "d".repeat(64), 3, "fp");
+    LocalState.write(dest, s);
+    assertEquals(s, LocalState.read(dest));
+    Path state = LocalState.file(dest);
+    Path elsewhere = Files.writeString(dest.resolveSibling(dest.getFileName() + "-state.json"),
+        Files.readString(state));
+    Files.delete(state);
+    Files.createSymbolicLink(state, elsewhere);
+    assertNull(LocalState.read(dest), "a link is not followed, even to a valid state");
+
+    Files.delete(state);
+    Files.writeString(state, Files.readString(elsewhere).replace("\"fp\"", "\"fp\"" + " ".repeat(LocalState.MAX_BYTES)));
+    assertNull(LocalState.read(dest), "larger than any state a sync writes");
+
+    Files.delete(state);
+    org.junit.jupiter.api.Assumptions.assumeTrue(Swaps.fifosWork(dest.getParent()), "mkfifo is not available");
+    assertTrue(Swaps.mkfifo(state));
+    assertNull(CompletableFuture.supplyAsync(() -> LocalState.read(dest)).get(10, TimeUnit.SECONDS),
+        "a FIFO is refused without waiting for a writer");
   }
 }
