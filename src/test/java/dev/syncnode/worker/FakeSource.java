@@ -53,6 +53,8 @@ public final class FakeSource implements SyncSource, TransferSource {
   private final Map<String, byte[]> files = new TreeMap<>();
   private final Set<String> corrupt = new HashSet<>();
   private boolean transfers = true;
+  /** Block size of the block hashes served; 0: the default for the file's size. */
+  private int blockSize;
   /** Content bytes served, by any call. */
   public final AtomicLong served = new AtomicLong();
   /** Calls, as "scan", "download path offset", "range path offset length", "files n", "blocks path". */
@@ -99,6 +101,12 @@ public final class FakeSource implements SyncSource, TransferSource {
   }
 
   /** Only {@link #download}, as over HTTP. */
+  /** Serves block hashes in blocks of {@code size} bytes instead of the default for the file's size. */
+  public FakeSource blockSize(int size) {
+    this.blockSize = size;
+    return this;
+  }
+
   public FakeSource withoutTransfers() {
     transfers = false;
     return this;
@@ -184,7 +192,8 @@ public final class FakeSource implements SyncSource, TransferSource {
       Path file = Files.write(Files.createTempFile(scratch, "blocks", ".bin"), b);
       BlockIndex idx;
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        idx = BlockIndex.compute(ch, b.length, true);
+        idx = blockSize == 0 ? BlockIndex.compute(ch, b.length, true)
+            : BlockIndex.compute(ch, b.length, blockSize, BlockIndex.DEFAULT_GROUP_SIZE, true);
       }
       Files.delete(file);
       return hashes(idx, groups == null ? new int[0] : groups);

@@ -46,12 +46,20 @@ final class Delta {
   /** {@code f} rebuilt from {@code old}, verified, as its temp file; null when a delta does not pay. */
   Future<Path> fetch(TransferSource t, FileEntry f, FileEntry old) {
     Path oldPath = PathRules.resolveInside(dest, old.path());
+    // the old copy is indexed while the master answers, in the geometry a master uses for the file's size;
+    // an answer in another geometry has it indexed again in that one
+    int bs = BlockIndex.blockSizeFor(f.size());
+    int gs = BlockIndex.DEFAULT_GROUP_SIZE;
+    Future<BlockIndex> early = BlockIndex.blockCount(old.size(), bs) > BlockIndex.MAX_BLOCKS
+        ? Future.failedFuture("too many blocks") // the master's geometry decides, once checked
+        : staging.blocking(() -> BlockIndex.blocksOnly(oldPath, bs, gs));
     return t.blockHashes(staging.spiderId, f.path(), null)
-        .compose(top -> plan(t, f, old, oldPath, top))
+        .compose(top -> plan(t, f, old, oldPath, top, early))
         .compose(plan -> plan == null ? Future.succeededFuture() : build(t, f, plan, oldPath));
   }
 
-  private Future<DeltaPlan> plan(TransferSource t, FileEntry f, FileEntry old, Path oldPath, BlockHashes top) {
+  private Future<DeltaPlan> plan(TransferSource t, FileEntry f, FileEntry old, Path oldPath, BlockHashes top,
+      Future<BlockIndex> early) {
     staging.received(top.wireBytes());
     if (top.fileSize() != f.size() || !top.fileHash().equals(f.hash())) {
       LOG.info("master's {} no longer matches the manifest; no delta", f.path());
@@ -63,11 +71,10 @@ final class Delta {
       return Future.failedFuture(new TransportException(Kind.PROTOCOL, "block hashes of " + f.path()
           + " do not fit the file: " + bad.getMessage()));
     }
-    return staging.blocking(() -> {
-          BlockIndex local = BlockIndex.blocksOnly(oldPath, top.blockSize(), top.groupSize());
+    return localIndex(oldPath, top, early).compose(local -> staging.blocking(() -> {
           DeltaPlan plan = new DeltaPlan(f.size(), top.blockSize(), top.groupSize(), local);
           return new Planned(plan, plan.differingGroups(top.groupHashes()), local);
-        })
+        }))
         .compose(p -> p.groups().length == 0 ? Future.succeededFuture(p.plan())
             : t.blockHashes(staging.spiderId, f.path(), p.groups()).compose(blocks -> {
               staging.received(blocks.wireBytes());
@@ -81,6 +88,13 @@ final class Delta {
               f.size());
           return null;
         });
+  }
+
+  /** The early index of the old copy when the master's geometry is the one it was made in, else a new one. */
+  private Future<BlockIndex> localIndex(Path oldPath, BlockHashes top, Future<BlockIndex> early) {
+    return early.transform(ar -> ar.succeeded() && ar.result().blockSize() == top.blockSize()
+        && ar.result().groupSize() == top.groupSize() ? Future.succeededFuture(ar.result())
+        : staging.blocking(() -> BlockIndex.blocksOnly(oldPath, top.blockSize(), top.groupSize())));
   }
 
   /** Blocking: block hashes of the differing groups, aligned matches, then a rolling search. */

@@ -48,6 +48,20 @@ class DeltaTest {
     }
   }
 
+  /** The old copy is indexed before the master answers, in the usual geometry: another one is used as given. */
+  @Test
+  void aMasterWithOtherBlocksIsMatchedInItsGeometry() throws Exception {
+    try (FetchFixture fx = new FetchFixture(tmp)) {
+      byte[] v1 = FakeSource.random(5, SIZE);
+      byte[] v2 = edited(v1);
+      FileEntry old = setUp(fx, v1, v2);
+      fx.master.blockSize(4 * dev.syncnode.delta.BlockIndex.blockSizeFor(SIZE));
+      Path p = fx.run(() -> new Delta(fx.staging, fx.dest).fetch(fx.master, fx.entry("big.bin"), old));
+      assertArrayEquals(v2, Files.readAllBytes(p));
+      assertTrue(fx.master.served.get() < SIZE / 5, "served " + fx.master.served.get());
+    }
+  }
+
   @Test
   void aCorruptRangeIsRefusedAndNothingKept() throws Exception {
     try (FetchFixture fx = new FetchFixture(tmp)) {

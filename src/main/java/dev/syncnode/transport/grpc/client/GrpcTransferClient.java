@@ -22,6 +22,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,12 @@ import java.util.List;
  * whole files), and block hashes are reported unavailable so no delta is attempted again.
  */
 final class GrpcTransferClient implements TransferSource {
+  /** The transfer calls with answers decoded without copying their file bytes ({@link AliasingDecoder}). */
+  static final ServiceMethod<FileData, FilesRequest> STREAM_FILES =
+      AliasingDecoder.method(SyncServiceGrpcClient.StreamFiles, FileData.parser());
+  static final ServiceMethod<FileDownloadChunk, FileDownloadRequest> STREAM_FILE_DOWNLOAD =
+      AliasingDecoder.method(SyncServiceGrpcClient.StreamFileDownload, FileDownloadChunk.parser());
+
   private volatile boolean filesSupported = true;
   private volatile boolean hashesSupported = true;
 
@@ -59,7 +66,7 @@ final class GrpcTransferClient implements TransferSource {
     FilesRequest request = FilesRequest.newBuilder().setSpiderId(spiderId).addAllPaths(paths).setNodeKey(nodeKey)
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).build();
     int count = paths.size();
-    return calls.call(SyncServiceGrpcClient.StreamFiles, request, timeout,
+    return calls.call(STREAM_FILES, request, timeout,
         "download of " + count + " files of " + spiderId, resp -> GrpcCalls.receive(resp, sink, true, (FileData d) -> {
           if (d.getIndex() < 0 || d.getIndex() >= count) {
             throw new TransportException(Kind.PROTOCOL, "piece for file #" + d.getIndex() + " of " + count);
@@ -85,7 +92,7 @@ final class GrpcTransferClient implements TransferSource {
     String path = paths.get(i);
     FileDownloadRequest request = FileDownloadRequest.newBuilder().setSpiderId(spiderId).setPath(path)
         .setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress)).setNodeKey(nodeKey).build();
-    return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
+    return calls.call(STREAM_FILE_DOWNLOAD, request, timeout,
         "download of " + spiderId + "/" + path,
         resp -> GrpcCalls.receive(resp, sink, true, (FileDownloadChunk c) -> piece(i, c, compress, c.getSize())))
         .compose(v -> oneByOne(spiderId, paths, compress, sink, i + 1));
@@ -98,7 +105,7 @@ final class GrpcTransferClient implements TransferSource {
         .setOffset(offset).setLength(length).setAcceptDeflate(compress).setAcceptZstd(acceptZstd(compress))
         .setNodeKey(nodeKey).build();
     long end = length > 0 ? offset + length : expectedFileSize;
-    return calls.call(SyncServiceGrpcClient.StreamFileDownload, request, timeout,
+    return calls.call(STREAM_FILE_DOWNLOAD, request, timeout,
         "download of " + spiderId + "/" + path, resp -> GrpcCalls.receive(resp, sink, true, (FileDownloadChunk c) -> {
           if (c.getSize() != expectedFileSize) {
             throw new TransportException(Kind.INTEGRITY, "master has " + path + " with " + c.getSize()
