@@ -91,7 +91,7 @@ RSYNCD_PID=$!
 
 # ---- syncnode nodes ----
 M_HTTP=$(free_port); M_GRPC=$(free_port)
-JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC}" start_node master "$WORK/master.log" \
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms32m -Xmx224m -XX:+UseSerialGC}" start_node master "$WORK/master.log" \
   SYNCNODE_NODE_ROLE=master SYNCNODE_NODE_KEY=master SYNCNODE_NODE_WORKSPACE="$M" \
   SYNCNODE_HTTP_HOST=127.0.0.1 SYNCNODE_HTTP_PORT="$M_HTTP" SYNCNODE_GRPC_HOST=127.0.0.1 SYNCNODE_GRPC_PORT="$M_GRPC" \
   -- -conf conf/config.yml
@@ -400,7 +400,7 @@ want 5 && echo "case 5 CPU time (median of $REPEAT runs, user + system): syncnod
 want 5 && echo "case 5 master without its JIT compiler threads (still compiling in a young JVM): $(cut -d' ' -f8 "$WORK/cpu5.sn" | med) CPU-ms" \
   "(median) = $(ratio "$(cut -d' ' -f8 "$WORK/cpu5.sn" | med)" "$(cut -d' ' -f1 "$WORK/cpu5.rs" | med)") x the rsync daemon's"
 want 5 && echo "case 5 master memory after the runs: resident $(cut -d' ' -f6 "$WORK/cpu5.sn" | tail -1) MB, peak (VmHWM) $(cut -d' ' -f7 "$WORK/cpu5.sn" | tail -1) MB" \
-  "(master JVM options: ${BENCH_JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC})"
+  "(master JVM options: ${BENCH_JAVA_OPTS:--Xms32m -Xmx224m -XX:+UseSerialGC})"
 want 5 && echo "case 5 floor: $WORKERS local 'cp -a' copies of the tree at once (no network, no checksums) took ${FLOOR_MS} ms" \
   "(median) = $(ratio "$FLOOR_MS" "${RS_MS[$K5]}") x rsync's time, on the same $(nproc) CPUs that run every node and client."
 echo "total bench time: $(( $(date +%s) - START )) s"
