@@ -105,7 +105,7 @@ public final class SpiderFiles implements AutoCloseable {
    * ignored one) is kept for the request, so the files of one directory cost one match of the rules
    * against their own name each, not one per directory above them as well.
    */
-  private boolean hidden(String norm) {
+  public boolean hidden(String norm) {
     int slash = norm.lastIndexOf('/');
     return slash > 0 && dirHidden(norm.substring(0, slash)) || ignore.isIgnored(norm, false)
         || PathRules.isReserved(norm);

@@ -256,13 +256,15 @@ public final class PieceReader {
     if (known == null || fileIdx == 0 && (firstOffset != 0 || firstLength != 0)) {
       return null;
     }
-    FileEntry e;
+    String rel;
     try {
-      e = known.entry(PathRules.normalize(files.get(fileIdx)));
+      rel = PathRules.normalize(files.get(fileIdx));
     } catch (PathViolation invalid) {
       return null; // opening it reports the error
     }
-    return e != null && e.isFile() && e.size() <= PIECE ? e : null;
+    FileEntry e = known.entry(rel);
+    // the rules of now, not of the scan: a file ignored since is refused by the open, as before
+    return e != null && e.isFile() && e.size() <= PIECE && !spider.hidden(rel) ? e : null;
   }
 
   private Piece cachedWhole(FileEntry e) {

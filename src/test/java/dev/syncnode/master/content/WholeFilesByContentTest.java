@@ -48,8 +48,12 @@ class WholeFilesByContentTest {
   }
 
   private List<PieceReader.Piece> read(Manifest known, Codec codec, List<String> files) throws IOException {
-    PieceReader r = new PieceReader(new SpiderPaths(ws), IgnoreRules.of(List.of()), "s", files, 0, 0, codec, cache,
-        known);
+    return read(known, codec, files, IgnoreRules.of(List.of()));
+  }
+
+  private List<PieceReader.Piece> read(Manifest known, Codec codec, List<String> files, IgnoreRules ignore)
+      throws IOException {
+    PieceReader r = new PieceReader(new SpiderPaths(ws), ignore, "s", files, 0, 0, codec, cache, known);
     List<PieceReader.Piece> out = new ArrayList<>();
     while (!r.finished()) {
       out.addAll(r.round().pieces());
@@ -102,6 +106,13 @@ class WholeFilesByContentTest {
     PieceReader range = new PieceReader(new SpiderPaths(ws), IgnoreRules.of(List.of()), "s", List.of("a.py"), 10,
         20, Codec.ZSTD, cache, m);
     assertThrows(ScanException.class, range::round);
+  }
+
+  @Test
+  void aFileIgnoredSinceTheScanIsRefusedThoughCached() throws Exception {
+    Manifest m = manifest();
+    read(m, Codec.ZSTD, List.of("a.py"));
+    assertThrows(ScanException.class, () -> read(m, Codec.ZSTD, List.of("a.py"), IgnoreRules.of(List.of("*.py"))));
   }
 
   @Test
