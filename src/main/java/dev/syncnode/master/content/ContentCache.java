@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,8 @@ public final class ContentCache {
   private final Memo<FileIdentity, BlockIndex> indexes;
   private final Memo<PieceKey, byte[]> pieces;
   private final Memo<ContentKey, Whole> wholes;
+  /** Changes the spider watch reported, in any spider: a reader that began before one stops serving by content. */
+  private final AtomicLong changes = new AtomicLong();
 
   public ContentCache() {
     this(budget(Runtime.getRuntime().maxMemory()), budget(Runtime.getRuntime().maxMemory()));
@@ -122,6 +125,16 @@ public final class ContentCache {
 
   void putWhole(ContentKey key, Whole whole) {
     wholes.put(key, whole);
+  }
+
+  /** Counts a change the spider watch saw (the manifest a running request peeked may be stale now). */
+  void changed() {
+    changes.incrementAndGet();
+  }
+
+  /** How many changes were seen so far: a reader compares it with the count from before its manifest. */
+  long changes() {
+    return changes.get();
   }
 
   /** Drops everything cached for this version of a file: it changed while it was read. */

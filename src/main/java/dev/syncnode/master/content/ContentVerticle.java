@@ -75,7 +75,8 @@ public final class ContentVerticle extends VerticleBase {
         }),
         serve(Addresses.MASTER_OPEN, this::open),
         serve(Addresses.MASTER_PIECES, this::pieces),
-        serve(Addresses.MASTER_BLOCK_HASHES, this::blockHashes));
+        serve(Addresses.MASTER_BLOCK_HASHES, this::blockHashes),
+        vertx.eventBus().<String>localConsumer(Addresses.SPIDER_CHANGED, m -> cache.changed()).completion());
   }
 
   @Override
@@ -143,11 +144,12 @@ public final class ContentVerticle extends VerticleBase {
     }
     SpiderPaths paths = paths();
     IgnoreRules ignore = ignore();
+    long changes = cache.changes(); // counted before the peek: a change after it makes the manifest suspect
     return vertx.eventBus().<Manifest>request(Addresses.CACHE_PEEK, r.spiderId())
         .map(Message::body)
         .otherwiseEmpty() // no scan cache answering: every file is opened, as it is anyway without a manifest
         .map(known -> new PieceReader(paths, ignore, r.spiderId(), r.paths(), r.offset(), r.length(), r.codec(),
-            cache, known));
+            cache, known, changes));
   }
 
   private Future<BlockIndex> blockHashes(BlockHashRequest r) {

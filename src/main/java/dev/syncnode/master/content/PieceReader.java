@@ -59,6 +59,8 @@ public final class PieceReader {
   private final ContentCache cache;
   /** The spider's current manifest from the scan cache, or null: which small files may come by content. */
   private final Manifest known;
+  /** {@link ContentCache#changes} before {@link #known} was taken: once it moves, files are opened again. */
+  private final long changesBefore;
   private volatile boolean cancelled;
 
   private int fileIdx;
@@ -80,9 +82,10 @@ public final class PieceReader {
    * @param firstLength bytes of the first file from the offset, 0 for all
    * @param codec the codec negotiated with the worker ({@link PieceCodec#negotiate})
    * @param known the spider's whole manifest as the scan cache holds it now, or null
+   * @param changesBefore {@link ContentCache#changes} read before {@code known} was asked for
    */
   public PieceReader(SpiderPaths paths, IgnoreRules ignore, String spiderId, List<String> files, long firstOffset,
-      long firstLength, Codec codec, ContentCache cache, Manifest known) {
+      long firstLength, Codec codec, ContentCache cache, Manifest known, long changesBefore) {
     this.spider = new SpiderFiles(paths, spiderId, ignore);
     this.spiderId = spiderId;
     this.files = files;
@@ -91,6 +94,7 @@ public final class PieceReader {
     this.codec = codec;
     this.cache = cache;
     this.known = known;
+    this.changesBefore = changesBefore;
   }
 
   public boolean finished() {
@@ -253,8 +257,8 @@ public final class PieceReader {
 
   /** The manifest's entry for the next file when all of it is asked for and it fits one piece; else null. */
   private FileEntry listedWhole() {
-    if (known == null || fileIdx == 0 && (firstOffset != 0 || firstLength != 0)) {
-      return null;
+    if (known == null || fileIdx == 0 && (firstOffset != 0 || firstLength != 0) || cache.changes() != changesBefore) {
+      return null; // a change seen since the manifest was taken: it may list what is gone, so open as before
     }
     String rel;
     try {

@@ -53,7 +53,8 @@ class WholeFilesByContentTest {
 
   private List<PieceReader.Piece> read(Manifest known, Codec codec, List<String> files, IgnoreRules ignore)
       throws IOException {
-    PieceReader r = new PieceReader(new SpiderPaths(ws), ignore, "s", files, 0, 0, codec, cache, known);
+    PieceReader r = new PieceReader(new SpiderPaths(ws), ignore, "s", files, 0, 0, codec, cache, known,
+        cache.changes());
     List<PieceReader.Piece> out = new ArrayList<>();
     while (!r.finished()) {
       out.addAll(r.round().pieces());
@@ -104,8 +105,20 @@ class WholeFilesByContentTest {
     assertThrows(ScanException.class, () -> read(null, Codec.ZSTD, List.of("a.py")));
     assertThrows(ScanException.class, () -> read(m, Codec.ZSTD, List.of("big.bin")));
     PieceReader range = new PieceReader(new SpiderPaths(ws), IgnoreRules.of(List.of()), "s", List.of("a.py"), 10,
-        20, Codec.ZSTD, cache, m);
+        20, Codec.ZSTD, cache, m, cache.changes());
     assertThrows(ScanException.class, range::round);
+  }
+
+  @Test
+  void aReaderThatBeganBeforeAChangeOpensFilesAgain() throws Exception {
+    Manifest m = manifest();
+    read(m, Codec.ZSTD, List.of("a.py"));
+    long before = cache.changes();
+    Files.delete(ws.resolve("s/a.py"));
+    cache.changed(); // what the spider watch's report does
+    PieceReader r = new PieceReader(new SpiderPaths(ws), IgnoreRules.of(List.of()), "s", List.of("a.py"), 0, 0,
+        Codec.ZSTD, cache, m, before);
+    assertThrows(ScanException.class, r::round, "the manifest it holds may list what is gone");
   }
 
   @Test
