@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * The master's one cache of what is derived from file content, keyed by {@link FileIdentity} (and,
- * for whole small files, by their SHA-256):
+ * for whole small files, by their SHA-256, bounded like the pieces: so three byte bounds in all):
  * whole-file SHA-256 (download ETags, at most {@link #MAX_HASHES}), block indexes (delta transfer,
  * bounded by the memory they hold) and compressed pieces with "does not compress" verdicts, per
  * codec (a piece is only ever served in the codec it was compressed with; bounded by bytes). Each

@@ -57,8 +57,13 @@ public final class PieceReader {
   private final long firstLength;
   private final Codec codec;
   private final ContentCache cache;
-  /** The spider's current manifest from the scan cache, or null: which small files may come by content. */
-  private final Manifest known;
+  /**
+   * The spider's manifest from the scan cache, or null; dropped once the first round has looked up the
+   * requested files in it ({@link #listed}), so a long stream does not keep a replaced manifest alive.
+   */
+  private Manifest known;
+  /** Per requested file, its manifest entry when it may come by content (a listed small file), else null. */
+  private FileEntry[] listed;
   /** {@link ContentCache#changes} before {@link #known} was taken: once it moves, files are opened again. */
   private final long changesBefore;
   private volatile boolean cancelled;
@@ -117,6 +122,10 @@ public final class PieceReader {
     List<Piece> out = new ArrayList<>();
     List<ServedFile> served = new ArrayList<>();
     long bytes = 0;
+    if (known != null) {
+      listed = listedSmallFiles(known);
+      known = null;
+    }
     try {
       while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
         if (file == null) {
@@ -255,20 +264,32 @@ public final class PieceReader {
     return buf;
   }
 
-  /** The manifest's entry for the next file when all of it is asked for and it fits one piece; else null. */
+  /** The manifest's entries of the requested files that fit one piece and are asked for whole. */
+  private FileEntry[] listedSmallFiles(Manifest m) {
+    FileEntry[] out = new FileEntry[files.size()];
+    for (int i = fileIdx; i < files.size(); i++) {
+      if (i == 0 && (firstOffset != 0 || firstLength != 0)) {
+        continue;
+      }
+      String rel;
+      try {
+        rel = PathRules.normalize(files.get(i));
+      } catch (PathViolation invalid) {
+        continue; // opening it reports the error
+      }
+      FileEntry e = m.entry(rel);
+      // the rules of now, not of the scan: a file ignored since is refused by the open, as before
+      out[i] = e != null && e.isFile() && e.size() <= PIECE && !spider.hidden(rel) ? e : null;
+    }
+    return out;
+  }
+
+  /** The manifest's entry for the next file when it may come by content; else null. */
   private FileEntry listedWhole() {
-    if (known == null || fileIdx == 0 && (firstOffset != 0 || firstLength != 0) || cache.changes() != changesBefore) {
+    if (listed == null || cache.changes() != changesBefore) {
       return null; // a change seen since the manifest was taken: it may list what is gone, so open as before
     }
-    String rel;
-    try {
-      rel = PathRules.normalize(files.get(fileIdx));
-    } catch (PathViolation invalid) {
-      return null; // opening it reports the error
-    }
-    FileEntry e = known.entry(rel);
-    // the rules of now, not of the scan: a file ignored since is refused by the open, as before
-    return e != null && e.isFile() && e.size() <= PIECE && !spider.hidden(rel) ? e : null;
+    return listed[fileIdx];
   }
 
   private Piece cachedWhole(FileEntry e) {

@@ -44,6 +44,8 @@ final class StreamPump {
   private SendBudget.Reservation pending;
   private long held;
   private long stallTimer = -1;
+  /** Whether the pump waits for the last round to be written (or drained) before the next. */
+  private boolean waiting;
 
   StreamPump(Vertx vertx, SendBudget budget, SyncMetrics metrics, LongSupplier stallMs,
       BooleanSupplier contended, Consumer<List<ServedFile>> served, GrpcServerResponse<?, ?> resp, PieceReader reader,
@@ -141,6 +143,7 @@ final class StreamPump {
       }
       watchStall(System.nanoTime());
       // a round written as one buffer leaves the write queue short: its own write is the one to wait for
+      waiting = true;
       written.onComplete(w -> {
         if (resp.writeQueueFull()) {
           resp.drainHandler(v -> drained());
@@ -151,7 +154,13 @@ final class StreamPump {
     });
   }
 
+  /** The round is out: on with the next, once (a drain handler left from an earlier round must not run it twice). */
   private void drained() {
+    if (!waiting) {
+      return;
+    }
+    waiting = false;
+    resp.drainHandler(null);
     vertx.cancelTimer(stallTimer);
     stallTimer = -1;
     next();
