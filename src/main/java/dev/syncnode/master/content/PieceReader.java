@@ -129,8 +129,8 @@ public final class PieceReader {
     try {
       while (!finished() && bytes < ROUND_BYTES && out.size() < ROUND_PIECES && !cancelled) {
         if (file == null) {
-          FileEntry listed = listedWhole();
-          Piece hit = listed == null ? null : cachedWhole(listed);
+          FileEntry entry = listedWhole();
+          Piece hit = entry == null ? null : cachedWhole(entry);
           if (hit != null) {
             out.add(hit);
             bytes += hit.rawSize();
@@ -138,7 +138,7 @@ public final class PieceReader {
             continue;
           }
           open();
-          whole = listed != null && listed.size() == size && pos == 0 && end == size ? listed : null;
+          whole = entry != null && entry.size() == size && pos == 0 && end == size ? entry : null;
         }
         Piece p = whole != null ? readWhole(whole) : next();
         out.add(p);
