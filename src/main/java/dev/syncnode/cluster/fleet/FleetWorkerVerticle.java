@@ -109,10 +109,10 @@ public final class FleetWorkerVerticle extends VerticleBase {
             || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
-        LocalState.State s = LocalState.read(dir);
-        if (s != null && id.equals(s.spiderId())) {
-          long at = Files.getLastModifiedTime(LocalState.file(dir)).toMillis();
-          rows.add(new Row(id, s.digest(), Phase.HELD, at, 0, null, null));
+        // the time comes from the descriptor the state was read through, not from a second look at its path
+        LocalState.Saved s = LocalState.readSaved(dir);
+        if (s != null && id.equals(s.state().spiderId())) {
+          rows.add(new Row(id, s.state().digest(), Phase.HELD, s.atMs(), 0, null, null));
         }
       }
     }

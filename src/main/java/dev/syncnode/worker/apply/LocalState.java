@@ -90,6 +90,15 @@ public final class LocalState {
    * (what a crawler writes into the destination must not make every sync read it whole).
    */
   public static State read(Path dest) {
+    Saved saved = readSaved(dest);
+    return saved == null ? null : saved.state();
+  }
+
+  /** A stored state and when it was written (its file's mtime, from the descriptor it was read through). */
+  public record Saved(State state, long atMs) {}
+
+  /** As {@link #read}, with the time the state was written. */
+  public static Saved readSaved(Path dest) {
     try (ConfinedFile f = ConfinedFile.open(file(dest), dest.toRealPath(), true)) {
       long size = f.attributes().size();
       if (size > MAX_BYTES) {
@@ -104,8 +113,8 @@ public final class LocalState {
       if (version != VERSION && version != VERSION_WITHOUT_INSTALLED) {
         return null;
       }
-      return new State(j.getString("spiderId"), j.getString("digest"), j.getLong("files", 0L),
-          j.getString("fingerprint"), j.getLong("kept", 0L), version);
+      return new Saved(new State(j.getString("spiderId"), j.getString("digest"), j.getLong("files", 0L),
+          j.getString("fingerprint"), j.getLong("kept", 0L), version), f.attributes().lastModifiedTime().toMillis());
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException | DecodeException | ClassCastException e) {

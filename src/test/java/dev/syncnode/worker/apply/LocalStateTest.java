@@ -84,6 +84,7 @@ class LocalStateTest {
     LocalState.State s = new LocalState.State("spider", "d".repeat(64), 3, "fp");
     LocalState.write(dest, s);
     assertEquals(s, LocalState.read(dest));
+    assertEquals(Files.getLastModifiedTime(LocalState.file(dest)).toMillis(), LocalState.readSaved(dest).atMs());
     Path state = LocalState.file(dest);
     Path elsewhere = Files.writeString(dest.resolveSibling(dest.getFileName() + "-state.json"),
         Files.readString(state));
