@@ -29,6 +29,9 @@ public final class Main {
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
+    if (args.length == 0 || !QUICK.contains(args[0]) && !"selfcheck".equals(args[0])) {
+      ClassPreload.start(args.length > 0 && "sync".equals(args[0]) ? ClassPreload.SYNC : ClassPreload.NODE);
+    }
     if (args.length == 0 || !QUICK.contains(args[0])) {
       // zstd's native library (copied out of the jar, then loaded) is wanted by every node and sync;
       // loading it now overlaps Vert.x's start instead of delaying the first port or request. Logging is
