@@ -20,6 +20,11 @@ public final class Addresses {
    * or null; never scans.
    */
   public static final String CACHE_PEEK = "syncnode.cache.peek";
+  /**
+   * Scan cache verticle: a spider id (String); scans the whole spider unless a current manifest is cached
+   * or a scan of it runs (then waits for that one), and replies null once there is one. Counted as no request.
+   */
+  public static final String CACHE_PREWARM = "syncnode.cache.prewarm";
   /** Master content verticle: any body -> {@code MasterService.SpiderList}. */
   public static final String MASTER_SPIDERS = "syncnode.master.spiders";
   /** Master content verticle: {@code MasterService.FileRequest} -> {@code MasterService.OpenedFile}. */

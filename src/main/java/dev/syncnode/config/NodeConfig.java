@@ -80,7 +80,8 @@ public record NodeConfig(
       boolean watchDestinations,
       long maxManifestBytes,
       GrpcLimits grpc,
-      boolean prefetch) {
+      boolean prefetch,
+      boolean prescan) {
     /** The parsed {@link #ignore} patterns (parsed once for a given list). */
     public IgnoreRules ignoreRules() {
       return IgnoreRules.of(ignore);
@@ -117,25 +118,39 @@ public record NodeConfig(
           watchDestinations, maxManifestBytes, grpc, true);
     }
 
+    /** Without {@code sync.prescan}, which is then on (its default). */
+    public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
+        Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations,
+        long maxManifestBytes, GrpcLimits grpc, boolean prefetch) {
+      this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
+          watchDestinations, maxManifestBytes, grpc, prefetch, true);
+    }
+
     /** The same settings with {@code sync.prefetch} set. */
     public Sync withPrefetch(boolean on) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, maxManifestBytes, grpc, on);
+          compression, watchDestinations, maxManifestBytes, grpc, on, prescan);
+    }
+
+    /** The same settings with {@code sync.prescan} set. */
+    public Sync withPrescan(boolean on) {
+      return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
+          compression, watchDestinations, maxManifestBytes, grpc, prefetch, on);
     }
 
     public Sync withTransfer(int parallelDownloads, boolean compression) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, maxManifestBytes, grpc, prefetch);
+          compression, watchDestinations, maxManifestBytes, grpc, prefetch, prescan);
     }
 
     public Sync withMaxManifestBytes(long bytes) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, bytes, grpc, prefetch);
+          compression, watchDestinations, bytes, grpc, prefetch, prescan);
     }
 
     public Sync withGrpc(GrpcLimits g) {
       return new Sync(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads,
-          compression, watchDestinations, maxManifestBytes, g, prefetch);
+          compression, watchDestinations, maxManifestBytes, g, prefetch, prescan);
     }
   }
 

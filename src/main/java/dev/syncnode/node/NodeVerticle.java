@@ -107,11 +107,13 @@ public class NodeVerticle extends VerticleBase {
           WorkspaceMark.markMaster(Path.of(node.workspace()), node.key());
           return null;
         }, false)
-        // these four meet only over the event bus, so they start side by side (each on its own event loop);
+        // these four meet only over the event bus, so they start side by side (each on its own event loop),
+        // except that the watch asks the scan cache (which asks the scanner) at once, so those two come first;
         // the endpoints listen once all four answer (/health stays 503 until the gRPC port answers too)
         .compose(v -> Future.all(
             vertx.deployVerticle(new ScannerVerticle(config, metrics)),
-            vertx.deployVerticle(new ScanCacheVerticle(config, metrics)),
+            vertx.deployVerticle(new ScanCacheVerticle(config, metrics))))
+        .compose(v -> Future.all(
             vertx.deployVerticle(new SpiderWatchVerticle(config)),
             vertx.deployVerticle(content = new ContentVerticle(config))))
         .compose(all -> endpoints());

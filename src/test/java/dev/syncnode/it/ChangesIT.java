@@ -32,7 +32,7 @@ class ChangesIT {
     Workspaces dirs = Workspaces.withSampleSpider(tmp);
     spider = dirs.spider();
     dest = dirs.dest();
-    cluster = dirs.start(Tweaks.cacheTtl(Duration.ZERO));
+    cluster = dirs.start(Tweaks.and(Tweaks.cacheTtl(Duration.ZERO), Tweaks.noPrescan())); // scans counted
   }
 
   @AfterEach

@@ -31,7 +31,7 @@ class FailuresIT {
   void unknownSpiderFailsClearlyAndTouchesNothing() throws Exception {
     Workspaces dirs = Workspaces.withSampleSpider(tmp);
     Path workerWs = dirs.workerWorkspace();
-    try (Cluster cluster = dirs.start(Cluster::fastRetries)) {
+    try (Cluster cluster = dirs.start(Tweaks.and(Cluster::fastRetries, Tweaks.noPrescan()))) { // scans counted
       Path dest = existingCopy("copy");
       Map<String, String> before = Trees.describe(dest, rel -> true);
 

@@ -46,7 +46,7 @@ class ObservabilityIT {
   void metricsCountOneScanForTenConcurrentSyncsAndCacheHits() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("master"));
     Trees.sampleSpider(ws.resolve("s1"));
-    try (Cluster c = new Cluster(ws, Files.createDirectories(tmp.resolve("worker")))) {
+    try (Cluster c = new Cluster(ws, Files.createDirectories(tmp.resolve("worker")), Tweaks.noPrescan())) {
       List<Future<SyncReport>> runs = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         runs.add(c.syncAsync("s1", tmp.resolve("dest-" + i)));

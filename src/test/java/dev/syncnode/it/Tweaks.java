@@ -24,6 +24,11 @@ public final class Tweaks {
     };
   }
 
+  /** No scans before requests ({@code sync.prescan: false}): for tests that count the scans requests cause. */
+  public static UnaryOperator<NodeConfig> noPrescan() {
+    return c -> c.withSync(c.sync().withPrescan(false));
+  }
+
   public static UnaryOperator<NodeConfig> fastRetries() {
     return Cluster::fastRetries;
   }

@@ -1,5 +1,4 @@
 package dev.syncnode.security;
-
 import static dev.syncnode.it.Cluster.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +55,11 @@ class FaultToleranceTest {
     Files.write(spider.resolve("a.bin"), Trees.random(1, 1 << 20));
     Files.write(spider.resolve("b.bin"), Trees.random(2, 2 << 20));
     // a long TTL: a stale cached manifest would be served for the whole test unless the master notices
-    master = new Nodes.Master(workspace, c -> Nodes.withTtl(c, Duration.ofMinutes(10)));
+    // and no scans before requests: the test counts the scans a stale manifest causes
+    master = new Nodes.Master(workspace, c -> {
+      NodeConfig longTtl = Nodes.withTtl(c, Duration.ofMinutes(10));
+      return longTtl.withSync(longTtl.sync().withPrescan(false));
+    });
     worker = new Nodes.Worker(Nodes.worker(master.grpc(), ""));
   }
 

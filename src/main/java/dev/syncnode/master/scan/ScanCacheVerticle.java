@@ -60,6 +60,7 @@ public final class ScanCacheVerticle extends VerticleBase {
             m -> m.reply(new CacheStats(cache.size(), inFlight.size(), generations.size()))).completion(),
         vertx.eventBus().<String>localConsumer(Addresses.CACHE_INVALIDATE, this::onInvalidate).completion(),
         vertx.eventBus().<String>localConsumer(Addresses.CACHE_PEEK, this::onPeek).completion(),
+        vertx.eventBus().<String>localConsumer(Addresses.CACHE_PREWARM, this::onPrewarm).completion(),
         vertx.eventBus().<ServedFiles>localConsumer(Addresses.CACHE_SERVED, this::onServed).completion());
   }
 
@@ -107,6 +108,30 @@ public final class ScanCacheVerticle extends VerticleBase {
   private void onPeek(Message<String> msg) {
     Cached hit = cache.get(new Key(msg.body(), ""));
     msg.reply(hit == null || expired(hit) ? null : hit.reply.manifest());
+  }
+
+  /** Scans the whole spider unless it is cached or being scanned; replies null once it is there. Counted as no request. */
+  private void onPrewarm(Message<String> msg) {
+    Key key;
+    try {
+      key = new Key(PathRules.requireSpiderId(msg.body()), "");
+    } catch (PathViolation e) {
+      msg.fail(ScanException.Kind.INVALID_ARGUMENT.code, e.getMessage());
+      return;
+    }
+    Cached hit = cache.get(key);
+    if (hit != null && !expired(hit)) {
+      msg.reply(null);
+      return;
+    }
+    Future<Scanner.Result> running = inFlight.get(key);
+    (running != null ? running : startScan(key)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(null);
+      } else {
+        msg.fail(ScanException.Kind.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
+      }
+    });
   }
 
   private Future<Scanner.Result> startScan(Key key) {

@@ -9,10 +9,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * and a change is seen by the next sync. The TTL stays as a backstop (and is all there is for a tree
  * that cannot be watched, e.g. when the inotify watch limit is reached). Events are read on the
  * watch's thread, never on an event loop. A workspace that does not exist yet (or is deleted) is
- * looked for every second and watched once it is there.
+ * looked for every second and watched once it is there. It also has each spider scanned before a
+ * worker asks: all of them once the workspace is watched, a changed one once its changes settle
+ * ({@link Prewarm}).
  */
 public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(SpiderWatchVerticle.class);
@@ -53,6 +57,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   private boolean checking;
   /** Spiders touched in the current round of the watch thread; only that thread uses it. */
   private final Set<String> touched = new HashSet<>();
+  private Prewarm prewarm;
 
   public SpiderWatchVerticle(ConfigHolder config) {
     this.config = config;
@@ -61,12 +66,16 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   @Override
   public Future<?> start() {
     workspace = Path.of(config.get().node().workspace()).toAbsolutePath().normalize();
+    prewarm = new Prewarm(vertx, config.get().sync().timeout().scan().toMillis(),
+        () -> config.get().sync().prescan());
     return vertx.executeBlocking(() -> {
       watch = new TreeWatch("syncnode-spider-watch", MAX_WATCHES, this);
       return armIfPresent();
-    }, false).onSuccess(armed -> {
-      if (!armed) {
+    }, false).onSuccess(spiders -> {
+      if (spiders == null) {
         waitForWorkspace();
+      } else {
+        prewarm.all(spiders);
       }
     });
   }
@@ -75,6 +84,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   public Future<?> stop() throws IOException {
     stopping = true;
     vertx.cancelTimer(workspaceTimer);
+    prewarm.stop();
     watch.close();
     return Future.succeededFuture();
   }
@@ -93,10 +103,11 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
       checking = true;
       vertx.executeBlocking(this::armIfPresent, false).onComplete(ar -> {
         checking = false;
-        if (ar.succeeded() && ar.result()) {
+        if (ar.succeeded() && ar.result() != null) {
           vertx.cancelTimer(id);
           vertx.eventBus().send(Addresses.CACHE_INVALIDATE, ALL, LOCAL);
           vertx.eventBus().publish(Addresses.SPIDER_CHANGED, ALL, LOCAL);
+          prewarm.all(ar.result());
         } else if (ar.failed()) {
           LOG.debug("cannot watch {} yet: {}", workspace, ar.cause().getMessage());
         }
@@ -104,16 +115,35 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
     });
   }
 
-  /** Blocking: watches the workspace and its spider trees; false (nothing done) when it is not there. */
-  private boolean armIfPresent() throws IOException {
+  /**
+   * Blocking: watches the workspace and its spider trees and returns the spiders there; null (nothing
+   * done) when it is not there.
+   */
+  private List<String> armIfPresent() throws IOException {
     if (stopping || !Files.isDirectory(workspace)) {
-      return false;
+      return null;
     }
     warnedLimit = false;
     TreeWatch.Tree t = watch.watch(workspace, this::watches, TreeWatch.Mode.FOLLOW, null);
     tree = t;
     LOG.info("watching {} directories of the spiders in {}", t.size() - 1, workspace);
-    return true;
+    return spiders();
+  }
+
+  /** Blocking: the spider directories of the workspace (at most {@link Prewarm#MAX_PENDING}). */
+  private List<String> spiders() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(workspace)) {
+      for (Path p : dir) {
+        if (out.size() >= Prewarm.MAX_PENDING) {
+          break;
+        }
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.add(p.getFileName().toString());
+        }
+      }
+    }
+    return out;
   }
 
   /** The workspace, each spider, and the directories of a spider that are neither reserved nor ignored. */
@@ -159,6 +189,18 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
     }
   }
 
+  /** On the event loop: the changed spiders are scanned once they settle; after an overflow, every spider. */
+  private void settle(List<String> changed) {
+    if (stopping) {
+      return;
+    }
+    if (!changed.contains(ALL)) {
+      changed.forEach(prewarm::changed);
+      return;
+    }
+    vertx.executeBlocking(this::spiders, false).onSuccess(all -> all.forEach(prewarm::changed));
+  }
+
   @Override
   public void overflow() {
     touched.add(ALL);
@@ -172,7 +214,11 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
       vertx.eventBus().send(Addresses.CACHE_INVALIDATE, spiderId, LOCAL);
       vertx.eventBus().publish(Addresses.SPIDER_CHANGED, spiderId, LOCAL);
     }
+    List<String> changed = List.copyOf(touched);
     touched.clear();
+    if (!workspaceGone) {
+      context.runOnContext(v -> settle(changed));
+    }
     TreeWatch.Tree t = tree;
     if (workspaceGone && t != null) {
       tree = null;

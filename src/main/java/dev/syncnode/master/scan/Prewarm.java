@@ -1,0 +1,112 @@
+package dev.syncnode.master.scan;
+
+import dev.syncnode.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Scans spiders before a worker asks for them: every spider of the workspace when the watch starts,
+ * and a spider again once its changes have settled for {@link #SETTLE_MS}. So the hashing of new or
+ * changed files is paid when a spider is uploaded or edited, not when its tasks start: the first sync
+ * finds a cached manifest (or, after the cache's TTL, a walk that reuses every hash). One scan at a
+ * time, through the scan cache, so a request that comes meanwhile joins the running scan. Off with
+ * {@code sync.prescan: false}. Confined to the event loop of the verticle that owns it.
+ */
+final class Prewarm {
+  /** Quiet time after a spider's last change before it is scanned (an upload writes many files). */
+  static final long SETTLE_MS = 2000;
+  /** Spiders waiting or settling at most; more are left to the first request. */
+  static final int MAX_PENDING = 4096;
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+  private final BooleanSupplier enabled;
+  private final long settleMs;
+  private final Set<String> ready = new LinkedHashSet<>();
+  /** Spider -> the timer that moves it to {@link #ready} once it has been quiet long enough. */
+  private final Map<String, Long> settling = new HashMap<>();
+  private boolean scanning;
+  private boolean stopped;
+
+  /**
+   * @param scanTimeoutMs how long one scan may take ({@code sync.timeout.scan})
+   * @param enabled {@code sync.prescan} now (hot)
+   */
+  Prewarm(Vertx vertx, long scanTimeoutMs, BooleanSupplier enabled) {
+    this(vertx, scanTimeoutMs, enabled, SETTLE_MS);
+  }
+
+  Prewarm(Vertx vertx, long scanTimeoutMs, BooleanSupplier enabled, long settleMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions(LOCAL).setSendTimeout(scanTimeoutMs);
+    this.enabled = enabled;
+    this.settleMs = settleMs;
+  }
+
+  /** Queues these spiders for a scan now (the watch has just seen the workspace). */
+  void all(Collection<String> spiders) {
+    if (!enabled.getAsBoolean()) {
+      return;
+    }
+    for (String id : spiders) {
+      if (pending() >= MAX_PENDING) {
+        break;
+      }
+      ready.add(id);
+    }
+    next();
+  }
+
+  /** A spider changed: scanned once it has had no change for {@link #SETTLE_MS}. */
+  void changed(String spiderId) {
+    Long timer = settling.remove(spiderId);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    } else if (pending() >= MAX_PENDING || stopped || !enabled.getAsBoolean()) {
+      return;
+    }
+    settling.put(spiderId, vertx.setTimer(settleMs, id -> {
+      settling.remove(spiderId);
+      ready.add(spiderId);
+      next();
+    }));
+  }
+
+  void stop() {
+    stopped = true;
+    settling.values().forEach(vertx::cancelTimer);
+    settling.clear();
+    ready.clear();
+  }
+
+  private int pending() {
+    return ready.size() + settling.size();
+  }
+
+  private void next() {
+    if (!enabled.getAsBoolean()) {
+      ready.clear(); // turned off meanwhile
+    }
+    if (scanning || stopped || ready.isEmpty()) {
+      return;
+    }
+    Iterator<String> it = ready.iterator();
+    String spiderId = it.next();
+    it.remove();
+    scanning = true;
+    // a failure (the spider went away, an invalid name, a scan refused) is the first request's to report
+    vertx.eventBus().request(Addresses.CACHE_PREWARM, spiderId, options).onComplete(ar -> {
+      scanning = false;
+      next();
+    });
+  }
+}
