@@ -6,7 +6,6 @@ import dev.syncnode.fs.Memo;
 import dev.syncnode.piece.PieceCodec.Codec;
 import io.vertx.core.Future;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,15 +18,14 @@ import java.util.function.Supplier;
  * bounded by the memory they hold) and compressed pieces with "does not compress" verdicts, per
  * codec (a piece is only ever served in the codec it was compressed with; bounded by bytes). Each
  * is computed once for many concurrent requests ({@link Memo}); a file that changed while it was read
- * is {@link #forget forgotten}, and a changed file has another identity anyway. Pieces and whole files
- * are kept {@link #offHeap off the heap}: every stream that sends them hands the same bytes to its socket.
+ * is {@link #forget forgotten}, and a changed file has another identity anyway.
  */
 public final class ContentCache {
   static final int MAX_HASHES = 4096;
   /** Compressed pieces and block indexes each hold at most this much, less on a small heap ({@link #budget}). */
   static final long MAX_BYTES = 64L * 1024 * 1024;
   /** Marker: this piece (or, at offset -1, this file) does not compress with the key's codec. */
-  static final ByteBuffer RAW = ByteBuffer.allocate(0).asReadOnlyBuffer();
+  static final byte[] RAW = new byte[0];
   /** Bookkeeping counted per cached piece beside its bytes. */
   private static final long PIECE_OVERHEAD = 96;
 
@@ -37,17 +35,17 @@ public final class ContentCache {
   /** A whole small file by its content: its SHA-256 (hex), in one codec. */
   record ContentKey(String sha256, Codec codec) {}
 
-  /** A whole small file ready for the wire: its bytes in {@code codec} (NONE when they do not shrink), {@link #offHeap}. */
-  record Whole(ByteBuffer data, Codec codec) {}
+  /** A whole small file ready for the wire: its bytes in {@code codec} (NONE when they do not shrink). */
+  record Whole(byte[] data, Codec codec) {}
 
-  /** Blocking computation of a piece: its bytes {@link #offHeap}, or {@link #RAW}. */
+  /** Blocking computation of a piece. */
   interface Compute {
-    ByteBuffer get() throws IOException;
+    byte[] get() throws IOException;
   }
 
   private final Memo<FileIdentity, String> hashes = new Memo<>(MAX_HASHES, h -> 1);
   private final Memo<FileIdentity, BlockIndex> indexes;
-  private final Memo<PieceKey, ByteBuffer> pieces;
+  private final Memo<PieceKey, byte[]> pieces;
   private final Memo<ContentKey, Whole> wholes;
   /** Changes the spider watch reported, in any spider: a reader that began before one stops serving by content. */
   private final AtomicLong changes = new AtomicLong();
@@ -62,21 +60,9 @@ public final class ContentCache {
   }
 
   ContentCache(long pieceBytes, long indexBytes) {
-    this.pieces = new Memo<>(pieceBytes, p -> p.capacity() + PIECE_OVERHEAD);
+    this.pieces = new Memo<>(pieceBytes, p -> p.length + PIECE_OVERHEAD);
     this.indexes = new Memo<>(indexBytes, BlockIndex::footprint);
-    this.wholes = new Memo<>(pieceBytes, w -> w.data().capacity() + PIECE_OVERHEAD);
-  }
-
-  /**
-   * A read-only copy of {@code bytes} in direct memory, made once per cached piece: a socket writes
-   * it in place, where heap bytes are copied (twice, for a frame that spans several messages) into
-   * direct memory on every send. Freed with the buffer object once nothing refers to it. Readers take
-   * a {@link ByteBuffer#duplicate duplicate} and never move the shared buffer's position.
-   */
-  static ByteBuffer offHeap(byte[] bytes, int length) {
-    ByteBuffer b = ByteBuffer.allocateDirect(length);
-    b.put(bytes, 0, length).flip();
-    return b.asReadOnlyBuffer();
+    this.wholes = new Memo<>(pieceBytes, w -> w.data().length + PIECE_OVERHEAD);
   }
 
   /** The SHA-256 of {@code file}, kept when {@code unchanged} holds once it is computed. */
@@ -90,11 +76,11 @@ public final class ContentCache {
     return indexes.get(file, compute, unchanged);
   }
 
-  ByteBuffer piece(PieceKey key) {
+  byte[] piece(PieceKey key) {
     return pieces.cached(key);
   }
 
-  void put(PieceKey key, ByteBuffer value) {
+  void put(PieceKey key, byte[] value) {
     pieces.put(key, value);
   }
 
@@ -103,9 +89,9 @@ public final class ContentCache {
    * waits: it is a worker thread, and the wait is one piece's compression); or this thread computes
    * and caches it. Blocking.
    */
-  ByteBuffer piece(PieceKey key, Compute compute) throws IOException {
+  byte[] piece(PieceKey key, Compute compute) throws IOException {
     boolean[] mine = {false};
-    Future<ByteBuffer> f = pieces.get(key, () -> {
+    Future<byte[]> f = pieces.get(key, () -> {
       mine[0] = true;
       try {
         return Future.succeededFuture(compute.get());

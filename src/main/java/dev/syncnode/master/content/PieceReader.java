@@ -44,26 +44,8 @@ public final class PieceReader {
   public static final int ROUND_BYTES = 2 * 1024 * 1024;
   static final int ROUND_PIECES = 512;
 
-  /**
-   * One piece, ready for the wire. {@code data} is the piece's bytes from its position to its limit:
-   * direct and shared with other streams when it comes from the cache, so it is read through a
-   * {@link ByteBuffer#duplicate duplicate}, never moved or written.
-   */
-  public record Piece(int index, long offset, ByteBuffer data, Codec codec, int rawSize, long fileSize, boolean eof) {
-    /** Bytes on the wire. */
-    public int length() {
-      return data.remaining();
-    }
-
-    /** A copy of the bytes. */
-    public byte[] bytes() {
-      byte[] b = new byte[data.remaining()];
-      data.duplicate().get(b);
-      return b;
-    }
-  }
-
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+  /** One piece, ready for the wire. */
+  public record Piece(int index, long offset, byte[] data, Codec codec, int rawSize, long fileSize, boolean eof) {}
 
   /** What one round read: the pieces, and the files it finished (their size and mtime after reading). */
   public record Round(List<Piece> pieces, List<ServedFile> served) {}
@@ -238,20 +220,20 @@ public final class PieceReader {
     int index = fileIdx;
     long at = pos;
     if (len == 0) {
-      return new Piece(index, at, EMPTY, Codec.NONE, 0, size, true);
+      return new Piece(index, at, new byte[0], Codec.NONE, 0, size, true);
     }
     Piece piece;
     if (!compress) {
-      piece = new Piece(index, at, ByteBuffer.wrap(read(at, len)), Codec.NONE, len, size, eof);
+      piece = new Piece(index, at, read(at, len), Codec.NONE, len, size, eof);
     } else {
       // one reader compresses a piece, concurrent readers of the same piece wait for its result
       byte[][] rawHolder = {null};
-      ByteBuffer packed = cache.piece(fileKey(at, len), () -> {
+      byte[] packed = cache.piece(fileKey(at, len), () -> {
         byte[] raw = read(at, len);
         rawHolder[0] = raw;
         byte[] p = PieceCodec.compress(codec, raw, 0, len);
         cachedUnchecked = true;
-        return p == null ? ContentCache.RAW : ContentCache.offHeap(p, p.length);
+        return p == null ? ContentCache.RAW : p;
       });
       if (packed == ContentCache.RAW && firstPiece) {
         compress = false; // the probe did not shrink: send the rest of the file raw
@@ -262,7 +244,7 @@ public final class PieceReader {
         piece = new Piece(index, at, packed, codec, len, size, eof);
       } else {
         byte[] raw = rawHolder[0] != null ? rawHolder[0] : read(at, len);
-        piece = new Piece(index, at, ByteBuffer.wrap(raw), Codec.NONE, len, size, eof);
+        piece = new Piece(index, at, raw, Codec.NONE, len, size, eof);
       }
     }
     firstPiece = false;
@@ -315,28 +297,21 @@ public final class PieceReader {
     return w == null ? null : new Piece(fileIdx, 0, w.data(), w.codec(), (int) e.size(), e.size(), true);
   }
 
-  /**
-   * The open file in one piece; cached by content (and sent from that copy) when what was read is what
-   * the manifest lists.
-   */
+  /** The open file in one piece; cached by content when what was read is what the manifest lists. */
   private Piece readWhole(FileEntry e) throws IOException {
     int len = (int) size;
     byte[] raw = read(0, len);
-    byte[] wire = raw;
-    Codec used = Codec.NONE;
+    ContentCache.Whole w = new ContentCache.Whole(raw, Codec.NONE);
     if (codec != Codec.NONE && len > 0 && !PieceCodec.knownCompressed(files.get(fileIdx))) {
       byte[] packed = PieceCodec.compress(codec, raw, 0, len);
       if (packed != null) {
-        wire = packed;
-        used = codec;
+        w = new ContentCache.Whole(packed, codec);
       }
     }
-    pos = size;
-    if (!FileHasher.sha256(raw).equals(e.hash())) {
-      return new Piece(fileIdx, 0, ByteBuffer.wrap(wire), used, len, size, true); // changed since the scan
+    if (FileHasher.sha256(raw).equals(e.hash())) {
+      cache.putWhole(new ContentCache.ContentKey(e.hash(), codec), w);
     }
-    ContentCache.Whole w = new ContentCache.Whole(ContentCache.offHeap(wire, wire.length), used);
-    cache.putWhole(new ContentCache.ContentKey(e.hash(), codec), w);
+    pos = size;
     return new Piece(fileIdx, 0, w.data(), w.codec(), len, size, true);
   }
 

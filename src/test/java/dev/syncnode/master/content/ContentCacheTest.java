@@ -122,7 +122,7 @@ class ContentCacheTest {
     FileIdentity id = identity(file("a.bin", 100));
     ContentCache cache = new ContentCache(2 * (1000 + 96), 1 << 20);
     for (int i = 0; i < 3; i++) {
-      cache.put(new ContentCache.PieceKey(id, i * 1000L, 1000, Codec.ZSTD), ContentCache.offHeap(new byte[1000], 1000));
+      cache.put(new ContentCache.PieceKey(id, i * 1000L, 1000, Codec.ZSTD), new byte[1000]);
     }
     assertNull(cache.piece(new ContentCache.PieceKey(id, 0, 1000, Codec.ZSTD)), "the oldest piece was evicted");
     assertNotNull(cache.piece(new ContentCache.PieceKey(id, 2000, 1000, Codec.ZSTD)));
@@ -136,7 +136,7 @@ class ContentCacheTest {
     ContentCache cache = new ContentCache();
     cache.hash(id, () -> Future.succeededFuture("h1"), () -> SAME);
     cache.index(id, () -> Future.succeededFuture(idx), () -> SAME);
-    cache.put(new ContentCache.PieceKey(id, 0, 10, Codec.DEFLATE), PieceCacheTest.off(1));
+    cache.put(new ContentCache.PieceKey(id, 0, 10, Codec.DEFLATE), new byte[] {1});
     cache.forget(id);
     assertNull(cache.piece(new ContentCache.PieceKey(id, 0, 10, Codec.DEFLATE)));
     assertEquals("h2", cache.hash(id, () -> Future.succeededFuture("h2"), () -> SAME).result());

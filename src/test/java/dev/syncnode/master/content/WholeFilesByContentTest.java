@@ -67,7 +67,7 @@ class WholeFilesByContentTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (PieceReader.Piece p : pieces) {
       if (p.index() == index) {
-        out.write(p.codec() == Codec.NONE ? p.bytes() : PieceCodec.decompress(p.codec(), p.data().duplicate(), p.rawSize()));
+        out.write(p.codec() == Codec.NONE ? p.data() : PieceCodec.decompress(p.codec(), java.nio.ByteBuffer.wrap(p.data()), p.rawSize()));
       }
     }
     return out.toByteArray();

@@ -3,14 +3,16 @@ package dev.syncnode.transport.grpc.server;
 import com.google.protobuf.CodedOutputStream;
 import dev.syncnode.master.content.PieceReader;
 import dev.syncnode.piece.PieceCodec.Codec;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.grpc.common.GrpcMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * The wire form of {@code FileData} and {@code FileDownloadChunk} messages, written straight from a
  * {@link PieceReader.Piece}: the few small fields are encoded into a short header and trailer, and
- * the piece's bytes (a cached piece shared by every stream, or the bytes just read) are
+ * the piece's bytes (a cached compressed piece shared by every stream, or the bytes just read) are
  * wrapped, not copied. The generated message's {@code toByteArray} would copy every piece once more
  * into a fresh array per stream before Vert.x copies it into its frame. The bytes are exactly what
  * protobuf writes for the same message (fields in number order, proto3 defaults left out), so the
@@ -20,7 +22,7 @@ final class PieceFrames {
   private PieceFrames() {}
 
   /** {@code FileData}: index 1, offset 2, data 3, compression 4, raw_size 5, size 6, eof 7. */
-  static WireMessage fileData(PieceReader.Piece p) {
+  static GrpcMessage fileData(PieceReader.Piece p) {
     byte[] head = new byte[2 * 11 + 5 + 5];
     CodedOutputStream h = CodedOutputStream.newInstance(head);
     byte[] tail = new byte[11 + 11 + 11 + 2];
@@ -32,9 +34,9 @@ final class PieceFrames {
       if (p.offset() != 0) {
         h.writeInt64(2, p.offset());
       }
-      if (p.length() > 0) {
+      if (p.data().length > 0) {
         h.writeTag(3, 2); // length-delimited
-        h.writeUInt32NoTag(p.length());
+        h.writeUInt32NoTag(p.data().length);
       }
       trailer(t, 4, p.codec(), p.rawSize(), p.fileSize());
       if (p.eof()) {
@@ -43,19 +45,19 @@ final class PieceFrames {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // the arrays are large enough for every field
     }
-    return message(head, h.getTotalBytesWritten(), p, tail, t.getTotalBytesWritten());
+    return message(head, h.getTotalBytesWritten(), p.data(), tail, t.getTotalBytesWritten());
   }
 
   /** {@code FileDownloadChunk}: data 1, offset 2, size 3, compression 4, raw_size 5. */
-  static WireMessage downloadChunk(PieceReader.Piece p) {
+  static GrpcMessage downloadChunk(PieceReader.Piece p) {
     byte[] head = new byte[5 + 5];
     CodedOutputStream h = CodedOutputStream.newInstance(head);
     byte[] tail = new byte[11 + 11 + 11 + 11];
     CodedOutputStream t = CodedOutputStream.newInstance(tail);
     try {
-      if (p.length() > 0) {
+      if (p.data().length > 0) {
         h.writeTag(1, 2);
-        h.writeUInt32NoTag(p.length());
+        h.writeUInt32NoTag(p.data().length);
       }
       if (p.offset() != 0) {
         t.writeInt64(2, p.offset());
@@ -72,7 +74,7 @@ final class PieceFrames {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return message(head, h.getTotalBytesWritten(), p, tail, t.getTotalBytesWritten());
+    return message(head, h.getTotalBytesWritten(), p.data(), tail, t.getTotalBytesWritten());
   }
 
   /** Fields {@code first} (compression), +1 (raw_size), +2 (size) of a {@code FileData}. */
@@ -98,7 +100,8 @@ final class PieceFrames {
     };
   }
 
-  private static WireMessage message(byte[] head, int headLen, PieceReader.Piece p, byte[] tail, int tailLen) {
-    return new WireMessage(Arrays.copyOf(head, headLen), p.data(), Arrays.copyOf(tail, tailLen));
+  private static GrpcMessage message(byte[] head, int headLen, byte[] data, byte[] tail, int tailLen) {
+    return GrpcMessage.message("identity", BufferInternal.buffer(Unpooled.wrappedBuffer(
+        Unpooled.wrappedBuffer(head, 0, headLen), Unpooled.wrappedBuffer(data), Unpooled.wrappedBuffer(tail, 0, tailLen))));
   }
 }

@@ -6,6 +6,7 @@ import dev.syncnode.metrics.SyncMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class StreamPump {
   private final Consumer<List<ServedFile>> served;
   private final GrpcServerResponse<?, ?> resp;
   private final PieceReader reader;
-  private final Function<PieceReader.Piece, WireMessage> toMessage;
+  private final Function<PieceReader.Piece, GrpcMessage> toMessage;
   private final Promise<Void> done = Promise.promise();
   /** Whether a round is being read on a worker thread (which then releases a cancelled reader). */
   private boolean reading;
@@ -48,7 +49,7 @@ final class StreamPump {
 
   StreamPump(Vertx vertx, SendBudget budget, SyncMetrics metrics, LongSupplier stallMs,
       BooleanSupplier contended, Consumer<List<ServedFile>> served, GrpcServerResponse<?, ?> resp, PieceReader reader,
-      Function<PieceReader.Piece, WireMessage> toMessage) {
+      Function<PieceReader.Piece, GrpcMessage> toMessage) {
     this.vertx = vertx;
     this.budget = budget;
     this.metrics = metrics;
@@ -122,10 +123,10 @@ final class StreamPump {
       long sent = 0;
       Future<Void> written;
       try {
-        List<WireMessage> messages = new ArrayList<>(ar.result().pieces().size());
+        List<GrpcMessage> messages = new ArrayList<>(ar.result().pieces().size());
         for (PieceReader.Piece p : ar.result().pieces()) {
           messages.add(toMessage.apply(p));
-          sent += p.length();
+          sent += p.data().length;
         }
         written = BatchedWrites.write(resp, messages);
       } catch (IllegalStateException closed) {

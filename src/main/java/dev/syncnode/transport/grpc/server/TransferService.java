@@ -16,6 +16,7 @@ import dev.syncnode.proto.FileDownloadRequest;
 import dev.syncnode.proto.FilesRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -130,7 +131,7 @@ final class TransferService {
 
   /** Writes rounds of pieces until the reader is done, waiting for the stream to drain between rounds. */
   private Future<Void> pump(GrpcServerResponse<?, ?> resp, PieceReader reader,
-      Function<PieceReader.Piece, WireMessage> toMessage) {
+      Function<PieceReader.Piece, GrpcMessage> toMessage) {
     return new StreamPump(vertx, budget, metrics, () -> config.get().sync().grpc().stallTimeout().toMillis(),
         this::contended, master::served, resp, reader, toMessage).start();
   }

@@ -8,14 +8,13 @@ import dev.syncnode.piece.PieceCodec.Codec;
 import dev.syncnode.proto.Compression;
 import dev.syncnode.proto.FileData;
 import dev.syncnode.proto.FileDownloadChunk;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The hand-framed piece messages are byte for byte what protobuf writes for the same message. */
 class PieceFramesTest {
   private static final List<Piece> PIECES = List.of(
-      new Piece(0, 0, ByteBuffer.allocate(0), Codec.NONE, 0, 0, true),
+      new Piece(0, 0, new byte[0], Codec.NONE, 0, 0, true),
       new Piece(0, 0, bytes(1), Codec.NONE, 1, 1, true),
       new Piece(3, 131072, bytes(131072), Codec.NONE, 131072, 400_000, false),
       new Piece(4095, 1L << 40, bytes(3000), Codec.ZSTD, 131072, (1L << 40) + 131072, true),
@@ -26,18 +25,18 @@ class PieceFramesTest {
   void fileDataIsWhatProtobufWrites() {
     for (Piece p : PIECES) {
       byte[] expected = FileData.newBuilder().setIndex(p.index()).setOffset(p.offset())
-          .setData(ByteString.copyFrom(p.bytes())).setCompression(wire(p.codec())).setRawSize(p.rawSize())
+          .setData(ByteString.copyFrom(p.data())).setCompression(wire(p.codec())).setRawSize(p.rawSize())
           .setSize(p.fileSize()).setEof(p.eof()).build().toByteArray();
-      assertArrayEquals(expected, PieceFrames.fileData(p).grpc().payload().getBytes(), p.toString());
+      assertArrayEquals(expected, PieceFrames.fileData(p).payload().getBytes(), p.toString());
     }
   }
 
   @Test
   void downloadChunkIsWhatProtobufWrites() {
     for (Piece p : PIECES) {
-      byte[] expected = FileDownloadChunk.newBuilder().setData(ByteString.copyFrom(p.bytes())).setOffset(p.offset())
+      byte[] expected = FileDownloadChunk.newBuilder().setData(ByteString.copyFrom(p.data())).setOffset(p.offset())
           .setSize(p.fileSize()).setCompression(wire(p.codec())).setRawSize(p.rawSize()).build().toByteArray();
-      assertArrayEquals(expected, PieceFrames.downloadChunk(p).grpc().payload().getBytes(), p.toString());
+      assertArrayEquals(expected, PieceFrames.downloadChunk(p).payload().getBytes(), p.toString());
     }
   }
 
@@ -49,12 +48,11 @@ class PieceFramesTest {
     };
   }
 
-  /** Pieces come both ways: fresh reads on the heap, cached ones in direct memory. */
-  private static ByteBuffer bytes(int n) {
+  private static byte[] bytes(int n) {
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) {
       b[i] = (byte) (i * 31 + 7);
     }
-    return n % 2 == 0 ? ByteBuffer.allocateDirect(n).put(b).flip() : ByteBuffer.wrap(b);
+    return b;
   }
 }
