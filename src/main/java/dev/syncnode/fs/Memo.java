@@ -63,7 +63,8 @@ public final class Memo<K, V> {
     Future<V> value;
     try {
       value = compute.get();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too (e.g. memory exhausted): else the key stays in flight and every later request joins it for ever
       value = Future.failedFuture(e);
     }
     value.onComplete(ar -> {

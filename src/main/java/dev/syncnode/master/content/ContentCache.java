@@ -102,6 +102,8 @@ public final class ContentCache {
     if (mine[0]) {
       if (f.cause() instanceof IOException io) {
         throw io;
+      } else if (f.cause() instanceof Error e) {
+        throw e;
       } else if (f.failed()) {
         throw (RuntimeException) f.cause();
       }

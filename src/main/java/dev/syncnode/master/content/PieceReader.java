@@ -152,7 +152,7 @@ public final class PieceReader {
       if (file != null && cachedUnchecked) {
         check();
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) { // an Error too: the files must not stay open
       if (file != null && cachedUnchecked) {
         cache.forget(id); // it could not be checked
       }

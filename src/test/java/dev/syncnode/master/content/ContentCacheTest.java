@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.syncnode.delta.BlockIndex;
@@ -142,5 +143,22 @@ class ContentCacheTest {
     assertEquals("h2", cache.hash(id, () -> Future.succeededFuture("h2"), () -> SAME).result());
     cache.index(id, () -> Future.succeededFuture(idx), () -> SAME);
     assertEquals(2, cache.indexesComputed());
+  }
+
+  /**
+   * Memory can run out where a piece is computed: the error reaches the reader as it is, and the piece
+   * is computed again by the next reader instead of that reader waiting for ever on the failed computation.
+   */
+  @Test
+  void aPieceWhoseComputationRanOutOfMemoryIsComputedAgain() throws Exception {
+    ContentCache cache = new ContentCache();
+    ContentCache.PieceKey key = new ContentCache.PieceKey(identity(file("d.bin", 100)), 0, 100, Codec.ZSTD);
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    assertSame(oom, assertThrows(OutOfMemoryError.class, () -> cache.piece(key, () -> {
+      throw oom;
+    })));
+    byte[] again = cache.piece(key, () -> new byte[] {7});
+    assertEquals(1, again.length);
+    assertSame(again, cache.piece(key), "kept this time");
   }
 }
