@@ -120,7 +120,7 @@ public final class ConfigKeys {
           "master: gRPC download streams from one address at once"),
       hot("sync.prefetch", true, ValueParsers::bool,
           "worker, cluster mode: re-sync a spider it holds when the master announces a change"),
-      hot("sync.prescan", true, ValueParsers::bool,
+      hot("sync.prescan", false, ValueParsers::bool,
           "master: scan each spider before workers ask (at start, and once its changes settle)"),
       hot("auth.token", "", ValueParsers::string, "bearer token for gRPC and /api/* (empty: no auth)"),
       restart("tls.enabled", false, ValueParsers::bool, "serve both ports over TLS"),

@@ -118,12 +118,12 @@ public record NodeConfig(
           watchDestinations, maxManifestBytes, grpc, true);
     }
 
-    /** Without {@code sync.prescan}, which is then on (its default). */
+    /** Without {@code sync.prescan}, which is then off (its default). */
     public Sync(boolean useGrpc, Duration grpcCacheTtl, int grpcChunkSize, List<String> ignore, HttpLimits http,
         Retry retry, Timeout timeout, int parallelDownloads, boolean compression, boolean watchDestinations,
         long maxManifestBytes, GrpcLimits grpc, boolean prefetch) {
       this(useGrpc, grpcCacheTtl, grpcChunkSize, ignore, http, retry, timeout, parallelDownloads, compression,
-          watchDestinations, maxManifestBytes, grpc, prefetch, true);
+          watchDestinations, maxManifestBytes, grpc, prefetch, false);
     }
 
     /** The same settings with {@code sync.prefetch} set. */

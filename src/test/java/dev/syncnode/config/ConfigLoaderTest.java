@@ -260,7 +260,7 @@ class ConfigLoaderTest {
           watchDestinations: false
           maxManifestBytes: 1000
           prefetch: false
-          prescan: false
+          prescan: true
         auth: { token: t }
         tls: { enabled: true, certPath: c, keyPath: k, caPath: a }
         metrics: { enabled: false, requireAuth: true }

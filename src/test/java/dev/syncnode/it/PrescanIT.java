@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A spider that is in the workspace when the master starts is scanned before any worker asks: the
  * first sync's scan request finds the manifest cached or joins that scan, it never starts one
- * ({@code sync.prescan}, on by default). Off, the first sync is the one that scans.
+ * ({@code sync.prescan: true}). Off (the default), the first sync is the one that scans.
  */
 class PrescanIT {
   @TempDir Path tmp;

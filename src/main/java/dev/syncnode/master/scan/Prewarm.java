@@ -16,8 +16,9 @@ import java.util.function.BooleanSupplier;
  * and a spider again once its changes have settled for {@link #SETTLE_MS}. So the hashing of new or
  * changed files is paid when a spider is uploaded or edited, not when its tasks start: the first sync
  * finds a cached manifest (or, after the cache's TTL, a walk that reuses every hash). One scan at a
- * time, through the scan cache, so a request that comes meanwhile joins the running scan. Off with
- * {@code sync.prescan: false}. Confined to the event loop of the verticle that owns it.
+ * time, through the scan cache, so a request that comes meanwhile joins the running scan. On with
+ * {@code sync.prescan: true} (off by default: the scanner then remembers the hashes of every spider,
+ * not only of those asked for). Confined to the event loop of the verticle that owns it.
  */
 final class Prewarm {
   /** Quiet time after a spider's last change before it is scanned (an upload writes many files). */

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * and a change is seen by the next sync. The TTL stays as a backstop (and is all there is for a tree
  * that cannot be watched, e.g. when the inotify watch limit is reached). Events are read on the
  * watch's thread, never on an event loop. A workspace that does not exist yet (or is deleted) is
- * looked for every second and watched once it is there. It also has each spider scanned before a
- * worker asks: all of them once the workspace is watched, a changed one once its changes settle
- * ({@link Prewarm}).
+ * looked for every second and watched once it is there. With {@code sync.prescan} it also has each
+ * spider scanned before a worker asks: all of them once the workspace is watched, a changed one once
+ * its changes settle ({@link Prewarm}).
  */
 public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(SpiderWatchVerticle.class);
