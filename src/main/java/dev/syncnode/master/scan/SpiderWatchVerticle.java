@@ -66,7 +66,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   @Override
   public Future<?> start() {
     workspace = Path.of(config.get().node().workspace()).toAbsolutePath().normalize();
-    prewarm = new Prewarm(vertx, config.get().sync().timeout().scan().toMillis(),
+    prewarm = new Prewarm(vertx, () -> config.get().sync().timeout().scan().toMillis(),
         () -> config.get().sync().prescan());
     return vertx.executeBlocking(() -> {
       watch = new TreeWatch("syncnode-spider-watch", MAX_WATCHES, this);
