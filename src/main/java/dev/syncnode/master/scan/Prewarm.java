@@ -106,7 +106,9 @@ final class Prewarm {
     // a failure (the spider went away, an invalid name, a scan refused) is the first request's to report
     // the scan cache answers once its scan ends, which times out at the scan timeout; waiting twice that
     // long (read now: it is hot) keeps this one scan at a time, also when it joined a scan begun earlier
-    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(2 * scanTimeoutMs.getAsLong());
+    long scanMs = scanTimeoutMs.getAsLong();
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true)
+        .setSendTimeout(scanMs > Long.MAX_VALUE / 2 ? scanMs : 2 * scanMs);
     vertx.eventBus().request(Addresses.CACHE_PREWARM, spiderId, options).onComplete(ar -> {
       scanning = false;
       next();
