@@ -1,4 +1,5 @@
 package dev.syncnode.security;
+
 import static dev.syncnode.it.Cluster.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

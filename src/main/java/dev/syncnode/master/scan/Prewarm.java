@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Scans spiders before a worker asks for them: every spider of the workspace when the watch starts,
@@ -26,10 +27,8 @@ final class Prewarm {
   /** Spiders waiting or settling at most; more are left to the first request. */
   static final int MAX_PENDING = 4096;
 
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-
   private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final LongSupplier scanTimeoutMs;
   private final BooleanSupplier enabled;
   private final long settleMs;
   private final Set<String> ready = new LinkedHashSet<>();
@@ -39,16 +38,16 @@ final class Prewarm {
   private boolean stopped;
 
   /**
-   * @param scanTimeoutMs how long one scan may take ({@code sync.timeout.scan})
+   * @param scanTimeoutMs how long one scan may take now ({@code sync.timeout.scan}, hot)
    * @param enabled {@code sync.prescan} now (hot)
    */
-  Prewarm(Vertx vertx, long scanTimeoutMs, BooleanSupplier enabled) {
+  Prewarm(Vertx vertx, LongSupplier scanTimeoutMs, BooleanSupplier enabled) {
     this(vertx, scanTimeoutMs, enabled, SETTLE_MS);
   }
 
-  Prewarm(Vertx vertx, long scanTimeoutMs, BooleanSupplier enabled, long settleMs) {
+  Prewarm(Vertx vertx, LongSupplier scanTimeoutMs, BooleanSupplier enabled, long settleMs) {
     this.vertx = vertx;
-    this.options = new DeliveryOptions(LOCAL).setSendTimeout(scanTimeoutMs);
+    this.scanTimeoutMs = scanTimeoutMs;
     this.enabled = enabled;
     this.settleMs = settleMs;
   }
@@ -105,6 +104,11 @@ final class Prewarm {
     it.remove();
     scanning = true;
     // a failure (the spider went away, an invalid name, a scan refused) is the first request's to report
+    // the scan cache answers once its scan ends, which times out at the scan timeout; waiting twice that
+    // long (read now: it is hot) keeps this one scan at a time, also when it joined a scan begun earlier
+    long scanMs = scanTimeoutMs.getAsLong();
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true)
+        .setSendTimeout(scanMs > Long.MAX_VALUE / 2 ? scanMs : 2 * scanMs);
     vertx.eventBus().request(Addresses.CACHE_PREWARM, spiderId, options).onComplete(ar -> {
       scanning = false;
       next();

@@ -125,13 +125,21 @@ public final class ScanCacheVerticle extends VerticleBase {
       return;
     }
     Future<Scanner.Result> running = inFlight.get(key);
-    (running != null ? running : startScan(key)).onComplete(ar -> {
+    // a joined scan begun before the spider's last change is not cached: then one more, else the
+    // change's prescan would have passed without a current manifest
+    (running == null ? startScan(key) : running.transform(ar -> ar.succeeded() && !cache.containsKey(key)
+        ? joinOrStart(key) : running)).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(null);
       } else {
         msg.fail(ScanException.Kind.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
       }
     });
+  }
+
+  private Future<Scanner.Result> joinOrStart(Key key) {
+    Future<Scanner.Result> running = inFlight.get(key);
+    return running != null ? running : startScan(key);
   }
 
   private Future<Scanner.Result> startScan(Key key) {

@@ -66,7 +66,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   @Override
   public Future<?> start() {
     workspace = Path.of(config.get().node().workspace()).toAbsolutePath().normalize();
-    prewarm = new Prewarm(vertx, config.get().sync().timeout().scan().toMillis(),
+    prewarm = new Prewarm(vertx, () -> config.get().sync().timeout().scan().toMillis(),
         () -> config.get().sync().prescan());
     return vertx.executeBlocking(() -> {
       watch = new TreeWatch("syncnode-spider-watch", MAX_WATCHES, this);
@@ -191,8 +191,8 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
 
   /** On the event loop: the changed spiders are scanned once they settle; after an overflow, every spider. */
   private void settle(List<String> changed) {
-    if (stopping) {
-      return;
+    if (stopping || changed.isEmpty() || !config.get().sync().prescan()) {
+      return; // off (the default): not even the listing after an overflow
     }
     if (!changed.contains(ALL)) {
       changed.forEach(prewarm::changed);

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class PrewarmTest {
   }
 
   Prewarm prewarm(AtomicBoolean enabled, long settleMs) {
-    return new Prewarm(vertx, 60_000, enabled::get, settleMs);
+    return new Prewarm(vertx, () -> 60_000, enabled::get, settleMs);
   }
 
   @Test
@@ -97,6 +98,27 @@ class PrewarmTest {
     unanswered.remove(0).reply(null);
     onLoop(() -> { });
     assertEquals(List.of("s"), asked, "one scan for three changes");
+  }
+
+  /**
+   * {@code sync.timeout.scan} is hot: raised after the watch started, the next spider still waits for
+   * the scan cache's answer (which comes once the scan ends), not for the timeout the watch started with.
+   */
+  @Test
+  void aRaisedScanTimeoutKeepsOneScanAtATime() throws Exception {
+    AtomicLong scanTimeoutMs = new AtomicLong(1);
+    Prewarm p = new Prewarm(vertx, scanTimeoutMs::get, () -> true, 0);
+    scanTimeoutMs.set(60_000);
+    onLoop(() -> p.all(List.of("a", "b")));
+    nextAsk = Promise.promise();
+    // a's scan takes longer than the timeout the watch started with (not a synchronisation: b may come
+    // only after the answer, however late the answer is)
+    vertx.setTimer(50, t -> {
+      asked.add("answered a");
+      unanswered.remove(0).reply(null);
+    });
+    assertEquals("b", Cluster.await(nextAsk.future()));
+    assertEquals(List.of("a", "answered a", "b"), asked, "b is asked once a's scan is done");
   }
 
   @Test

@@ -103,4 +103,50 @@ class ScanCacheGenerationsTest {
     assertEquals(ScanReply.Outcome.SCANNED, Cluster.await(scan("s1")).outcome());
     assertEquals(ScanReply.Outcome.CACHE_HIT, Cluster.await(scan("s1")).outcome());
   }
+
+  private Future<Void> prewarm(String spiderId) {
+    return vertx.eventBus().request(Addresses.CACHE_PREWARM, spiderId).mapEmpty();
+  }
+
+  @Test
+  void aPrescanOverlappingAnInvalidationIsNotCached() throws Exception {
+    release = Promise.promise();
+    held = Promise.promise();
+    Future<Void> prescan = prewarm("s1");
+    Cluster.await(held.future());
+    Files.writeString(tmp.resolve("master/s1/b.txt"), "b\n");
+    Cluster.await(invalidate("s1"));
+    release.complete();
+    release = null;
+    Cluster.await(prescan);
+    CacheStats after = stats();
+    assertEquals(0, after.cached(), "the prescan overlapped a change");
+    assertEquals(0, after.invalidationCounts());
+    ScanReply next = Cluster.await(scan("s1"));
+    assertEquals(ScanReply.Outcome.SCANNED, next.outcome());
+    assertEquals(2, next.manifest().fileCount());
+  }
+
+  /**
+   * A prescan that joins a scan begun before the spider's last change (one that will not be cached)
+   * scans again once that one ends: else the change's prescan passed and the first request walks.
+   */
+  @Test
+  void aPrescanJoiningAStaleScanLeavesTheSpiderCached() throws Exception {
+    release = Promise.promise();
+    held = Promise.promise();
+    Future<ScanReply> request = scan("s1");
+    Cluster.await(held.future());
+    Files.writeString(tmp.resolve("master/s1/b.txt"), "b\n");
+    Cluster.await(invalidate("s1"));
+    Future<Void> prescan = prewarm("s1");
+    release.complete();
+    release = null;
+    Cluster.await(request);
+    Cluster.await(prescan);
+    assertEquals(1, stats().cached(), "the prescan ended with a current manifest cached");
+    ScanReply next = Cluster.await(scan("s1"));
+    assertEquals(ScanReply.Outcome.CACHE_HIT, next.outcome());
+    assertEquals(2, next.manifest().fileCount());
+  }
 }
