@@ -116,8 +116,8 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
   }
 
   /**
-   * Blocking: watches the workspace and its spider trees and returns the spiders there; null (nothing
-   * done) when it is not there.
+   * Blocking: watches the workspace and its spider trees and returns the spiders there (none when
+   * {@code sync.prescan} is off); null (nothing done) when it is not there.
    */
   private List<String> armIfPresent() throws IOException {
     if (stopping || !Files.isDirectory(workspace)) {
@@ -127,7 +127,7 @@ public final class SpiderWatchVerticle extends VerticleBase implements TreeWatch
     TreeWatch.Tree t = watch.watch(workspace, this::watches, TreeWatch.Mode.FOLLOW, null);
     tree = t;
     LOG.info("watching {} directories of the spiders in {}", t.size() - 1, workspace);
-    return spiders();
+    return config.get().sync().prescan() ? spiders() : List.of();
   }
 
   /** Blocking: the spider directories of the workspace (at most {@link Prewarm#MAX_PENDING}). */
