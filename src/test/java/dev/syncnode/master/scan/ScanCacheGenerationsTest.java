@@ -85,16 +85,32 @@ class ScanCacheGenerationsTest {
     assertEquals(0, stats().invalidationCounts(), "one count per spider name ever invalidated");
   }
 
-  @Test
-  void aScanOverlappingAnInvalidationIsAnsweredButNotCachedAndItsCountGoes() throws Exception {
+  /** Holds the next scanner job until {@link #releaseScans}. */
+  private void holdScans() {
     release = Promise.promise();
     held = Promise.promise();
+  }
+
+  private void releaseScans() {
+    release.complete();
+    release = null;
+  }
+
+  /** Once a scan is held: a file is added to s1 and the watch's invalidation of s1 is delivered. */
+  private void changeWhileAScanIsHeld() throws Exception {
+    Cluster.await(held.future());
+    Files.writeString(tmp.resolve("master/s1/b.txt"), "b\n");
+    Cluster.await(invalidate("s1"));
+  }
+
+  @Test
+  void aScanOverlappingAnInvalidationIsAnsweredButNotCachedAndItsCountGoes() throws Exception {
+    holdScans();
     Future<ScanReply> first = scan("s1");
     Cluster.await(held.future());
     Cluster.await(invalidate("s1"));
     assertEquals(1, stats().invalidationCounts());
-    release.complete();
-    release = null;
+    releaseScans();
     assertEquals(ScanReply.Outcome.SCANNED, Cluster.await(first).outcome());
     CacheStats after = stats();
     assertEquals(0, after.cached(), "the scan overlapped a change");
@@ -110,14 +126,10 @@ class ScanCacheGenerationsTest {
 
   @Test
   void aPrescanOverlappingAnInvalidationIsNotCached() throws Exception {
-    release = Promise.promise();
-    held = Promise.promise();
+    holdScans();
     Future<Void> prescan = prewarm("s1");
-    Cluster.await(held.future());
-    Files.writeString(tmp.resolve("master/s1/b.txt"), "b\n");
-    Cluster.await(invalidate("s1"));
-    release.complete();
-    release = null;
+    changeWhileAScanIsHeld();
+    releaseScans();
     Cluster.await(prescan);
     CacheStats after = stats();
     assertEquals(0, after.cached(), "the prescan overlapped a change");
@@ -133,15 +145,11 @@ class ScanCacheGenerationsTest {
    */
   @Test
   void aPrescanJoiningAStaleScanLeavesTheSpiderCached() throws Exception {
-    release = Promise.promise();
-    held = Promise.promise();
+    holdScans();
     Future<ScanReply> request = scan("s1");
-    Cluster.await(held.future());
-    Files.writeString(tmp.resolve("master/s1/b.txt"), "b\n");
-    Cluster.await(invalidate("s1"));
+    changeWhileAScanIsHeld();
     Future<Void> prescan = prewarm("s1");
-    release.complete();
-    release = null;
+    releaseScans();
     Cluster.await(request);
     Cluster.await(prescan);
     assertEquals(1, stats().cached(), "the prescan ended with a current manifest cached");
